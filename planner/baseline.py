@@ -1,0 +1,322 @@
+"""The first-come planner: what an officer does by hand today, and the optimizer's yardstick.
+
+Households are taken in order of readiness.  Each goes on its earliest feasible journey,
+joining the party already booked on the very same legs when there is one (so that one escort
+serves many), with the first free suitable escorts and the first budget lines with room.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from planner.assemble import (
+    EscortTrip,
+    PartyChoice,
+    cost_items,
+    escort_legs,
+    greedy_charges,
+)
+from planner.network import Itinerary, Reachability, TransportNetwork
+from planner.plan import Plan, Reason, Unplanned
+from planner.scenario import Case, Escort, Household, Scenario
+
+
+@dataclass
+class _Booking:
+    """Mutable ledger while the baseline books: seats, escort duties, money left."""
+
+    seats: dict[str, int]
+    money: dict[str, int]
+    duties: dict[str, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+
+
+def needs_of(cases: Sequence[Case]) -> tuple[int, bool, bool, bool]:
+    """(escort-requiring cases, medical, psychosocial, woman escort) for a party."""
+    escorted = [c for c in cases if c.needs_escort]
+    return (
+        len(escorted),
+        any("medical" in c.needs for c in escorted),
+        any("psychosocial" in c.needs for c in escorted),
+        any("female_escort" in c.needs for c in escorted),
+    )
+
+
+def escorts_suffice(cases: Sequence[Case], escorts: Sequence[Escort]) -> bool:
+    """Rule 5 for one party."""
+    count, medical, psychosocial, female = needs_of(cases)
+    if count == 0:
+        return True
+    if not escorts:
+        return False
+    ordered = sorted(escorts, key=lambda e: -e.max_cases)
+    enough = sum(1 for _ in ordered) >= _escorts_needed(count, ordered)
+    return (
+        enough
+        and (not medical or any("medical" in e.skills for e in escorts))
+        and (not psychosocial or any("psychosocial" in e.skills for e in escorts))
+        and (not female or any(e.sex == "F" for e in escorts))
+    )
+
+
+def _escorts_needed(count: int, escorts: Sequence[Escort]) -> int:
+    """ceil(count / max_cases) with each escort's own max_cases: the fewest escorts of those
+    given, largest capacity first, whose capacities cover ``count``."""
+    covered = 0
+    for used, escort in enumerate(escorts, start=1):
+        covered += escort.max_cases
+        if covered >= count:
+            return used
+    return len(escorts) + 1
+
+
+class Baseline:
+    def __init__(self, scenario: Scenario, network: TransportNetwork | None = None) -> None:
+        self.scenario = scenario
+        self.network = network or TransportNetwork(scenario)
+        self.settings = scenario.settings
+
+    def plan(self) -> Plan:
+        scenario = self.scenario
+        booking = _Booking(
+            seats={s.service_id: s.seats for s in scenario.services},
+            money={b.budget_line_id: b.ceiling_idr for b in scenario.budget_lines},
+        )
+        choices: list[PartyChoice] = []
+        unplanned: list[Unplanned] = []
+        households = sorted(
+            scenario.households, key=lambda h: (h.ready, _registered(scenario, h), h.household_id)
+        )
+        for household in households:
+            result = self._place(household, choices, booking)
+            if isinstance(result, tuple):
+                reason, detail = result
+                unplanned += [Unplanned(case_id, reason, detail) for case_id in household.case_ids]
+        party_ids = [f"P{i + 1}" for i in range(len(choices))]
+        party_cases = {
+            pid: [scenario.case(c) for c in ch.case_ids] for pid, ch in zip(party_ids, choices, strict=True)
+        }
+        money = {b.budget_line_id: b.ceiling_idr for b in scenario.budget_lines}
+        charges = greedy_charges(scenario, cost_items(scenario, choices, party_ids), money, party_cases)
+        # Shared vehicles only make the final items smaller, so what was affordable one party
+        # at a time stays affordable when charged together.
+        assert charges is not None
+        from planner.assemble import build_plan
+
+        order = {case.case_id: i for i, case in enumerate(scenario.cases)}
+        unplanned.sort(key=lambda u: order[u.case_id])
+        return build_plan(scenario, choices, charges, unplanned, status="feasible", party_ids=party_ids)
+
+    # -- one household -----------------------------------------------------------------------
+
+    def _place(
+        self, household: Household, choices: list[PartyChoice], booking: _Booking
+    ) -> tuple[Reason, str] | None:
+        scenario = self.scenario
+        origin = scenario.location(household.location_id)
+        home = scenario.location(household.home_id)
+        cases = [scenario.case(c) for c in household.case_ids]
+        earliest = max(origin.midnight(household.ready), self.settings.start)
+        if household.ready >= self.settings.end_date:
+            return "not_ready", f"ready only on {household.ready:%d %b %Y}, after the plan's window"
+        itineraries = sorted(
+            self.network.itineraries(origin.location_id, home.location_id, earliest, road_days=None),
+            key=lambda it: (it.anchor.depart, it.arrive, it.legs),
+        )
+        if not itineraries:
+            reach = self.network.reachability(origin.location_id, home.location_id, earliest)
+            if reach is Reachability.NO_ROUTE:
+                return (
+                    "no_route",
+                    f"no ferry, flight, bus or road link leads from {origin.name} to {home.name}",
+                )
+            return (
+                "horizon",
+                f"no departure from {origin.name} to {home.name} fits the window after {household.ready:%d %b}",
+            )
+        failures: Counter[Reason] = Counter()
+        details: dict[Reason, str] = {}
+        for itinerary in itineraries:
+            outcome = self._try(itinerary, cases, choices, booking)
+            if outcome is None:
+                return None
+            failures[outcome[0]] += 1
+            details.setdefault(outcome[0], outcome[1])
+        reason = max(failures, key=lambda r: (failures[r], r))
+        return reason, details[reason]
+
+    def _try(
+        self, itinerary: Itinerary, cases: list[Case], choices: list[PartyChoice], booking: _Booking
+    ) -> tuple[Reason, str] | None:
+        scenario = self.scenario
+        joined = next((i for i, ch in enumerate(choices) if ch.itinerary.legs == itinerary.legs), None)
+        party_cases = cases + (
+            [scenario.case(c) for c in choices[joined].case_ids] if joined is not None else []
+        )
+        kept = list(choices[joined].escorts) if joined is not None else []
+        new_trips = self._escorts_for(itinerary, party_cases, kept, booking)
+        if new_trips is None:
+            _, medical, psycho, female = needs_of(party_cases)
+            wanted = ", ".join(
+                w for w, on in (("medical", medical), ("psychosocial", psycho), ("woman", female)) if on
+            )
+            return (
+                "no_escort",
+                f"no {wanted + ' ' if wanted else ''}escort is free for the departure of {_when(itinerary)}",
+            )
+        need = len(cases) + len(new_trips)
+        for leg in itinerary.legs:
+            if leg.service_id is not None and booking.seats[leg.service_id] < need:
+                return (
+                    "no_seats",
+                    f"{leg.service_id} on {_when_leg(leg.depart)} has {booking.seats[leg.service_id]} seats left, {need} needed",
+                )
+        trips = kept + new_trips
+        choice = PartyChoice(tuple(c.case_id for c in party_cases), itinerary, tuple(trips))
+        # Budget: this party alone, everything it adds (cases, new escorts, its vehicles).
+        probe = PartyChoice(tuple(c.case_id for c in cases), itinerary, tuple(new_trips))
+        items = cost_items(scenario, [probe], ["new"])
+        money = dict(booking.money)
+        if greedy_charges(scenario, items, money, {"new": party_cases}) is None:
+            total = sum(i.amount_idr for i in items)
+            return (
+                "budget",
+                f"the trip costs Rp {total:,} but the lines that may pay it have too little left".replace(
+                    ",", "."
+                ),
+            )
+        booking.money.update(money)
+        for trip in new_trips:
+            seats = [leg for leg in escort_legs(choice, trip) if leg.service_id is not None]
+            for leg in seats:
+                if leg not in itinerary.legs:
+                    assert leg.service_id is not None
+                    booking.seats[leg.service_id] -= 1
+            legs = escort_legs(choice, trip)
+            booking.duties.setdefault(trip.escort_id, []).append((legs[0].depart, legs[-1].arrive))
+        for leg in itinerary.legs:
+            if leg.service_id is not None:
+                booking.seats[leg.service_id] -= need
+        if joined is not None:
+            choices[joined] = PartyChoice(
+                choices[joined].case_ids + tuple(c.case_id for c in cases), itinerary, tuple(trips)
+            )
+        else:
+            choices.append(choice)
+        return None
+
+    def _escorts_for(
+        self, itinerary: Itinerary, cases: list[Case], kept: list[EscortTrip], booking: _Booking
+    ) -> list[EscortTrip] | None:
+        """New escorts (in id order, first free first) so that the party meets rule 5."""
+        scenario = self.scenario
+        chosen: list[EscortTrip] = []
+        current = [scenario.escort(t.escort_id) for t in kept]
+        if escorts_suffice(cases, current):
+            return chosen
+        for escort in sorted(scenario.escorts, key=lambda e: e.escort_id):
+            if escort in current:
+                continue
+            trip = self._trip(escort, itinerary, booking)
+            if trip is None:
+                continue
+            if not _helps(cases, current, escort):
+                continue
+            chosen.append(trip)
+            current.append(escort)
+            if escorts_suffice(cases, current):
+                return chosen
+        return None
+
+    def _trip(self, escort: Escort, itinerary: Itinerary, booking: _Booking) -> EscortTrip | None:
+        scenario = self.scenario
+        base = scenario.location(escort.base_id)
+        first, last = itinerary.legs[0], itinerary.legs[-1]
+        outbound: Itinerary | None = None
+        if escort.base_id != first.from_id:
+            need_by = first.depart - self.settings.connection(first.mode)
+            options = [
+                it
+                for it in self.network.itineraries(
+                    escort.base_id,
+                    first.from_id,
+                    base.midnight(escort.available_from),
+                    need_by,
+                    road_days=None,
+                )
+                if it.arrive <= need_by and _seats_ok(it, booking)
+            ]
+            if not options:
+                return None
+            outbound = max(options, key=lambda it: (it.depart, -_fare_rank(it)))
+        back: Itinerary | None = None
+        if escort.base_id != last.to_id:
+            latest = base.midnight(escort.available_to) + timedelta(days=1)
+            options = [
+                it
+                for it in self.network.itineraries(
+                    last.to_id, escort.base_id, last.arrive, latest, road_days=2
+                )
+                if it.depart >= last.arrive + self.settings.connection(it.legs[0].mode)
+                and _seats_ok(it, booking)
+            ]
+            if not options:
+                return None
+            back = min(options, key=lambda it: (it.arrive, _fare_rank(it)))
+        start = outbound.depart if outbound else first.depart
+        end = back.arrive if back else last.arrive
+        if base.local_date(start) < escort.available_from or base.local_date(end) > escort.available_to:
+            return None
+        for busy_start, busy_end in booking.duties.get(escort.escort_id, []):
+            if start <= busy_end and busy_start <= end:
+                return None
+        return EscortTrip(escort.escort_id, outbound, back)
+
+
+def _helps(cases: list[Case], current: list[Escort], escort: Escort) -> bool:
+    """Whether adding ``escort`` brings the party closer to rule 5."""
+    count, medical, psychosocial, female = needs_of(cases)
+    missing_skill = (medical and not any("medical" in e.skills for e in current)) or (
+        psychosocial and not any("psychosocial" in e.skills for e in current)
+    )
+    missing_woman = female and not any(e.sex == "F" for e in current)
+    capacity = sum(e.max_cases for e in current)
+    if missing_woman and escort.sex == "F":
+        return True
+    if missing_skill and (
+        (medical and "medical" in escort.skills) or (psychosocial and "psychosocial" in escort.skills)
+    ):
+        return True
+    return capacity < count and not missing_woman and not missing_skill
+
+
+def _seats_ok(itinerary: Itinerary, booking: _Booking) -> bool:
+    return all(booking.seats[leg.service_id] >= 1 for leg in itinerary.legs if leg.service_id is not None)
+
+
+def _fare_rank(itinerary: Itinerary) -> int:
+    return len(itinerary.legs)
+
+
+def _registered(scenario: Scenario, household: Household) -> str:
+    dates = [scenario.case(c).registered for c in household.case_ids]
+    known = [d for d in dates if d is not None]
+    return min(known).isoformat() if known else "9999"
+
+
+def _when(itinerary: Itinerary) -> str:
+    return _when_leg(itinerary.anchor.depart)
+
+
+def _when_leg(moment: datetime) -> str:
+    return f"{moment:%d %b %H:%M}"
+
+
+def plan_baseline(scenario: Scenario, network: TransportNetwork | None = None) -> Plan:
+    return Baseline(scenario, network).plan()
+
+
+__all__ = ["Baseline", "escorts_suffice", "math", "plan_baseline"]

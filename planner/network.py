@@ -1,0 +1,307 @@
+"""The transport network: which journeys exist between two places in the planning window.
+
+Two graphs, both networkx:
+
+* the *static* graph has one node per location and an edge per service or link; it answers
+  "is there any route at all", whatever the dates;
+* the *time-expanded* graph has a node per service departure and per service arrival; a
+  ride edge joins the two, and a connection edge joins an arrival to every later departure
+  that can be caught from it, directly or over road links, honouring the minimum connection
+  time of the next leg's mode.  Itineraries are paths in it.
+
+Road links are unscheduled.  Before a scheduled service they are timed to arrive just in time
+(so that nobody sits at a port longer than needed and travellers bound for the same departure
+share vehicles); after the last service they leave as soon as the connection allows.  A
+journey made of road links alone leaves at ``ROAD_DAY_START`` local time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+
+import networkx as nx
+
+from planner.plan import Leg
+from planner.scenario import Link, Scenario, Service
+
+ROAD_DAY_START = time(7, 0)
+MAX_ROAD_LINKS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Itinerary:
+    """A chain of legs from a start place to a destination."""
+
+    legs: tuple[Leg, ...]
+
+    @property
+    def depart(self) -> datetime:
+        return self.legs[0].depart
+
+    @property
+    def arrive(self) -> datetime:
+        return self.legs[-1].arrive
+
+    @property
+    def anchor(self) -> Leg:
+        """The first scheduled departure, or the first leg of a road-only journey."""
+        for leg in self.legs:
+            if leg.is_service:
+                return leg
+        return self.legs[0]
+
+    @property
+    def service_ids(self) -> tuple[str, ...]:
+        return tuple(leg.service_id for leg in self.legs if leg.service_id is not None)
+
+
+class Reachability(Enum):
+    """Why there is or is not a journey: the planner's reasons build on this."""
+
+    OK = "ok"
+    NO_ROUTE = "no_route"  # no chain of services and links at all, whatever the dates
+    NONE_IN_WINDOW = "none_in_window"  # routes exist, but no dated chain fits the window
+
+
+@dataclass(frozen=True, slots=True)
+class RoadPath:
+    links: tuple[Link, ...]
+
+    @property
+    def duration(self) -> timedelta:
+        return sum((link.duration for link in self.links), timedelta())
+
+
+class TransportNetwork:
+    def __init__(self, scenario: Scenario, max_services: int = 3) -> None:
+        self.scenario = scenario
+        self.settings = scenario.settings
+        self.max_services = max_services
+        self.static: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.road: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.timed: nx.DiGraph = nx.DiGraph()
+        self._road_paths: dict[tuple[str, str], tuple[RoadPath, ...]] = {}
+        self._build()
+
+    # -- construction -------------------------------------------------------------------
+
+    def _build(self) -> None:
+        scenario = self.scenario
+        self.static.add_nodes_from(scenario.locations)
+        self.road.add_nodes_from(scenario.locations)
+        for link in scenario.links:
+            self.static.add_edge(link.from_id, link.to_id, key=link.link_id)
+            self.road.add_edge(link.from_id, link.to_id, key=link.link_id, link=link)
+        for service in scenario.services:
+            self.static.add_edge(service.from_id, service.to_id, key=service.service_id)
+            self.timed.add_edge(("dep", service.service_id), ("arr", service.service_id))
+        by_origin: dict[str, list[Service]] = {}
+        for service in scenario.services:
+            by_origin.setdefault(service.from_id, []).append(service)
+        for departures in by_origin.values():
+            departures.sort(key=lambda s: s.depart)
+        for arriving in scenario.services:
+            for target, departures in by_origin.items():
+                for path in self.road_paths(arriving.to_id, target):
+                    for leaving in departures:
+                        if leaving.service_id == arriving.service_id:
+                            continue
+                        legs = self._road_legs_before(path, leaving)
+                        ready = arriving.arrive
+                        first_mode = path.links[0].mode if path.links else leaving.mode
+                        if legs and legs[0].depart < ready + self.settings.connection(first_mode):
+                            continue
+                        if not legs and leaving.depart < ready + self.settings.connection(leaving.mode):
+                            continue
+                        edge = (("arr", arriving.service_id), ("dep", leaving.service_id))
+                        roads = self.timed.edges[edge]["roads"] if self.timed.has_edge(*edge) else ()
+                        self.timed.add_edge(*edge, roads=(*roads, legs))
+
+    def road_paths(self, from_id: str, to_id: str) -> tuple[RoadPath, ...]:
+        """Road-only ways from one place to another (the empty way when they coincide).
+
+        Only paths not beaten on all of duration, fare per person and vehicle cost by
+        another path are kept.
+        """
+        key = (from_id, to_id)
+        if key in self._road_paths:
+            return self._road_paths[key]
+        if from_id == to_id:
+            found: tuple[RoadPath, ...] = (RoadPath(()),)
+        elif from_id not in self.road or to_id not in self.road:
+            found = ()
+        else:
+            candidates = [
+                RoadPath(tuple(self.road.edges[edge]["link"] for edge in edges))
+                for edges in nx.all_simple_edge_paths(self.road, from_id, to_id, cutoff=MAX_ROAD_LINKS)
+            ]
+            found = tuple(_pareto_roads(candidates))
+        self._road_paths[key] = found
+        return found
+
+    def _road_legs_before(self, path: RoadPath, service: Service) -> tuple[Leg, ...]:
+        """Time a road path to arrive just in time for ``service``."""
+        legs: list[Leg] = []
+        arrive_by = service.depart - self.settings.connection(service.mode)
+        for link in reversed(path.links):
+            depart = arrive_by - link.duration
+            legs.append(_link_leg(link, depart))
+            arrive_by = depart - self.settings.connection(link.mode)
+        legs.reverse()
+        return tuple(legs)
+
+    def _road_legs_after(self, path: RoadPath, arrived: datetime, first: bool) -> tuple[Leg, ...]:
+        """Time a road path to leave as soon as possible after ``arrived``."""
+        legs: list[Leg] = []
+        moment = arrived
+        for index, link in enumerate(path.links):
+            if not (first and index == 0):
+                moment = moment + self.settings.connection(link.mode)
+            legs.append(_link_leg(link, moment))
+            moment = moment + link.duration
+        return tuple(legs)
+
+    # -- questions ------------------------------------------------------------------------
+
+    def route_exists(self, from_id: str, to_id: str) -> bool:
+        if from_id not in self.static or to_id not in self.static:
+            return False
+        return bool(nx.has_path(self.static, from_id, to_id))
+
+    def reachability(
+        self, from_id: str, to_id: str, earliest: datetime, latest_anchor: datetime | None = None
+    ) -> Reachability:
+        if not self.route_exists(from_id, to_id):
+            return Reachability.NO_ROUTE
+        for _ in self.itineraries(from_id, to_id, earliest, latest_anchor):
+            return Reachability.OK
+        return Reachability.NONE_IN_WINDOW
+
+    def itineraries(
+        self,
+        from_id: str,
+        to_id: str,
+        earliest: datetime,
+        latest_anchor: datetime | None = None,
+        road_days: int | None = None,
+    ) -> Iterator[Itinerary]:
+        """Journeys leaving no earlier than ``earliest``, anchored before ``latest_anchor``.
+
+        The anchor is the first scheduled departure (the contract's rule 2); it defaults to
+        the window's end.  Journeys by road alone are offered once a day for ``road_days``
+        days (default: every day of the window left).  Journeys never pass a place twice.
+        """
+        latest = latest_anchor if latest_anchor is not None else self.settings.end
+        if from_id == to_id:
+            return
+        yield from self._road_only(from_id, to_id, earliest, latest, road_days)
+        for first in self.scenario.services:
+            if not earliest <= first.depart < latest:
+                continue
+            for path in self.road_paths(from_id, first.from_id):
+                lead = self._road_legs_before(path, first)
+                if lead and lead[0].depart < earliest:
+                    continue
+                visited = {from_id, *(leg.to_id for leg in lead)}
+                if first.to_id in visited:
+                    continue
+                yield from self._extend(lead + (_service_leg(first),), visited | {first.to_id}, to_id)
+
+    def _extend(self, legs: tuple[Leg, ...], visited: set[str], to_id: str) -> Iterator[Itinerary]:
+        last = legs[-1]
+        assert last.service_id is not None
+        for path in self.road_paths(last.to_id, to_id):
+            if any(link.to_id in visited and link.to_id != to_id for link in path.links[:-1]):
+                continue
+            tail = self._road_legs_after(path, last.arrive, first=False)
+            yield Itinerary(legs + tail)
+        if sum(1 for leg in legs if leg.is_service) >= self.max_services:
+            return
+        for _, (_, next_id), roads in self.timed.out_edges(("arr", last.service_id), data="roads"):
+            service = self.scenario.service(next_id)
+            if service.to_id in visited:
+                continue
+            for lead in roads:
+                stops = {leg.to_id for leg in lead}
+                if stops & visited - {last.to_id}:
+                    continue
+                yield from self._extend(
+                    legs + lead + (_service_leg(service),),
+                    visited | stops | {service.to_id},
+                    to_id,
+                )
+
+    def _road_only(
+        self,
+        from_id: str,
+        to_id: str,
+        earliest: datetime,
+        latest: datetime,
+        road_days: int | None,
+    ) -> Iterator[Itinerary]:
+        paths = [p for p in self.road_paths(from_id, to_id) if p.links]
+        if not paths:
+            return
+        tz = self.scenario.location(from_id).tz
+        day: date = earliest.astimezone(tz).date()
+        offered = 0
+        while road_days is None or offered < road_days:
+            moment = datetime.combine(day, ROAD_DAY_START, tzinfo=tz)
+            if moment >= latest:
+                return
+            if moment >= earliest:
+                for path in paths:
+                    yield Itinerary(self._road_legs_after(path, moment, first=True))
+                offered += 1
+            day += timedelta(days=1)
+
+    def earliest_itinerary(
+        self, from_id: str, to_id: str, earliest: datetime, latest_anchor: datetime | None = None
+    ) -> Itinerary | None:
+        best: Itinerary | None = None
+        for itinerary in self.itineraries(from_id, to_id, earliest, latest_anchor):
+            if best is None or itinerary.arrive < best.arrive:
+                best = itinerary
+        return best
+
+
+def _service_leg(service: Service) -> Leg:
+    return Leg(
+        service_id=service.service_id,
+        mode=service.mode,
+        from_id=service.from_id,
+        to_id=service.to_id,
+        depart=service.depart,
+        arrive=service.arrive,
+    )
+
+
+def _link_leg(link: Link, depart: datetime) -> Leg:
+    return Leg(
+        service_id=None,
+        mode=link.mode,
+        from_id=link.from_id,
+        to_id=link.to_id,
+        depart=depart,
+        arrive=depart + link.duration,
+    )
+
+
+def _pareto_roads(candidates: list[RoadPath]) -> list[RoadPath]:
+    def score(path: RoadPath) -> tuple[timedelta, int, int]:
+        return (
+            path.duration,
+            sum(link.fare_idr for link in path.links),
+            sum(link.vehicle_cost_idr for link in path.links),
+        )
+
+    scored = sorted(((score(p), p) for p in candidates), key=lambda item: item[0])
+    kept: list[tuple[tuple[timedelta, int, int], RoadPath]] = []
+    for value, path in scored:
+        if any(all(o <= v for o, v in zip(other, value, strict=True)) for other, _ in kept):
+            continue
+        kept.append((value, path))
+    return [path for _, path in kept]
