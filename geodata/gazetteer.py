@@ -132,22 +132,21 @@ def _load() -> tuple[Place, ...]:
     """Read the CSV shipped with the package, once."""
     resource = resources.files("geodata").joinpath("data").joinpath(_DATA_FILE)
     places: list[Place] = []
-    with resource.open("r", encoding="utf-8", newline="") as fh:
-        for row in _rows(iter(fh)):
-            kind = row["kind"]
-            if kind not in ("regency", "city"):
-                raise ValueError(f"{_DATA_FILE}: bad kind {kind!r} for {row['place_id']}")
-            places.append(
-                Place(
-                    place_id=row["place_id"],
-                    name=row["name"],
-                    kind="regency" if kind == "regency" else "city",
-                    province=row["province"],
-                    seat=row["seat"],
-                    lat=float(row["lat"]),
-                    lon=float(row["lon"]),
-                )
+    for row in _rows(iter(resource.read_text(encoding="utf-8").splitlines())):
+        kind = row["kind"]
+        if kind not in ("regency", "city"):
+            raise ValueError(f"{_DATA_FILE}: bad kind {kind!r} for {row['place_id']}")
+        places.append(
+            Place(
+                place_id=row["place_id"],
+                name=row["name"],
+                kind="regency" if kind == "regency" else "city",
+                province=row["province"],
+                seat=row["seat"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
             )
+        )
     return tuple(places)
 
 

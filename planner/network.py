@@ -301,7 +301,11 @@ def _pareto_roads(candidates: list[RoadPath]) -> list[RoadPath]:
     scored = sorted(((score(p), p) for p in candidates), key=lambda item: item[0])
     kept: list[tuple[tuple[timedelta, int, int], RoadPath]] = []
     for value, path in scored:
-        if any(all(o <= v for o, v in zip(other, value, strict=True)) for other, _ in kept):
+        if any(_no_worse(other, value) for other, _ in kept):
             continue
         kept.append((value, path))
     return [path for _, path in kept]
+
+
+def _no_worse(a: tuple[timedelta, int, int], b: tuple[timedelta, int, int]) -> bool:
+    return a[0] <= b[0] and a[1] <= b[1] and a[2] <= b[2]

@@ -35,7 +35,9 @@ def test_over_full_ferry_is_reported() -> None:
     plan = plan_baseline(world)
     tight = scenario(world.cases, services=(tiny.with_seats(ferry("F1", 2), 2), back_ferry("R1", 4)))
     found = rules(plan, tight)
-    assert any(v.startswith("rule 4 (seats): F1") and "carries 3 travellers but has 2 seats" in v for v in found)
+    assert any(
+        v.startswith("rule 4 (seats): F1") and "carries 3 travellers but has 2 seats" in v for v in found
+    )
 
 
 def test_household_split_is_reported() -> None:
@@ -62,7 +64,10 @@ def test_line_over_its_ceiling_is_reported() -> None:
     plan = plan_baseline(world)
     poor = scenario(world.cases, lines=(replace(tiny.LINE, ceiling_idr=100_000),))
     found = rules(plan, poor)
-    assert any(v.startswith("rule 7 (budget): line B-DINSOS is charged") and "over its ceiling of Rp 100.000" in v for v in found)
+    assert any(
+        v.startswith("rule 7 (budget): line B-DINSOS is charged") and "over its ceiling of Rp 100.000" in v
+        for v in found
+    )
 
 
 def test_leg_before_ready_date_is_reported() -> None:
@@ -104,7 +109,9 @@ def test_missed_connection_across_a_time_zone_change_is_reported() -> None:
     # A bus from Lombok home written in WITA leaving 11:30+08:00 = 10:30 WIB, i.e. before the
     # flight from Semarang (10:00 WIB) has even landed (12:00 WITA): on the wall clocks
     # "arrive 12:00, leave 11:30" might be missed, and "10:00 -> 11:30" looks fine.
-    world = scenario((case("C1", home="REG-LOTIM"),), services=(ferry("F1", 2), back_ferry("R1", 4), *LOMBOK_SERVICES))
+    world = scenario(
+        (case("C1", home="REG-LOTIM"),), services=(ferry("F1", 2), back_ferry("R1", 4), *LOMBOK_SERVICES)
+    )
     plan = plan_baseline(world)
     assert rules(plan, world) == []
     party = plan.parties[0]
@@ -112,10 +119,14 @@ def test_missed_connection_across_a_time_zone_change_is_reported() -> None:
     assert flight.arrive.utcoffset() == timedelta(hours=8)
     # Hand-edit: take the flight on the day the ferry lands, an hour after landing, but write
     # the flight's times in the wrong zone so that a wall-clock reading passes.
-    early = Service("FL0", "flight", "PORT-SMG", "REG-LOTIM", at(3, 9, tz=tiny.WITA), at(3, 11, tz=tiny.WITA), 5, 900_000)
+    early = Service(
+        "FL0", "flight", "PORT-SMG", "REG-LOTIM", at(3, 9, tz=tiny.WITA), at(3, 11, tz=tiny.WITA), 5, 900_000
+    )
     world2 = scenario(world.cases, services=(*world.services, early))
     legs = tuple(
-        Leg("FL0", "flight", "PORT-SMG", "REG-LOTIM", early.depart, early.arrive, leg.travellers, leg.cost_idr)
+        Leg(
+            "FL0", "flight", "PORT-SMG", "REG-LOTIM", early.depart, early.arrive, leg.travellers, leg.cost_idr
+        )
         if leg.service_id == "FL1"
         else leg
         for leg in party.legs
@@ -142,7 +153,10 @@ def test_charge_to_a_line_the_case_may_not_use_is_reported() -> None:
     company = replace(tiny.LINE, budget_line_id="B-PT", categories=frozenset({"pmi"}))
     world = scenario((case("C1"),), lines=(tiny.LINE, company))
     plan = plan_baseline(world)
-    moved = tuple(replace(c, budget_line_id="B-PT") if c.case_id == "C1" and c.cost_type == "fare" else c for c in plan.charges)
+    moved = tuple(
+        replace(c, budget_line_id="B-PT") if c.case_id == "C1" and c.cost_type == "fare" else c
+        for c in plan.charges
+    )
     found = rules(replace(plan, charges=moved), world)
     assert any("line B-PT may not pay for case C1 (terlantar)" in v for v in found)
 

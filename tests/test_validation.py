@@ -78,19 +78,55 @@ def test_round_trip_through_every_format(tmp_path: Path, target: str) -> None:
         ("cases", 4, "national_id", "62010145", "cases.csv:4:national_id: is not a 16-digit NIK"),
         ("cases", 3, "location_id", "PORT-KUMAI", "cases.csv:3:location_id: household 'H1' is split"),
         ("cases", 3, "home_id", "REG-LOTIM", "cases.csv:3:home_id: household 'H1' is split"),
-        ("services", 2, "depart", "2026-12-02T08:00", "services.csv:2:depart: '2026-12-02T08:00' has no UTC offset"),
+        (
+            "services",
+            2,
+            "depart",
+            "2026-12-02T08:00",
+            "services.csv:2:depart: '2026-12-02T08:00' has no UTC offset",
+        ),
         ("services", 2, "arrive", "2026-12-01T08:00+07:00", "services.csv:2:arrive: is not after depart"),
         ("services", 2, "seats", "-3", "services.csv:2:seats: -3 is outside 0..100000"),
-        ("services", 2, "fare_idr", "400000.50", "services.csv:2:fare_idr: '400000.50' is not a whole number"),
-        ("services", 2, "mode", "rocket", "services.csv:2:mode: 'rocket' is not one of ferry, flight, bus, train"),
-        ("services", 2, "from_id", "PORT-NOWHERE", "services.csv:2:from_id: 'PORT-NOWHERE' is not a location id"),
+        (
+            "services",
+            2,
+            "fare_idr",
+            "400000.50",
+            "services.csv:2:fare_idr: '400000.50' is not a whole number",
+        ),
+        (
+            "services",
+            2,
+            "mode",
+            "rocket",
+            "services.csv:2:mode: 'rocket' is not one of ferry, flight, bus, train",
+        ),
+        (
+            "services",
+            2,
+            "from_id",
+            "PORT-NOWHERE",
+            "services.csv:2:from_id: 'PORT-NOWHERE' is not a location id",
+        ),
         ("locations", 2, "lat", "111.62", "locations.csv:2:lat: 111.62 is outside Indonesia"),
-        ("locations", 2, "province", "Atlantis", "locations.csv:2:province: 'Atlantis' is not an Indonesian province"),
+        (
+            "locations",
+            2,
+            "province",
+            "Atlantis",
+            "locations.csv:2:province: 'Atlantis' is not an Indonesian province",
+        ),
         ("locations", 3, "location_id", "SHL-PKB", "locations.csv:3:location_id: 'SHL-PKB' is used again"),
         ("links", 2, "duration_min", "0", "links.csv:2:duration_min: 0 is outside"),
         ("escorts", 2, "available_to", "2026-11-01", "escorts.csv:2:available_to: is before available_from"),
         ("budget_lines", 2, "ceiling_idr", "-5", "budget_lines.csv:2:ceiling_idr: -5 is outside"),
-        ("budget_lines", 2, "cost_types", "fare;hotel", "budget_lines.csv:2:cost_types: 'hotel' is not one of fare"),
+        (
+            "budget_lines",
+            2,
+            "cost_types",
+            "fare;hotel",
+            "budget_lines.csv:2:cost_types: 'hotel' is not one of fare",
+        ),
     ],
 )
 def test_each_planted_error_is_named_with_file_row_and_column(
@@ -174,7 +210,15 @@ def template() -> Iterator[Path]:
     shutil.rmtree(root)
 
 
-FILES = ["cases.csv", "locations.csv", "services.csv", "links.csv", "escorts.csv", "budget_lines.csv", "scenario.toml"]
+FILES = [
+    "cases.csv",
+    "locations.csv",
+    "services.csv",
+    "links.csv",
+    "escorts.csv",
+    "budget_lines.csv",
+    "scenario.toml",
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -447,18 +447,14 @@ def load_geonames() -> list[dict[str, Any]]:
     return [c for c in data.values() if c["countrycode"] == "ID"]
 
 
-def match(
-    towns: list[dict[str, Any]], admin1: str, wanted: str
-) -> tuple[dict[str, Any] | None, int]:
+def match(towns: list[dict[str, Any]], admin1: str, wanted: str) -> tuple[dict[str, Any] | None, int]:
     """Best town named ``wanted`` in the province: exact name first, then alternate names;
     the most populous wins. Returns the town and how many candidates there were."""
     key = normalise(wanted)
     in_province = [t for t in towns if t["admin1code"] == admin1]
     exact = [t for t in in_province if normalise(t["name"]) == key]
     if not exact:
-        exact = [
-            t for t in in_province if key in {normalise(a) for a in t.get("alternatenames", [])}
-        ]
+        exact = [t for t in in_province if key in {normalise(a) for a in t.get("alternatenames", [])}]
     if not exact:
         return None, 0
     exact.sort(key=lambda t: -int(t["population"]))
