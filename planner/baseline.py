@@ -7,15 +7,16 @@ serves many), with the first free suitable escorts and the first budget lines wi
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 from planner.assemble import (
     EscortTrip,
     PartyChoice,
+    build_plan,
     cost_items,
     escort_legs,
     greedy_charges,
@@ -23,6 +24,12 @@ from planner.assemble import (
 from planner.network import Itinerary, Reachability, TransportNetwork
 from planner.plan import Plan, Reason, Unplanned
 from planner.scenario import Case, Escort, Household, Scenario
+
+# An officer looks at the first departures that come, not every combination of them, and
+# takes the one that gets the person home first.
+MAX_TRIED = 60
+# Escorts travel out at most this long before the party leaves, and back within this long.
+ESCORT_SEARCH = timedelta(days=4)
 
 
 @dataclass
@@ -104,8 +111,6 @@ class Baseline:
         # Shared vehicles only make the final items smaller, so what was affordable one party
         # at a time stays affordable when charged together.
         assert charges is not None
-        from planner.assemble import build_plan
-
         order = {case.case_id: i for i, case in enumerate(scenario.cases)}
         unplanned.sort(key=lambda u: order[u.case_id])
         return build_plan(scenario, choices, charges, unplanned, status="feasible", party_ids=party_ids)
@@ -123,8 +128,8 @@ class Baseline:
         if household.ready >= self.settings.end_date:
             return "not_ready", f"ready only on {household.ready:%d %b %Y}, after the plan's window"
         itineraries = sorted(
-            self.network.itineraries(origin.location_id, home.location_id, earliest, road_days=None),
-            key=lambda it: (it.anchor.depart, it.arrive, it.legs),
+            islice(self.network.itineraries(origin.location_id, home.location_id, earliest), MAX_TRIED),
+            key=lambda it: (it.arrive, it.anchor.depart, len(it.legs)),
         )
         if not itineraries:
             reach = self.network.reachability(origin.location_id, home.location_id, earliest)
@@ -243,29 +248,30 @@ class Baseline:
                 for it in self.network.itineraries(
                     escort.base_id,
                     first.from_id,
-                    base.midnight(escort.available_from),
+                    max(base.midnight(escort.available_from), need_by - ESCORT_SEARCH),
                     need_by,
-                    road_days=None,
                 )
                 if it.arrive <= need_by and _seats_ok(it, booking)
             ]
             if not options:
                 return None
-            outbound = max(options, key=lambda it: (it.depart, -_fare_rank(it)))
+            outbound = max(options, key=lambda it: (it.depart, -len(it.legs)))
         back: Itinerary | None = None
         if escort.base_id != last.to_id:
-            latest = base.midnight(escort.available_to) + timedelta(days=1)
-            options = [
-                it
-                for it in self.network.itineraries(
-                    last.to_id, escort.base_id, last.arrive, latest, road_days=2
-                )
-                if it.depart >= last.arrive + self.settings.connection(it.legs[0].mode)
-                and _seats_ok(it, booking)
-            ]
-            if not options:
+            latest = min(base.midnight(escort.available_to) + timedelta(days=1), last.arrive + ESCORT_SEARCH)
+            back = next(
+                (
+                    it
+                    for it in self.network.itineraries(
+                        last.to_id, escort.base_id, last.arrive, latest, road_days=2
+                    )
+                    if it.depart >= last.arrive + self.settings.connection(it.legs[0].mode)
+                    and _seats_ok(it, booking)
+                ),
+                None,
+            )
+            if back is None:
                 return None
-            back = min(options, key=lambda it: (it.arrive, _fare_rank(it)))
         start = outbound.depart if outbound else first.depart
         end = back.arrive if back else last.arrive
         if base.local_date(start) < escort.available_from or base.local_date(end) > escort.available_to:
@@ -297,10 +303,6 @@ def _seats_ok(itinerary: Itinerary, booking: _Booking) -> bool:
     return all(booking.seats[leg.service_id] >= 1 for leg in itinerary.legs if leg.service_id is not None)
 
 
-def _fare_rank(itinerary: Itinerary) -> int:
-    return len(itinerary.legs)
-
-
 def _registered(scenario: Scenario, household: Household) -> str:
     dates = [scenario.case(c).registered for c in household.case_ids]
     known = [d for d in dates if d is not None]
@@ -319,4 +321,4 @@ def plan_baseline(scenario: Scenario, network: TransportNetwork | None = None) -
     return Baseline(scenario, network).plan()
 
 
-__all__ = ["Baseline", "escorts_suffice", "math", "plan_baseline"]
+__all__ = ["Baseline", "escorts_suffice", "plan_baseline"]

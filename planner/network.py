@@ -29,6 +29,9 @@ from planner.scenario import Link, Scenario, Service
 
 ROAD_DAY_START = time(7, 0)
 MAX_ROAD_LINKS = 3
+# Nobody is left at a port or airport between two services for longer than this: a longer
+# layover is never better than waiting at the shelter for a later first departure.
+MAX_LAYOVER = timedelta(hours=48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +79,18 @@ class RoadPath:
 
 
 class TransportNetwork:
-    def __init__(self, scenario: Scenario, max_services: int = 3) -> None:
+    def __init__(
+        self, scenario: Scenario, max_services: int = 3, max_layover: timedelta = MAX_LAYOVER
+    ) -> None:
         self.scenario = scenario
         self.settings = scenario.settings
         self.max_services = max_services
+        self.max_layover = max_layover
         self.static: nx.MultiDiGraph = nx.MultiDiGraph()
         self.road: nx.MultiDiGraph = nx.MultiDiGraph()
         self.timed: nx.DiGraph = nx.DiGraph()
         self._road_paths: dict[tuple[str, str], tuple[RoadPath, ...]] = {}
+        self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
         self._build()
 
     # -- construction -------------------------------------------------------------------
@@ -109,6 +116,8 @@ class TransportNetwork:
                     for leaving in departures:
                         if leaving.service_id == arriving.service_id:
                             continue
+                        if leaving.depart > arriving.arrive + self.max_layover + path.duration:
+                            break
                         legs = self._road_legs_before(path, leaving)
                         ready = arriving.arrive
                         first_mode = path.links[0].mode if path.links else leaving.mode
@@ -198,9 +207,11 @@ class TransportNetwork:
         if from_id == to_id:
             return
         yield from self._road_only(from_id, to_id, earliest, latest, road_days)
-        for first in self.scenario.services:
-            if not earliest <= first.depart < latest:
+        for first in self._by_departure:
+            if first.depart < earliest:
                 continue
+            if first.depart >= latest:
+                break
             for path in self.road_paths(from_id, first.from_id):
                 lead = self._road_legs_before(path, first)
                 if lead and lead[0].depart < earliest:

@@ -613,11 +613,11 @@ class Validator:
                 )
             if registered is not None and ready is not None and registered > ready + timedelta(days=366):
                 c.fail("registered", "is more than a year after ready", "check the two dates")
-            if escort == "no" and (category == "tppo" or "female_escort" in needs):
+            if escort == "no" and "female_escort" in needs:
                 c.fail(
                     "escort",
-                    "is 'no' for a case that needs an escort by its category or needs",
-                    "use 'yes' or 'auto'",
+                    "is 'no' but needs include female_escort",
+                    "use 'yes' or 'auto', or drop female_escort from needs",
                 )
             if case_id is not None:
                 ids.append((row, case_id))
