@@ -11,6 +11,7 @@ from planner.baseline import plan_baseline
 from planner.check import check_plan
 from planner.cli import app, demo_path
 from planner.io.validate import read_scenario
+from planner.io.write import write_scenario
 from planner.scenario import Scenario
 
 
@@ -71,3 +72,36 @@ def test_cli_check_names_a_malformed_plan(tmp_path: Path) -> None:
     checked = CliRunner().invoke(app, ["check", str(demo_path()), str(tmp_path / "plan.json")])
     assert checked.exit_code == 2
     assert "$.parties" in checked.output and "Traceback" not in checked.output
+
+
+def test_a_broken_copy_of_the_demo_lists_every_planted_error(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    write_scenario(read_scenario(demo_path()), tmp_path / "week")
+
+    def plant(table: str, row: int, column: str, value: str) -> None:
+        path = tmp_path / "week" / f"{table}.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        rows[row - 1][rows[0].index(column)] = value
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    planted = [
+        ("cases", 5, "home_id", "Kab. Atlantis", "cases.csv:5:home_id:"),
+        ("cases", 9, "ready", "2026-13-01", "cases.csv:9:ready:"),
+        ("services", 3, "arrive", "2026-12-01T08:00", "services.csv:3:arrive:"),
+        ("services", 7, "seats", "ten", "services.csv:7:seats:"),
+        ("locations", 4, "lon", "-110.5", "locations.csv:4:lon:"),
+        ("escorts", 2, "sex", "W", "escorts.csv:2:sex:"),
+        ("budget_lines", 3, "ceiling_idr", "Rp 5 juta", "budget_lines.csv:3:ceiling_idr:"),
+    ]
+    for table, row, column, value, _ in planted:
+        plant(table, row, column, value)
+    result = CliRunner().invoke(app, ["validate", str(tmp_path / "week")])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if ".csv:" in line]
+    for *_, where in planted:
+        assert any(line.startswith(where) for line in lines), (where, lines)
+    assert "Traceback" not in result.output
