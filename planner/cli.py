@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from planner.baseline import plan_baseline
 from planner.check import check_plan
 from planner.errors import PlanFormatError, Problem, ScenarioError
 from planner.io.plan_json import read_plan, write_plan
@@ -89,14 +91,20 @@ def summarise(scenario: Scenario) -> None:
     )
 
 
-def _plan(scenario: Scenario, baseline: bool) -> Plan:
-    from planner.baseline import plan_baseline
-
+def _plan_and_write(scenario: Scenario, out_dir: Path) -> None:
+    """Plan, check the plan against the contract, write plan.json and show the summary."""
     started = time.perf_counter()
-    plan = plan_baseline(scenario)
-    from dataclasses import replace
-
-    return replace(plan, solve_seconds=time.perf_counter() - started)
+    result = replace(plan_baseline(scenario), solve_seconds=time.perf_counter() - started)
+    violations = check_plan(scenario, result)
+    path = write_plan(result, out_dir / "plan.json")
+    show_plan(result, "First-come baseline")
+    if violations:
+        _problems(
+            [Problem("plan.json", 0, "", str(v), "report this as a bug") for v in violations],
+            "the plan fails its own check",
+        )
+        raise typer.Exit(1)
+    out.print(f"Plan written to [bold]{path}[/]")
 
 
 def show_plan(plan: Plan, title: str) -> None:
@@ -126,19 +134,9 @@ def plan(
         bool, typer.Option("--baseline", help="Plan first come, first served, as by hand.")
     ] = False,
 ) -> None:
-    """Plan a scenario and write DIR/plan.json."""
-    loaded = _load(scenario)
-    result = _plan(loaded, baseline)
-    violations = check_plan(loaded, result)
-    path = write_plan(result, out_dir / "plan.json")
-    show_plan(result, "First-come baseline")
-    if violations:
-        _problems(
-            [Problem("plan.json", 0, "", str(v), "report this as a bug") for v in violations],
-            "the plan fails its own check",
-        )
-        raise typer.Exit(1)
-    out.print(f"Plan written to [bold]{path}[/]")
+    """Plan a scenario and write DIR/plan.json (the optimizer comes next; until then the
+    first-come baseline plans, with or without --baseline)."""
+    _plan_and_write(_load(scenario), out_dir)
 
 
 @app.command()
@@ -180,17 +178,7 @@ def demo(
         out.print(f"Demo scenario written to [bold]{written}[/]")
         return
     summarise(scenario)
-    result = _plan(scenario, baseline=True)
-    violations = check_plan(scenario, result)
-    path = write_plan(result, out_dir / "plan.json")
-    show_plan(result, "First-come baseline")
-    if violations:
-        _problems(
-            [Problem("plan.json", 0, "", str(v), "report this as a bug") for v in violations],
-            "the plan fails its own check",
-        )
-        raise typer.Exit(1)
-    out.print(f"Plan written to [bold]{path}[/]")
+    _plan_and_write(scenario, out_dir)
 
 
 def main() -> None:

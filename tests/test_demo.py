@@ -13,6 +13,7 @@ from planner.cli import app, demo_path
 from planner.io.validate import read_scenario
 from planner.io.write import write_scenario
 from planner.scenario import Scenario
+from tests.test_validation import edit
 
 
 @pytest.fixture(scope="module")
@@ -75,18 +76,7 @@ def test_cli_check_names_a_malformed_plan(tmp_path: Path) -> None:
 
 
 def test_a_broken_copy_of_the_demo_lists_every_planted_error(tmp_path: Path) -> None:
-    import csv
-    import io
-
     write_scenario(read_scenario(demo_path()), tmp_path / "week")
-
-    def plant(table: str, row: int, column: str, value: str) -> None:
-        path = tmp_path / "week" / f"{table}.csv"
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-        rows[row - 1][rows[0].index(column)] = value
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(rows)
-        path.write_text(buffer.getvalue(), encoding="utf-8")
 
     planted = [
         ("cases", 5, "home_id", "Kab. Atlantis", "cases.csv:5:home_id:"),
@@ -98,7 +88,7 @@ def test_a_broken_copy_of_the_demo_lists_every_planted_error(tmp_path: Path) -> 
         ("budget_lines", 3, "ceiling_idr", "Rp 5 juta", "budget_lines.csv:3:ceiling_idr:"),
     ]
     for table, row, column, value, _ in planted:
-        plant(table, row, column, value)
+        edit(tmp_path / "week", table, row, column, value)
     result = CliRunner().invoke(app, ["validate", str(tmp_path / "week")])
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if ".csv:" in line]
