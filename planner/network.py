@@ -269,15 +269,6 @@ class TransportNetwork:
                 offered += 1
             day += timedelta(days=1)
 
-    def earliest_itinerary(
-        self, from_id: str, to_id: str, earliest: datetime, latest_anchor: datetime | None = None
-    ) -> Itinerary | None:
-        best: Itinerary | None = None
-        for itinerary in self.itineraries(from_id, to_id, earliest, latest_anchor):
-            if best is None or itinerary.arrive < best.arrive:
-                best = itinerary
-        return best
-
 
 def _service_leg(service: Service) -> Leg:
     return Leg(

@@ -218,7 +218,6 @@ class Validator:
         self.raw = raw
         self.problems: list[Problem] = list(raw.problems)
         self.locations: dict[str, Location] = {}
-        self.location_rows: dict[str, tuple[str, int]] = {}
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -368,7 +367,6 @@ class Validator:
                 self.locations[location_id] = Location(
                     location_id, name, cast(Any, kind), lat, lon, province, offset
                 )
-                self.location_rows[location_id] = (table.file, row.number)
         self.unique(table, "location_id", ids)
 
     def read_settings(self) -> Settings:
