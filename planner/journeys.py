@@ -1,0 +1,329 @@
+"""Candidate journeys for the optimizer: every itinerary that can matter, priced once.
+
+The network enumerates itineraries; this module prices them for one traveller (seat fares,
+meal days, waiting days, the shared vehicles they ride), drops the ones that can never be part
+of a better plan, and finds each escort's ways out to a party and back.
+
+Dominance (why a pruned journey loses no optimal plan).  Journey A dominates journey B of the
+same start and home when
+
+1. A leaves on the same local day as B or later, is ready for its outbound escort no earlier
+   (``ready_by``: first departure minus the connection minimum of its mode) and arrives no
+   later: every case and escort duty that fits B fits A, with the same outbound and return;
+2. A's first scheduled departure is on B's day or earlier and A spends no more calendar days
+   on the road: nobody waits or eats more;
+3. A's seat fares plus one whole vehicle on each of its road legs cost no more than B's seat
+   fares: whoever moves from B to A adds at most one vehicle per traveller per leg and frees
+   at least what B cost, so every budget line that paid for B can pay for A (when a line pays
+   escort costs but not fares, A must ride no paid vehicle at all, since an escort's vehicle
+   seat is then not payable from the escort's money);
+4. every scheduled service of A has more seats than all the people who could ever board it.
+
+Then moving a whole party from B to A (merging it with a party already on A) keeps every rule
+and costs no more, so some optimal plan uses no dominated journey.  Rule 4 makes this proof
+possible; where seats are scarce, alternatives are kept.  ``MAX_PER_DAY`` then caps the
+journeys kept per first-departure day; that cap is a heuristic, and ``capped`` reports when
+it removed anything, so the optimizer knows whether its bound covers every journey.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from planner.assemble import journey_days, seat_fare_idr
+from planner.network import Itinerary, TransportNetwork
+from planner.plan import Leg
+from planner.scenario import Escort, Scenario
+
+VehicleKey = tuple[str, datetime]  # (link_id, departure): riders share vehicles
+# Beyond this many non-dominated journeys per first-departure day, only the cheapest are kept.
+MAX_PER_DAY = 4
+# Escorts travel out at most this long before the party and are back within this long.
+ESCORT_SEARCH = timedelta(days=4)
+
+
+@dataclass(frozen=True, slots=True)
+class Journey:
+    """An itinerary priced for one traveller."""
+
+    itinerary: Itinerary
+    fare_idr: int  # seat and per-person link fares
+    days: int  # calendar days on the road (meals)
+    anchor_date: date  # local date of the first scheduled departure (waiting)
+    depart_date: date  # local date of the first leg at the start
+    ready_by: datetime  # when an outbound escort must have arrived
+    vehicles: tuple[VehicleKey, ...]  # road legs with a vehicle cost
+    vehicle_worst_idr: int  # one whole vehicle on each of them
+
+    @property
+    def service_ids(self) -> tuple[str, ...]:
+        return self.itinerary.service_ids
+
+    @property
+    def depart(self) -> datetime:
+        return self.itinerary.depart
+
+    @property
+    def arrive(self) -> datetime:
+        return self.itinerary.arrive
+
+
+@dataclass(frozen=True, slots=True)
+class EscortOption:
+    """One way for an escort to serve a party: out, along, and back."""
+
+    escort_id: str
+    outbound: Itinerary | None
+    back: Itinerary | None
+    start: datetime
+    end: datetime
+    days: int
+    cost_idr: int  # fares both ways and along, meals, allowance (not shared vehicles)
+    service_ids: tuple[str, ...]  # seats taken on the way out and back
+    vehicles: tuple[VehicleKey, ...]  # vehicle rides on the way out and back
+
+
+def price(scenario: Scenario, network: TransportNetwork, itinerary: Itinerary) -> Journey:
+    first = itinerary.legs[0]
+    anchor = itinerary.anchor
+    vehicles: list[VehicleKey] = []
+    worst = 0
+    for leg in itinerary.legs:
+        if leg.service_id is None:
+            link = scenario.find_link(leg.from_id, leg.to_id, leg.mode)
+            assert link is not None
+            if link.vehicle_cost_idr:
+                vehicles.append((link.link_id, leg.depart))
+                worst += link.vehicle_cost_idr
+    return Journey(
+        itinerary=itinerary,
+        fare_idr=seat_fare_idr(scenario, itinerary.legs),
+        days=journey_days(scenario, itinerary.legs),
+        anchor_date=scenario.location(anchor.from_id).local_date(anchor.depart),
+        depart_date=scenario.location(first.from_id).local_date(first.depart),
+        ready_by=first.depart - network.settings.connection(first.mode),
+        vehicles=tuple(vehicles),
+        vehicle_worst_idr=worst,
+    )
+
+
+def dominates(a: Journey, b: Journey, roomy: set[str], vehicle_rides_paid_by_escort_lines: bool) -> bool:
+    """Whether ``a`` dominates ``b`` in the sense of the module's proof."""
+    worst = a.vehicle_worst_idr
+    if worst and not vehicle_rides_paid_by_escort_lines:
+        return False
+    return (
+        a.depart_date >= b.depart_date
+        and a.ready_by >= b.ready_by
+        and a.arrive <= b.arrive
+        and a.anchor_date <= b.anchor_date
+        and a.days <= b.days
+        and a.fare_idr + worst <= b.fare_idr
+        and all(s in roomy for s in a.service_ids)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class JourneySet:
+    journeys: tuple[Journey, ...]
+    enumerated: int
+    capped: int  # journeys no kept journey dominates, dropped by MAX_PER_DAY
+
+
+def candidate_journeys(
+    scenario: Scenario,
+    priced: Sequence[Journey],
+    roomy: set[str],
+    max_per_day: int = MAX_PER_DAY,
+) -> JourneySet:
+    """The journeys worth offering among ``priced`` (all of one start and home)."""
+    escort_only_lines = any(line.pays("escort") and not line.pays("fare") for line in scenario.budget_lines)
+    by_day: dict[date, list[Journey]] = defaultdict(list)
+    for journey in priced:
+        by_day[journey.anchor_date].append(journey)
+    chosen: list[Journey] = []
+    capped = 0
+    for day in sorted(by_day):
+        # Cheapest first, so that a dominating journey is met before those it dominates.
+        group = sorted(by_day[day], key=lambda j: (j.fare_idr + j.vehicle_worst_idr, j.days, j.arrive))
+        kept: list[Journey] = []
+        per_first: dict[tuple[str, ...], int] = defaultdict(int)
+        for journey in group:
+            if any(dominates(other, journey, roomy, not escort_only_lines) for other in kept):
+                continue
+            # Not all on one first service: when it fills up, the alternatives must differ.
+            first = journey.service_ids[:1]
+            if len(kept) >= max_per_day or per_first[first] >= max(2, max_per_day // 3):
+                capped += 1
+                continue
+            per_first[first] += 1
+            kept.append(journey)
+        chosen += kept
+    chosen.sort(key=lambda j: (j.depart, j.arrive, j.fare_idr))
+    return JourneySet(tuple(chosen), len(priced), capped)
+
+
+def roomy_services(scenario: Scenario, riders: dict[str, int]) -> set[str]:
+    """Services whose seats exceed everyone who could ever board them (``riders`` counts the
+    cases whose journeys may use each service; every escort may board too)."""
+    escorts = len(scenario.escorts)
+    return {s.service_id for s in scenario.services if s.seats >= riders.get(s.service_id, 0) + escorts}
+
+
+class EscortTrips:
+    """Each escort's ways out to a party's start and back home from its destination.
+
+    All journeys between two places are enumerated once; each question then filters them.
+    """
+
+    def __init__(self, scenario: Scenario, network: TransportNetwork) -> None:
+        self.scenario = scenario
+        self.network = network
+        self._all: dict[tuple[str, str], tuple[list[float], list[tuple[Itinerary, int]]]] = {}
+        self._earliest = min(
+            [scenario.location(e.base_id).midnight(e.available_from) for e in scenario.escorts],
+            default=scenario.settings.start,
+        )
+        latest = max((e.available_to for e in scenario.escorts), default=scenario.settings.end_date)
+        self._latest = scenario.settings.start + timedelta(days=(latest - scenario.settings.start.date()).days + 2)
+
+    def _between(self, from_id: str, to_id: str) -> tuple[list[float], list[tuple[Itinerary, int]]]:
+        """All journeys between two places, by departure (with the departures, for bisect)."""
+        key = (from_id, to_id)
+        if key not in self._all:
+            found = self.network.itineraries(from_id, to_id, self._earliest, self._latest)
+            # A way that leaves no later, arrives no earlier and costs no less is never taken.
+            latest_first = sorted(
+                ((it, seat_fare_idr(self.scenario, it.legs)) for it in found),
+                key=lambda item: (-item[0].depart.timestamp(), item[0].arrive, item[1]),
+            )
+            kept: list[tuple[Itinerary, int]] = []
+            for it, fare in latest_first:
+                if not any(k.arrive <= it.arrive and f <= fare for k, f in kept[-64:]):
+                    kept.append((it, fare))
+            ordered = sorted(kept, key=lambda item: item[0].depart)
+            self._all[key] = ([it.depart.timestamp() for it, _ in ordered], ordered)
+        return self._all[key]
+
+    def _departing(self, from_id: str, to_id: str, first: datetime, last: datetime) -> list[tuple[Itinerary, int]]:
+        departures, ordered = self._between(from_id, to_id)
+        low = bisect_left(departures, first.timestamp())
+        high = bisect_right(departures, last.timestamp())
+        return ordered[low:high]
+
+    def outbound(self, escort: Escort, to_id: str, ready_by: datetime) -> list[Itinerary]:
+        """Ways from the base arriving by ``ready_by``: the latest-leaving and the cheapest."""
+        base = self.scenario.location(escort.base_id)
+        earliest = max(base.midnight(escort.available_from), ready_by - ESCORT_SEARCH)
+        found = [
+            (it, fare)
+            for it, fare in self._departing(escort.base_id, to_id, earliest, ready_by)
+            if it.arrive <= ready_by
+        ]
+        return _two(found, lambda item: (-item[0].depart.timestamp(), item[1]))
+
+    def back(self, escort: Escort, from_id: str, arrived: datetime) -> list[Itinerary]:
+        """Ways back to the base after ``arrived``: the earliest home and the cheapest."""
+        base = self.scenario.location(escort.base_id)
+        latest_end = base.midnight(escort.available_to + timedelta(days=1))
+        settings = self.network.settings
+        found = [
+            (it, fare)
+            for it, fare in self._departing(from_id, escort.base_id, arrived, arrived + ESCORT_SEARCH)
+            if it.depart >= arrived + settings.connection(it.legs[0].mode) and it.arrive < latest_end
+        ]
+        return _two(found, lambda item: (item[0].arrive, item[1]))
+
+    def options(self, escort: Escort, journey: Journey) -> list[EscortOption]:
+        """Every way (out, back) this escort can serve a party on ``journey``."""
+        scenario = self.scenario
+        legs = journey.itinerary.legs
+        start_id, end_id = legs[0].from_id, legs[-1].to_id
+        outs: Sequence[Itinerary | None] = (
+            [None] if escort.base_id == start_id else self.outbound(escort, start_id, journey.ready_by)
+        )
+        backs: Sequence[Itinerary | None] = (
+            [None] if escort.base_id == end_id else self.back(escort, end_id, journey.arrive)
+        )
+        if not outs or not backs:
+            return []
+        # The soonest ways out and back, and the cheapest ones.
+        pairs = dict.fromkeys([(outs[0], backs[0]), (outs[-1], backs[-1])])
+        return [o for out, back in pairs if (o := self.option(escort, journey, out, back)) is not None]
+
+    def option(
+        self, escort: Escort, journey: Journey, out: Itinerary | None, back: Itinerary | None
+    ) -> EscortOption | None:
+        """The escort's duty with this party, out and back as given; None outside availability."""
+        scenario = self.scenario
+        base = scenario.location(escort.base_id)
+        meal = scenario.settings.costs.meal_idr_per_travel_day
+        start = out.depart if out else journey.depart
+        end = back.arrive if back else journey.arrive
+        first_day, last_day = base.local_date(start), base.local_date(end)
+        if first_day < escort.available_from or last_day > escort.available_to:
+            return None
+        days = (last_day - first_day).days + 1
+        own = [*(out.legs if out else ()), *(back.legs if back else ())]
+        fare = seat_fare_idr(scenario, own) + journey.fare_idr
+        return EscortOption(
+            escort_id=escort.escort_id,
+            outbound=out,
+            back=back,
+            start=start,
+            end=end,
+            days=days,
+            cost_idr=fare + days * (meal + escort.daily_allowance_idr),
+            service_ids=tuple(leg.service_id for leg in own if leg.service_id is not None),
+            vehicles=tuple(_vehicle_keys(scenario, own)),
+        )
+        # The soonest ways out and back, and the cheapest ones.
+        for out, back in dict.fromkeys([(outs[0], backs[0]), (outs[-1], backs[-1])]):
+            start = out.depart if out else journey.depart
+            end = back.arrive if back else journey.arrive
+            first_day, last_day = base.local_date(start), base.local_date(end)
+            if first_day < escort.available_from or last_day > escort.available_to:
+                continue
+            days = (last_day - first_day).days + 1
+            own = [*(out.legs if out else ()), *(back.legs if back else ())]
+            fare = seat_fare_idr(scenario, own) + journey.fare_idr
+            found.append(
+                EscortOption(
+                    escort_id=escort.escort_id,
+                    outbound=out,
+                    back=back,
+                    start=start,
+                    end=end,
+                    days=days,
+                    cost_idr=fare + days * (meal + escort.daily_allowance_idr),
+                    service_ids=tuple(leg.service_id for leg in own if leg.service_id is not None),
+                    vehicles=tuple(_vehicle_keys(scenario, own)),
+                )
+            )
+        return found
+
+
+def _two(
+    found: list[tuple[Itinerary, int]], soonest: Callable[[tuple[Itinerary, int]], tuple[float | datetime, int]]
+) -> list[Itinerary]:
+    """The soonest way and, when it differs, the cheapest: an escort's choices out or back."""
+    if not found:
+        return []
+    first = min(found, key=soonest)
+    cheapest = min(found, key=lambda item: (item[1], soonest(item)))
+    return [first[0]] if cheapest is first else [first[0], cheapest[0]]
+
+
+def _vehicle_keys(scenario: Scenario, legs: Iterable[Leg]) -> list[VehicleKey]:
+    keys: list[VehicleKey] = []
+    for leg in legs:
+        if leg.service_id is None:
+            link = scenario.find_link(leg.from_id, leg.to_id, leg.mode)
+            assert link is not None
+            if link.vehicle_cost_idr:
+                keys.append((link.link_id, leg.depart))
+    return keys

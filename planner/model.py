@@ -1,0 +1,444 @@
+"""The CP-SAT model of a weekly return plan.
+
+Decisions:
+
+* ``x[u, j]``: how many of planning unit ``u`` travel on journey ``j``.  A unit is a household
+  (0 or 1: it travels whole) or a group of cases identical for planning (a count);
+* ``y[o]``: whether escort option ``o`` (an escort, a journey, a way out and a way back) is used;
+* ``n[k]``: vehicles hired on a road link at one departure time;
+* flows of money from cost items to budget lines.
+
+A party is everyone on the same journey, so parties, shared vehicles and shared escorts come
+out of the model rather than a grouping rule.  The objective is the contract's ``total_idr``:
+money + priority-weighted waiting + shelter days, unplanned cases counted to the horizon.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from ortools.sat.python import cp_model
+
+from planner import costs
+from planner.journeys import EscortOption, Journey, VehicleKey
+from planner.scenario import BudgetLine, Case, CostType, Scenario
+
+# Minutes: escort duties are intervals on this clock, counted from the window's start.
+_MINUTE = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Cases that are planned as one: a household, or identical cases counted."""
+
+    unit_id: str
+    members: tuple[Case, ...]
+    counted: bool  # True: the members are interchangeable and x counts them
+    origin: str
+    home: str
+    ready: date
+    earliest: datetime  # local midnight of ``ready`` at the origin
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def per_step(self) -> tuple[Case, ...]:
+        """The cases one step of x moves: one case of a count, the whole of a household."""
+        return self.members[:1] if self.counted else self.members
+
+    @property
+    def upper(self) -> int:
+        return self.size if self.counted else 1
+
+    @property
+    def persons(self) -> int:
+        return len(self.per_step)
+
+    @property
+    def escorted(self) -> int:
+        return sum(1 for c in self.per_step if c.needs_escort)
+
+    def needs(self, need: str) -> bool:
+        return any(need in c.needs for c in self.per_step if c.needs_escort)
+
+
+def planning_units(scenario: Scenario) -> list[Unit]:
+    """Households stay whole; lone cases identical for planning become one counted unit."""
+    units: list[Unit] = []
+    counted: dict[tuple[object, ...], list[Case]] = defaultdict(list)
+    for household in scenario.households:
+        members = tuple(scenario.case(c) for c in household.case_ids)
+        origin = scenario.location(household.location_id)
+        if len(members) == 1 and not members[0].needs:
+            case = members[0]
+            key = (
+                case.location_id,
+                case.home_id,
+                case.ready,
+                case.category,
+                case.needs_escort,
+                case.priority,
+                tuple(sorted(case.funding)),
+            )
+            counted[key].append(case)
+            continue
+        units.append(
+            Unit(
+                unit_id=household.household_id,
+                members=members,
+                counted=False,
+                origin=household.location_id,
+                home=household.home_id,
+                ready=household.ready,
+                earliest=origin.midnight(household.ready),
+            )
+        )
+    for group in counted.values():
+        first = group[0]
+        origin = scenario.location(first.location_id)
+        units.append(
+            Unit(
+                unit_id="=" + first.case_id,
+                members=tuple(group),
+                counted=len(group) > 1,
+                origin=first.location_id,
+                home=first.home_id,
+                ready=first.ready,
+                earliest=origin.midnight(first.ready),
+            )
+        )
+    order = {c.case_id: i for i, c in enumerate(scenario.cases)}
+    units.sort(key=lambda u: order[u.members[0].case_id])
+    return units
+
+
+def case_journey_cost(scenario: Scenario, case: Case, journey: Journey) -> int:
+    """What one case adds to total_idr on ``journey``, shared vehicles aside."""
+    settings = scenario.settings
+    wait = costs.planned_waiting_days(case, journey.anchor_date)
+    return (
+        journey.fare_idr
+        + costs.meal_idr(journey.days, settings)
+        + costs.waiting_idr(case, wait, settings)
+        + costs.shelter_idr(wait, settings)
+    )
+
+
+def case_unplanned_cost(scenario: Scenario, case: Case) -> int:
+    settings = scenario.settings
+    wait = costs.unplanned_waiting_days(case, settings)
+    return costs.waiting_idr(case, wait, settings) + costs.shelter_idr(wait, settings)
+
+
+def case_lines(scenario: Scenario, case: Case, cost_type: CostType) -> frozenset[str]:
+    return frozenset(
+        b.budget_line_id for b in scenario.budget_lines if b.pays(cost_type) and case.may_be_funded_by(b)
+    )
+
+
+@dataclass
+class Problem:
+    """One independent part of the planning problem, ready to be modelled."""
+
+    scenario: Scenario
+    units: list[Unit]
+    journeys: list[Journey]
+    usable: dict[int, list[int]]  # unit index -> journey indices it may take
+    options: dict[int, list[EscortOption]]  # journey index -> escort options
+    lines: list[BudgetLine] = field(default_factory=list)
+    global_journeys: list[int] = field(default_factory=list)  # a part's journeys in the whole
+
+
+@dataclass
+class Solution:
+    """What the solver decided, in the problem's indices."""
+
+    travel: dict[tuple[int, int], int]  # (unit, journey) -> x
+    escorts: dict[int, list[EscortOption]]  # journey -> options used
+    objective: int
+    bound: int
+    status: str  # optimal / feasible / infeasible / unknown
+
+
+ProgressFn = Callable[[float, int, int], None]  # seconds, best total, bound
+
+
+class ReturnModel:
+    """Builds the CP-SAT model of a ``Problem`` and solves it."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.p = problem
+        self.m = cp_model.CpModel()
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.y: dict[tuple[int, int], cp_model.IntVar] = {}  # (journey, option index)
+        self.n: dict[VehicleKey, cp_model.IntVar] = {}
+        self.n_upper: dict[VehicleKey, int] = {}
+        self.constant = 0
+        self._build()
+
+    # -- variables -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        p, m = self.p, self.m
+        scenario = p.scenario
+        seats = {s.service_id: s.seats for s in scenario.services}
+        for u, unit in enumerate(p.units):
+            for j in p.usable.get(u, []):
+                journey = p.journeys[j]
+                if any(seats[s] < unit.persons for s in journey.service_ids):
+                    continue
+                self.x[u, j] = m.new_int_var(0, unit.upper, f"x_{u}_{j}")
+            chosen = [self.x[u, j] for j in p.usable.get(u, []) if (u, j) in self.x]
+            if chosen:
+                m.add(sum(chosen) <= unit.upper)
+        self.by_journey: dict[int, list[int]] = defaultdict(list)
+        for u, j in self.x:
+            self.by_journey[j].append(u)
+        for j, options in p.options.items():
+            if not any(p.units[u].escorted for u in self.by_journey.get(j, [])):
+                continue
+            for o, _ in enumerate(options):
+                self.y[j, o] = m.new_bool_var(f"y_{j}_{o}")
+        self._persons: dict[int, cp_model.LinearExpr] = {
+            j: sum(p.units[u].persons * self.x[u, j] for u in us) for j, us in self.by_journey.items()
+        }
+        self._escorts_on: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for (j, _), var in self.y.items():
+            self._escorts_on[j].append(var)
+        self._parties()
+        self._duties()
+        self._seats(seats)
+        self._vehicles()
+        self._money()
+        self._objective()
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    def _parties(self) -> None:
+        """Rule 5: enough escorts, with the skills and the sex the party's cases need."""
+        p, m = self.p, self.m
+        for j, units in self.by_journey.items():
+            options = p.options.get(j, [])
+            on = [(o, self.y[j, o]) for o in range(len(options)) if (j, o) in self.y]
+            escorted = sum(p.units[u].escorted * self.x[u, j] for u in units if p.units[u].escorted)
+            capacity = sum(p.scenario.escort(options[o].escort_id).max_cases * var for o, var in on)
+            m.add(capacity >= escorted)
+            for need, suits in (
+                ("medical", lambda e: "medical" in e.skills),
+                ("psychosocial", lambda e: "psychosocial" in e.skills),
+                ("female_escort", lambda e: e.sex == "F"),
+            ):
+                suitable = [var for o, var in on if suits(p.scenario.escort(options[o].escort_id))]
+                for u in units:
+                    if p.units[u].needs(need):
+                        m.add(self.x[u, j] <= p.units[u].upper * sum(suitable))
+            # An escort goes with a party, never alone.
+            persons = self._persons[j]
+            for _, var in on:
+                m.add(var <= persons)
+
+    def _duties(self) -> None:
+        """Rule 6: an escort's duties never overlap (availability is met by every option)."""
+        p = self.p
+        origin = p.scenario.settings.start
+        by_escort: dict[str, list[cp_model.IntervalVar]] = defaultdict(list)
+        for (j, o), var in self.y.items():
+            option = p.options[j][o]
+            start = int((option.start - origin) / _MINUTE)
+            # Touching duties count as overlapping: the next starts strictly after.
+            end = int((option.end - origin) / _MINUTE) + 1
+            by_escort[option.escort_id].append(
+                self.m.new_optional_fixed_size_interval_var(start, end - start, var, f"d_{j}_{o}")
+            )
+        for intervals in by_escort.values():
+            if len(intervals) > 1:
+                self.m.add_no_overlap(intervals)
+
+    def _seats(self, seats: dict[str, int]) -> None:
+        """Rule 4 over cases, escorts with their parties, and escorts going out and back."""
+        p = self.p
+        load: dict[str, list[cp_model.LinearExpr]] = defaultdict(list)
+        for j, persons in self._persons.items():
+            riders = persons + sum(self._escorts_on.get(j, []))
+            for service_id in p.journeys[j].service_ids:
+                load[service_id].append(riders)
+        for (j, o), var in self.y.items():
+            for service_id in p.options[j][o].service_ids:
+                load[service_id].append(var)
+        for service_id, parts in load.items():
+            self.m.add(sum(parts) <= seats[service_id])
+
+    def _vehicles(self) -> None:
+        """Shared vehicles: enough for everyone on each road link departure."""
+        p = self.p
+        self.riders: dict[VehicleKey, dict[int, list[cp_model.LinearExpr]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for j, persons in self._persons.items():
+            for key in p.journeys[j].vehicles:
+                self.riders[key][j].append(persons + sum(self._escorts_on.get(j, [])))
+        for (j, o), var in self.y.items():
+            for key in p.options[j][o].vehicles:
+                self.riders[key][j].append(var)
+        for key, by_party in self.riders.items():
+            link = p.scenario.link(key[0])
+            most = sum(
+                sum(p.units[u].persons * p.units[u].upper for u in self.by_journey.get(j, []))
+                + len(p.options.get(j, []))
+                for j in by_party
+            )
+            upper = link.vehicles_for(most)
+            var = self.m.new_int_var(0, upper, f"n_{key[0]}_{key[1]:%m%d%H%M}")
+            self.n_upper[key] = upper
+            riders = sum(sum(parts) for parts in by_party.values())
+            self.m.add(var * (link.vehicle_capacity or most) >= riders)
+            self.n[key] = var
+
+    def _money(self) -> None:
+        """Rule 7: every item paid in full by lines that may pay it, no line over its ceiling."""
+        p, m = self.p, self.m
+        scenario = p.scenario
+        into: dict[str, list[cp_model.LinearExpr]] = defaultdict(list)
+        # A case's own fares and meals, gathered by the set of lines that may pay them.
+        due: dict[tuple[CostType, frozenset[str]], list[cp_model.LinearExpr]] = defaultdict(list)
+        meal_rate = scenario.settings.costs.meal_idr_per_travel_day
+        for (u, j), var in self.x.items():
+            journey = p.journeys[j]
+            for case in p.units[u].per_step:
+                for cost_type, amount in (("fare", journey.fare_idr), ("meal", journey.days * meal_rate)):
+                    if amount:
+                        due[(cost_type, case_lines(scenario, case, cost_type))].append(amount * var)
+        for (cost_type, lines), parts in due.items():
+            flows = [m.new_int_var(0, scenario.budget_line(b).ceiling_idr, f"f_{b}") for b in sorted(lines)]
+            # Paying at least the item is as good as paying it exactly (the excess is never
+            # needed) and leaves the solver an easy first plan: nobody travels, nothing paid.
+            m.add(sum(flows) >= sum(parts))
+            for b, flow in zip(sorted(lines), flows, strict=True):
+                into[b].append(flow)
+        # Party items: escorts, and the party's share of shared vehicles.
+        vehicle_share: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
+        for key, by_party in self.riders.items():
+            link = scenario.link(key[0])
+            total = link.vehicle_cost_idr * self.n[key]
+            if len(by_party) == 1:
+                (j,) = by_party
+                vehicle_share[j].append(total)
+                continue
+            upper = link.vehicle_cost_idr * self.n_upper[key]
+            shares = []
+            for j, parts in by_party.items():
+                share = m.new_int_var(0, upper, f"g_{j}")
+                m.add(share <= upper * sum(parts))
+                vehicle_share[j].append(share)
+                shares.append(share)
+            m.add(sum(shares) >= total)
+        escort_money: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
+        for (j, o), var in self.y.items():
+            escort_money[j].append(p.options[j][o].cost_idr * var)
+        for cost_type, amounts in (("escort", escort_money), ("fare", vehicle_share)):
+            for j, parts in amounts.items():
+                self._party_flows(j, cost_type, parts, into)
+        for b, flows in into.items():
+            m.add(sum(flows) <= scenario.budget_line(b).ceiling_idr)
+
+    def _party_flows(
+        self,
+        j: int,
+        cost_type: CostType,
+        parts: Sequence[cp_model.LinearExpr],
+        into: dict[str, list[cp_model.LinearExpr]],
+    ) -> None:
+        """A party item may be paid by a line that could pay for at least one of its cases."""
+        p, m = self.p, self.m
+        flows = []
+        for line in p.scenario.budget_lines:
+            if not line.pays(cost_type):
+                continue
+            funded = [
+                self.x[u, j]
+                for u in self.by_journey[j]
+                if any(c.may_be_funded_by(line) for c in p.units[u].per_step)
+            ]
+            if not funded:
+                continue
+            flow = m.new_int_var(0, line.ceiling_idr, f"h_{j}_{line.budget_line_id}")
+            m.add(flow <= line.ceiling_idr * sum(funded))
+            into[line.budget_line_id].append(flow)
+            flows.append(flow)
+        m.add(sum(flows) >= sum(parts))
+
+    def _objective(self) -> None:
+        p = self.p
+        terms: list[cp_model.LinearExpr] = []
+        for u, unit in enumerate(p.units):
+            self.constant += sum(case_unplanned_cost(p.scenario, c) for c in unit.members)
+        for (u, j), var in self.x.items():
+            unit = p.units[u]
+            step = sum(
+                case_journey_cost(p.scenario, c, p.journeys[j]) - case_unplanned_cost(p.scenario, c)
+                for c in unit.per_step
+            )
+            terms.append(step * var)
+        for (j, o), var in self.y.items():
+            terms.append(p.options[j][o].cost_idr * var)
+        for key, var in self.n.items():
+            terms.append(p.scenario.link(key[0]).vehicle_cost_idr * var)
+        self.m.minimize(sum(terms) + self.constant)
+
+    # -- hints and solving -----------------------------------------------------------------------
+
+    def hint(self, travel: dict[tuple[int, int], int], escorts: set[tuple[int, int]]) -> None:
+        """Start the search from a known plan (the baseline's)."""
+        for key, var in self.x.items():
+            self.m.add_hint(var, travel.get(key, 0))
+        for key, var in self.y.items():
+            self.m.add_hint(var, 1 if key in escorts else 0)
+
+    def solve(
+        self,
+        time_limit: float,
+        workers: int = 2,
+        seed: int = 0,
+        work_limit: float | None = None,
+        progress: ProgressFn | None = None,
+    ) -> Solution:
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.1, time_limit)
+        params.num_workers = workers
+        params.random_seed = seed
+        if work_limit is not None:
+            # Same input, seed and work limit: the same plan, whatever the machine's speed.
+            params.max_deterministic_time = work_limit
+            params.interleave_search = True
+        callback = _Progress(progress) if progress else None
+        if progress is not None:
+            clock = time.perf_counter()
+            solver.best_bound_callback = lambda bound: progress(time.perf_counter() - clock, -1, int(bound))
+        status = solver.solve(self.m, callback)
+        name = solver.status_name(status)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return Solution({}, {}, 0, int(solver.best_objective_bound), name.lower())
+        travel = {key: solver.value(var) for key, var in self.x.items() if solver.value(var)}
+        escorts: dict[int, list[EscortOption]] = defaultdict(list)
+        for (j, o), var in sorted(self.y.items()):
+            if solver.value(var):
+                escorts[j].append(self.p.options[j][o])
+        objective = round(solver.objective_value)
+        bound = min(objective, int(solver.best_objective_bound + 0.999999))
+        return Solution(travel, dict(escorts), objective, bound, name.lower())
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: ProgressFn) -> None:
+        super().__init__()
+        self.report = report
+
+    def on_solution_callback(self) -> None:
+        self.report(self.wall_time, round(self.objective_value), int(self.best_objective_bound))

@@ -1,0 +1,391 @@
+"""The optimizer: scenario -> network -> journeys -> CP-SAT model(s) -> plan.
+
+The problem splits where it splits: units that share no service, vehicle, escort or scarce
+budget line are solved as separate models, and their bounds add up.  The first-come baseline
+seeds every model with a hint, so that a plan at least as good is known from the start.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from planner.assemble import EscortTrip, PartyChoice, build_plan
+from planner.baseline import Baseline
+from planner.charging import allocate
+from planner.journeys import (
+    EscortTrips,
+    Journey,
+    candidate_journeys,
+    price,
+    roomy_services,
+)
+from planner.model import Problem, ReturnModel, Solution, planning_units
+from planner.network import Itinerary, TransportNetwork
+from planner.plan import Plan, Status
+from planner.reasons import explain_unplanned
+from planner.scenario import Scenario
+
+Progress = Callable[[float, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    time_limit: float = 30.0
+    workers: int = 2
+    seed: int = 0
+    work_limit: float | None = None  # deterministic time: reproducible plans
+    hints: bool = True
+    decompose: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    units: int
+    journeys_enumerated: int
+    journeys_kept: int
+    journeys_capped: int
+    escort_options: int
+    components: int
+    variables: int
+
+
+class Optimizer:
+    def __init__(self, scenario: Scenario, network: TransportNetwork | None = None) -> None:
+        self.scenario = scenario
+        self.network = network or TransportNetwork(scenario)
+        self.stats: Stats | None = None
+        self.baseline: Plan | None = None
+
+    # -- the problem -----------------------------------------------------------------------------
+
+    def problem(self, seed: Plan | None = None) -> Problem:
+        """Units, their candidate journeys and escort options; the journeys and duties of
+        ``seed`` (the baseline's plan) are always among them, so that it can be a hint."""
+        scenario, network = self.scenario, self.network
+        settings = scenario.settings
+        units = planning_units(scenario)
+        by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for u, unit in enumerate(units):
+            if unit.ready < settings.end_date:
+                by_pair[(unit.origin, unit.home)].append(u)
+        priced: dict[tuple[str, str], list[Journey]] = {}
+        riders: Counter[str] = Counter()
+        for (origin, home), members in by_pair.items():
+            earliest = max(settings.start, min(units[u].earliest for u in members))
+            found = [price(scenario, network, it) for it in network.itineraries(origin, home, earliest)]
+            priced[(origin, home)] = found
+            people = sum(units[u].size for u in members)
+            for service_id in {s for j in found for s in j.service_ids}:
+                riders[service_id] += people
+        roomy = roomy_services(scenario, riders)
+        journeys: list[Journey] = []
+        usable: dict[int, list[int]] = defaultdict(list)
+        enumerated = capped = 0
+        seeded = _seed_journeys(scenario, network, seed)
+        for pair, members in by_pair.items():
+            kept = candidate_journeys(scenario, priced[pair], roomy)
+            enumerated += kept.enumerated
+            capped += kept.capped
+            extra = [j for j in seeded.get(pair, []) if j not in kept.journeys]
+            for journey in (*kept.journeys, *extra):
+                index = len(journeys)
+                journeys.append(journey)
+                for u in members:
+                    if journey.depart >= units[u].earliest:
+                        usable[u].append(index)
+        trips = EscortTrips(scenario, network)
+        options: dict[int, list] = {}
+        escorted_journeys = {j for u, js in usable.items() if units[u].escorted for j in js}
+        seeded_duties = _seed_duties(seed)
+        for j in sorted(escorted_journeys):
+            found_options = []
+            for escort in scenario.escorts:
+                found_options += trips.options(escort, journeys[j])
+            legs = tuple(leg.key for leg in journeys[j].itinerary.legs)
+            for escort_id, out, back in seeded_duties.get(legs, []):
+                option = trips.option(scenario.escort(escort_id), journeys[j], out, back)
+                if option is not None and option not in found_options:
+                    found_options.append(option)
+            options[j] = found_options
+        self._counts = (enumerated, len(journeys), capped, sum(len(o) for o in options.values()))
+        return Problem(scenario, units, journeys, dict(usable), options, list(scenario.budget_lines))
+
+    # -- solving ---------------------------------------------------------------------------------
+
+    def plan(self, options: Options | None = None, progress: Progress | None = None) -> Plan:
+        options = options or Options()
+        started = time.perf_counter()
+        scenario = self.scenario
+        self.baseline = Baseline(scenario, self.network).plan()
+        problem = self.problem(self.baseline if options.hints else None)
+        parts = components(problem) if options.decompose else [list(range(len(problem.units)))]
+        sizes = [max(1, len(part)) for part in parts]
+        travel: dict[tuple[int, int], int] = {}
+        escorts: dict[int, list] = {}
+        objective = bound = 0
+        statuses: list[str] = []
+        variables = 0
+        solved_total = [0] * len(parts)
+        solved_bound = [0] * len(parts)
+
+        def report(part: int) -> Progress:
+            def inner(seconds: float, best: int, lower: int) -> None:
+                if best >= 0:
+                    solved_total[part] = best
+                solved_bound[part] = lower
+                if progress is not None:
+                    progress(time.perf_counter() - started, sum(solved_total), sum(solved_bound))
+
+            return inner
+
+        for index, part in enumerate(parts):
+            sub = restrict(problem, part)
+            model = ReturnModel(sub)
+            variables += len(model.m.proto.variables)
+            if options.hints:
+                model.hint(*baseline_hint(sub, self.baseline))
+            left = options.time_limit - (time.perf_counter() - started)
+            share = left * sizes[index] / sum(sizes[index:])
+            solution: Solution = model.solve(
+                share, options.workers, options.seed, _share(options.work_limit, sizes, index), report(index)
+            )
+            statuses.append(solution.status)
+            objective += solution.objective
+            bound += solution.bound
+            solved_total[index], solved_bound[index] = solution.objective, solution.bound
+            for (u, j), count in solution.travel.items():
+                travel[(part[u], _global_journey(problem, sub, j))] = count
+            for j, used in solution.escorts.items():
+                escorts[_global_journey(problem, sub, j)] = used
+        self.stats = Stats(len(problem.units), *self._counts[:3], self._counts[3], len(parts), variables)
+        status: Status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
+        if any(s not in ("optimal", "feasible") for s in statuses):
+            status = "timeout"
+        if status == "timeout":
+            return self._fallback(started, bound)
+        return self._assemble(problem, travel, escorts, status, bound, time.perf_counter() - started)
+
+    def _fallback(self, started: float, bound: int) -> Plan:
+        """No model found a plan in time: the baseline's plan, with the bound proven so far."""
+        assert self.baseline is not None
+        return replace(
+            self.baseline,
+            status="timeout",
+            solve_seconds=time.perf_counter() - started,
+            objective=replace(
+                self.baseline.objective,
+                lower_bound_idr=min(bound, self.baseline.objective.total_idr),
+                gap=_gap(self.baseline.objective.total_idr, bound),
+            ),
+        )
+
+    def _assemble(
+        self,
+        problem: Problem,
+        travel: dict[tuple[int, int], int],
+        escorts: dict[int, list],
+        status: Status,
+        bound: int,
+        seconds: float,
+    ) -> Plan:
+        scenario = self.scenario
+        remaining = {u: list(unit.members) for u, unit in enumerate(problem.units)}
+        riding: dict[int, list[str]] = defaultdict(list)
+        for (u, j), count in sorted(travel.items()):
+            unit = problem.units[u]
+            take = count if unit.counted else unit.size
+            riding[j] += [c.case_id for c in remaining[u][:take]]
+            remaining[u] = remaining[u][take:]
+        order = {case.case_id: i for i, case in enumerate(scenario.cases)}
+        choices = []
+        for j in sorted(riding, key=lambda j: (problem.journeys[j].depart, j)):
+            trips = tuple(EscortTrip(o.escort_id, o.outbound, o.back) for o in escorts.get(j, []))
+            case_ids = tuple(sorted(riding[j], key=order.__getitem__))
+            choices.append(PartyChoice(case_ids, problem.journeys[j].itinerary, trips))
+        party_ids = [f"P{i + 1}" for i in range(len(choices))]
+        charges = allocate(scenario, choices, party_ids)
+        planned = {c for choice in choices for c in choice.case_ids}
+        unplanned = explain_unplanned(scenario, self.network, problem, choices, charges, planned)
+        plan = build_plan(
+            scenario, choices, charges, unplanned, status, seconds, lower_bound_idr=bound, party_ids=party_ids
+        )
+        return plan
+
+
+def _seed_journeys(
+    scenario: Scenario, network: TransportNetwork, seed: Plan | None
+) -> dict[tuple[str, str], list[Journey]]:
+    found: dict[tuple[str, str], list[Journey]] = defaultdict(list)
+    for party in seed.parties if seed else ():
+        case = scenario.case(party.case_ids[0])
+        found[(case.location_id, case.home_id)].append(price(scenario, network, Itinerary(party.legs)))
+    return found
+
+
+def _seed_duties(seed: Plan | None) -> dict[tuple[object, ...], list[tuple[str, Itinerary | None, Itinerary | None]]]:
+    found: dict[tuple[object, ...], list[tuple[str, Itinerary | None, Itinerary | None]]] = defaultdict(list)
+    if seed is None:
+        return found
+    for duty in seed.escort_duties:
+        legs = tuple(leg.key for leg in seed.party(duty.party_id).legs)
+        out = Itinerary(duty.outbound_legs) if duty.outbound_legs else None
+        back = Itinerary(duty.return_legs) if duty.return_legs else None
+        found[legs].append((duty.escort_id, out, back))
+    return found
+
+
+def _share(work_limit: float | None, sizes: list[int], index: int) -> float | None:
+    if work_limit is None:
+        return None
+    return work_limit * sizes[index] / sum(sizes)
+
+
+def _gap(total: int, bound: int) -> float:
+    return 0.0 if total <= 0 else max(0.0, (total - bound) / total)
+
+
+# -- decomposition -------------------------------------------------------------------------------
+
+
+def components(problem: Problem) -> list[list[int]]:
+    """Units that share nothing scarce are planned apart: groups of unit indices.
+
+    Two units are joined when their journeys share a scheduled service or a vehicle departure,
+    when one escort could serve both, or when a budget line that may pay both could run out.
+    """
+    parent = list(range(len(problem.units)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def join(members: list[int]) -> None:
+        for other in members[1:]:
+            ra, rb = find(members[0]), find(other)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+    users: dict[object, list[int]] = defaultdict(list)
+    for u, js in problem.usable.items():
+        touched: set[object] = set()
+        for j in js:
+            journey = problem.journeys[j]
+            touched.update(("s", s) for s in journey.service_ids)
+            touched.update(("v", k) for k in journey.vehicles)
+            for option in problem.options.get(j, []):
+                touched.add(("e", option.escort_id))
+                touched.update(("s", s) for s in option.service_ids)
+                touched.update(("v", k) for k in option.vehicles)
+        for resource in touched:
+            users[resource].append(u)
+    for line in scarce_lines(problem):
+        users[("b", line)] = [
+            u
+            for u, unit in enumerate(problem.units)
+            if any(c.may_be_funded_by(problem.scenario.budget_line(line)) for c in unit.members)
+        ]
+    for members in users.values():
+        join(members)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for u in range(len(problem.units)):
+        groups[find(u)].append(u)
+    return [groups[root] for root in sorted(groups)]
+
+
+def scarce_lines(problem: Problem) -> list[str]:
+    """Lines whose ceiling is below everything that could ever be charged to them."""
+    scenario = problem.scenario
+    meal = scenario.settings.costs.meal_idr_per_travel_day
+    case_most = {
+        u: max(
+            (problem.journeys[j].fare_idr + problem.journeys[j].days * meal for j in js),
+            default=0,
+        )
+        for u, js in problem.usable.items()
+    }
+    escort_most = sum(max((o.cost_idr for o in opts), default=0) for opts in problem.options.values())
+    vehicle_most = sum(
+        scenario.link(k[0]).vehicle_cost_idr * len(problem.units)
+        for k in {k for j in problem.journeys for k in j.vehicles}
+    )
+    scarce = []
+    for line in scenario.budget_lines:
+        most = escort_most + vehicle_most
+        for u, unit in enumerate(problem.units):
+            if any(c.may_be_funded_by(line) for c in unit.members):
+                most += case_most.get(u, 0) * unit.size
+        if most > line.ceiling_idr:
+            scarce.append(line.budget_line_id)
+    return scarce
+
+
+def restrict(problem: Problem, part: list[int]) -> Problem:
+    """The sub-problem of some units, with the journeys and escort options they can use."""
+    used = sorted({j for u in part for j in problem.usable.get(u, [])})
+    local = {j: i for i, j in enumerate(used)}
+    usable = {i: [local[j] for j in problem.usable.get(u, [])] for i, u in enumerate(part)}
+    sub = Problem(
+        problem.scenario,
+        [problem.units[u] for u in part],
+        [problem.journeys[j] for j in used],
+        usable,
+        {local[j]: problem.options[j] for j in used if j in problem.options},
+        problem.lines,
+        used,
+    )
+    return sub
+
+
+def _global_journey(problem: Problem, sub: Problem, j: int) -> int:
+    return sub.global_journeys[j]
+
+
+# -- warm start ----------------------------------------------------------------------------------
+
+
+def baseline_hint(problem: Problem, baseline: Plan) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
+    """The baseline's plan in the model's variables, as far as its journeys were kept."""
+    by_legs: dict[tuple[object, ...], int] = {
+        tuple(leg.key for leg in journey.itinerary.legs): j for j, journey in enumerate(problem.journeys)
+    }
+    unit_of = {c.case_id: u for u, unit in enumerate(problem.units) for c in unit.members}
+    travel: dict[tuple[int, int], int] = defaultdict(int)
+    escorts: set[tuple[int, int]] = set()
+    duties = {(d.escort_id, d.party_id): d for d in baseline.escort_duties}
+    for party in baseline.parties:
+        j = by_legs.get(tuple(leg.key for leg in party.legs))
+        if j is None:
+            continue
+        for case_id in party.case_ids:
+            u = unit_of.get(case_id)
+            if u is None:
+                continue
+            unit = problem.units[u]
+            travel[(u, j)] = travel[(u, j)] + 1 if unit.counted else 1
+        for escort_id in party.escort_ids:
+            duty = duties[(escort_id, party.party_id)]
+            for o, option in enumerate(problem.options.get(j, [])):
+                if option.escort_id == escort_id and _legs(option.outbound) == tuple(
+                    leg.key for leg in duty.outbound_legs
+                ) and _legs(option.back) == tuple(leg.key for leg in duty.return_legs):
+                    escorts.add((j, o))
+    return dict(travel), escorts
+
+
+def _legs(itinerary: object) -> tuple[tuple[str | None, str, str, str, datetime], ...]:
+    if itinerary is None:
+        return ()
+    return tuple(leg.key for leg in itinerary.legs)  # type: ignore[attr-defined]
+
+
+def optimize(scenario: Scenario, options: Options | None = None, progress: Progress | None = None) -> Plan:
+    return Optimizer(scenario).plan(options, progress)
+
+
+__all__ = ["Optimizer", "Options", "Stats", "optimize"]
