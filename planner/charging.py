@@ -31,6 +31,7 @@ def allocate(scenario: Scenario, choices: Sequence[PartyChoice], party_ids: Sequ
     }
     items = [item for item in cost_items(scenario, choices, party_ids) if item.case_id or item.escort_id]
     flow = nx.DiGraph()
+    node: tuple[object, ...]
     sink = ("sink",)
     total = 0
     for index, item in enumerate(items):
@@ -46,7 +47,7 @@ def allocate(scenario: Scenario, choices: Sequence[PartyChoice], party_ids: Sequ
         amount = link.vehicles_for(sum(riders.values())) * link.vehicle_cost_idr
         if not amount:
             continue
-        node = ("vehicle", key)
+        node = ("vehicle", *key)
         flow.add_node(node, demand=-amount)
         total += amount
         for index in riders:

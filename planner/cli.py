@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
@@ -19,6 +20,7 @@ from planner.errors import PlanFormatError, Problem, ScenarioError
 from planner.io.plan_json import read_plan, write_plan
 from planner.io.validate import read_scenario
 from planner.io.write import write_scenario
+from planner.optimizer import Optimizer, Options
 from planner.plan import Plan
 from planner.scenario import Scenario
 
@@ -91,13 +93,26 @@ def summarise(scenario: Scenario) -> None:
     )
 
 
-def _plan_and_write(scenario: Scenario, out_dir: Path) -> None:
+def _plan_and_write(scenario: Scenario, out_dir: Path, baseline_only: bool, options: Options) -> None:
     """Plan, check the plan against the contract, write plan.json and show the summary."""
     started = time.perf_counter()
-    result = replace(plan_baseline(scenario), solve_seconds=time.perf_counter() - started)
+    if baseline_only:
+        result = replace(plan_baseline(scenario), solve_seconds=time.perf_counter() - started)
+        show_plan([("First-come baseline", result)])
+    else:
+        optimizer = Optimizer(scenario)
+        result = optimizer.plan(options, _progress())
+        assert optimizer.baseline is not None
+        show_plan([("First-come baseline", optimizer.baseline), ("Optimizer", result)])
+        if optimizer.stats is not None:
+            st = optimizer.stats
+            out.print(
+                f"{st.units} planning units, {st.journeys_kept} of {st.journeys_enumerated} journeys kept, "
+                f"{st.escort_options} escort options, {st.components} independent part(s), "
+                f"{st.variables} variables; {result.solve_seconds:.1f} s"
+            )
     violations = check_plan(scenario, result)
     path = write_plan(result, out_dir / "plan.json")
-    show_plan(result, "First-come baseline")
     if violations:
         _problems(
             [Problem("plan.json", 0, "", str(v), "report this as a bug") for v in violations],
@@ -107,23 +122,61 @@ def _plan_and_write(scenario: Scenario, out_dir: Path) -> None:
     out.print(f"Plan written to [bold]{path}[/]")
 
 
-def show_plan(plan: Plan, title: str) -> None:
-    planned = len(plan.planned_case_ids)
-    table = Table(title=title)
+def _progress() -> Callable[[float, int, int], None]:
+    """Print the best plan and the bound as they improve (at most a few lines a second)."""
+    state: dict[str, float] = {"best": -1, "bound": -1, "shown": 0.0}
+
+    def report(seconds: float, best: int, bound: int) -> None:
+        improved = best != state["best"]
+        state["best"], state["bound"] = best, max(bound, state["bound"])
+        if not improved and seconds - state["shown"] < 2.0:
+            return
+        state["shown"] = seconds
+        gap = (best - state["bound"]) / best if best > 0 else 0.0
+        out.print(
+            f"  {seconds:5.1f} s  best {_rp(best)}  bound {_rp(int(state['bound']))}  gap {gap:.1%}",
+            highlight=False,
+        )
+
+    return report
+
+
+def show_plan(plans: list[tuple[str, Plan]]) -> None:
+    """One column per plan: the optimizer's beside the baseline's for the same scenario."""
+    table = Table(title="Plan summary")
     table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_row("status", plan.status)
-    table.add_row("planned cases", str(planned))
-    table.add_row("parties", str(len(plan.parties)))
-    for reason, count in sorted(Counter(u.reason for u in plan.unplanned).items()):
-        table.add_row(f"unplanned: {reason}", str(count))
-    o = plan.objective
-    table.add_row("money (cost_idr)", _rp(o.cost_idr))
-    table.add_row("waiting (priority-weighted)", _rp(o.waiting_idr))
-    table.add_row("shelter days", _rp(o.shelter_idr))
-    table.add_row("total_idr", _rp(o.total_idr))
-    table.add_row("gap", f"{o.gap:.2%}")
+    for title, _ in plans:
+        table.add_column(title, justify="right")
+
+    def row(label: str, value: Callable[[Plan], str]) -> None:
+        table.add_row(label, *(value(p) for _, p in plans))
+
+    reasons = sorted({u.reason for _, p in plans for u in p.unplanned})
+    row("status", lambda p: p.status)
+    row("planned cases", lambda p: str(len(p.planned_case_ids)))
+    row("parties", lambda p: str(len(p.parties)))
+    for reason in reasons:
+        row(f"unplanned: {reason}", lambda p, r=reason: str(sum(u.reason == r for u in p.unplanned)))  # type: ignore[misc]
+    row("money (cost_idr)", lambda p: _rp(p.objective.cost_idr))
+    row("waiting (priority-weighted)", lambda p: _rp(p.objective.waiting_idr))
+    row("shelter days", lambda p: _rp(p.objective.shelter_idr))
+    row("total_idr", lambda p: _rp(p.objective.total_idr))
+    row("lower bound", lambda p: _rp(p.objective.lower_bound_idr))
+    row("gap", lambda p: f"{p.objective.gap:.2%}")
     out.print(table)
+
+
+TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds the optimizer may search.", min=0.1)]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed of the search.")]
+Workers = Annotated[int, typer.Option("--workers", help="Search threads (2 suits a 2-core machine).", min=1)]
+WorkLimit = Annotated[
+    float | None,
+    typer.Option(
+        "--work-limit",
+        help="Deterministic work limit: the same scenario, seed and limit give the same plan.",
+        min=0.1,
+    ),
+]
 
 
 @app.command()
@@ -133,10 +186,14 @@ def plan(
     baseline: Annotated[
         bool, typer.Option("--baseline", help="Plan first come, first served, as by hand.")
     ] = False,
+    time_limit: TimeLimit = 30.0,
+    seed: Seed = 0,
+    workers: Workers = 2,
+    work_limit: WorkLimit = None,
 ) -> None:
-    """Plan a scenario and write DIR/plan.json (the optimizer comes next; until then the
-    first-come baseline plans, with or without --baseline)."""
-    _plan_and_write(_load(scenario), out_dir)
+    """Plan a scenario with the optimizer and write DIR/plan.json."""
+    options = Options(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
+    _plan_and_write(_load(scenario), out_dir, baseline, options)
 
 
 @app.command()
@@ -170,6 +227,8 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write the demo's plan.")] = Path(
         "out/demo"
     ),
+    time_limit: TimeLimit = 30.0,
+    seed: Seed = 0,
 ) -> None:
     """Plan the built-in demo week, or export it as a starting point for your own."""
     scenario = _load(demo_path())
@@ -178,7 +237,7 @@ def demo(
         out.print(f"Demo scenario written to [bold]{written}[/]")
         return
     summarise(scenario)
-    _plan_and_write(scenario, out_dir)
+    _plan_and_write(scenario, out_dir, False, Options(time_limit=time_limit, seed=seed))
 
 
 def main() -> None:

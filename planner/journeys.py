@@ -189,7 +189,9 @@ class EscortTrips:
             default=scenario.settings.start,
         )
         latest = max((e.available_to for e in scenario.escorts), default=scenario.settings.end_date)
-        self._latest = scenario.settings.start + timedelta(days=(latest - scenario.settings.start.date()).days + 2)
+        self._latest = scenario.settings.start + timedelta(
+            days=(latest - scenario.settings.start.date()).days + 2
+        )
 
     def _between(self, from_id: str, to_id: str) -> tuple[list[float], list[tuple[Itinerary, int]]]:
         """All journeys between two places, by departure (with the departures, for bisect)."""
@@ -209,7 +211,9 @@ class EscortTrips:
             self._all[key] = ([it.depart.timestamp() for it, _ in ordered], ordered)
         return self._all[key]
 
-    def _departing(self, from_id: str, to_id: str, first: datetime, last: datetime) -> list[tuple[Itinerary, int]]:
+    def _departing(
+        self, from_id: str, to_id: str, first: datetime, last: datetime
+    ) -> list[tuple[Itinerary, int]]:
         departures, ordered = self._between(from_id, to_id)
         low = bisect_left(departures, first.timestamp())
         high = bisect_right(departures, last.timestamp())
@@ -240,7 +244,6 @@ class EscortTrips:
 
     def options(self, escort: Escort, journey: Journey) -> list[EscortOption]:
         """Every way (out, back) this escort can serve a party on ``journey``."""
-        scenario = self.scenario
         legs = journey.itinerary.legs
         start_id, end_id = legs[0].from_id, legs[-1].to_id
         outs: Sequence[Itinerary | None] = (
@@ -281,34 +284,11 @@ class EscortTrips:
             service_ids=tuple(leg.service_id for leg in own if leg.service_id is not None),
             vehicles=tuple(_vehicle_keys(scenario, own)),
         )
-        # The soonest ways out and back, and the cheapest ones.
-        for out, back in dict.fromkeys([(outs[0], backs[0]), (outs[-1], backs[-1])]):
-            start = out.depart if out else journey.depart
-            end = back.arrive if back else journey.arrive
-            first_day, last_day = base.local_date(start), base.local_date(end)
-            if first_day < escort.available_from or last_day > escort.available_to:
-                continue
-            days = (last_day - first_day).days + 1
-            own = [*(out.legs if out else ()), *(back.legs if back else ())]
-            fare = seat_fare_idr(scenario, own) + journey.fare_idr
-            found.append(
-                EscortOption(
-                    escort_id=escort.escort_id,
-                    outbound=out,
-                    back=back,
-                    start=start,
-                    end=end,
-                    days=days,
-                    cost_idr=fare + days * (meal + escort.daily_allowance_idr),
-                    service_ids=tuple(leg.service_id for leg in own if leg.service_id is not None),
-                    vehicles=tuple(_vehicle_keys(scenario, own)),
-                )
-            )
-        return found
 
 
 def _two(
-    found: list[tuple[Itinerary, int]], soonest: Callable[[tuple[Itinerary, int]], tuple[float | datetime, int]]
+    found: list[tuple[Itinerary, int]],
+    soonest: Callable[[tuple[Itinerary, int]], tuple[float | datetime, int]],
 ) -> list[Itinerary]:
     """The soonest way and, when it differs, the cheapest: an escort's choices out or back."""
     if not found:

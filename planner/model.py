@@ -206,7 +206,8 @@ class ReturnModel:
             for o, _ in enumerate(options):
                 self.y[j, o] = m.new_bool_var(f"y_{j}_{o}")
         self._persons: dict[int, cp_model.LinearExpr] = {
-            j: sum(p.units[u].persons * self.x[u, j] for u in us) for j, us in self.by_journey.items()
+            j: cp_model.LinearExpr.weighted_sum([self.x[u, j] for u in us], [p.units[u].persons for u in us])
+            for j, us in self.by_journey.items()
         }
         self._escorts_on: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for (j, _), var in self.y.items():
@@ -311,18 +312,25 @@ class ReturnModel:
         for (u, j), var in self.x.items():
             journey = p.journeys[j]
             for case in p.units[u].per_step:
-                for cost_type, amount in (("fare", journey.fare_idr), ("meal", journey.days * meal_rate)):
+                fare_meal: tuple[tuple[CostType, int], ...] = (
+                    ("fare", journey.fare_idr),
+                    ("meal", journey.days * meal_rate),
+                )
+                for cost_type, amount in fare_meal:
                     if amount:
                         due[(cost_type, case_lines(scenario, case, cost_type))].append(amount * var)
-        for (cost_type, lines), parts in due.items():
-            flows = [m.new_int_var(0, scenario.budget_line(b).ceiling_idr, f"f_{b}") for b in sorted(lines)]
+        for (_, lines), parts in due.items():
+            case_flows = [
+                m.new_int_var(0, scenario.budget_line(b).ceiling_idr, f"f_{b}") for b in sorted(lines)
+            ]
             # Paying at least the item is as good as paying it exactly (the excess is never
             # needed) and leaves the solver an easy first plan: nobody travels, nothing paid.
-            m.add(sum(flows) >= sum(parts))
-            for b, flow in zip(sorted(lines), flows, strict=True):
+            m.add(sum(case_flows) >= sum(parts))
+            for b, flow in zip(sorted(lines), case_flows, strict=True):
                 into[b].append(flow)
         # Party items: escorts, and the party's share of shared vehicles.
         vehicle_share: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
+        escort_money: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
         for key, by_party in self.riders.items():
             link = scenario.link(key[0])
             total = link.vehicle_cost_idr * self.n[key]
@@ -331,21 +339,28 @@ class ReturnModel:
                 vehicle_share[j].append(total)
                 continue
             upper = link.vehicle_cost_idr * self.n_upper[key]
-            shares = []
+            shares: list[cp_model.IntVar] = []
             for j, parts in by_party.items():
                 share = m.new_int_var(0, upper, f"g_{j}")
                 m.add(share <= upper * sum(parts))
                 vehicle_share[j].append(share)
                 shares.append(share)
             m.add(sum(shares) >= total)
-        escort_money: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
         for (j, o), var in self.y.items():
             escort_money[j].append(p.options[j][o].cost_idr * var)
-        for cost_type, amounts in (("escort", escort_money), ("fare", vehicle_share)):
-            for j, parts in amounts.items():
-                self._party_flows(j, cost_type, parts, into)
+        self._pay_party_items("escort", escort_money, into)
+        self._pay_party_items("fare", vehicle_share, into)
         for b, flows in into.items():
             m.add(sum(flows) <= scenario.budget_line(b).ceiling_idr)
+
+    def _pay_party_items(
+        self,
+        cost_type: CostType,
+        amounts: dict[int, list[cp_model.LinearExpr]],
+        into: dict[str, list[cp_model.LinearExpr]],
+    ) -> None:
+        for j, parts in amounts.items():
+            self._party_flows(j, cost_type, parts, into)
 
     def _party_flows(
         self,
@@ -356,7 +371,7 @@ class ReturnModel:
     ) -> None:
         """A party item may be paid by a line that could pay for at least one of its cases."""
         p, m = self.p, self.m
-        flows = []
+        flows: list[cp_model.IntVar] = []
         for line in p.scenario.budget_lines:
             if not line.pays(cost_type):
                 continue
@@ -376,7 +391,7 @@ class ReturnModel:
     def _objective(self) -> None:
         p = self.p
         terms: list[cp_model.LinearExpr] = []
-        for u, unit in enumerate(p.units):
+        for unit in p.units:
             self.constant += sum(case_unplanned_cost(p.scenario, c) for c in unit.members)
         for (u, j), var in self.x.items():
             unit = p.units[u]

@@ -17,6 +17,7 @@ from planner.assemble import EscortTrip, PartyChoice, build_plan
 from planner.baseline import Baseline
 from planner.charging import allocate
 from planner.journeys import (
+    EscortOption,
     EscortTrips,
     Journey,
     candidate_journeys,
@@ -98,11 +99,11 @@ class Optimizer:
                     if journey.depart >= units[u].earliest:
                         usable[u].append(index)
         trips = EscortTrips(scenario, network)
-        options: dict[int, list] = {}
+        options: dict[int, list[EscortOption]] = {}
         escorted_journeys = {j for u, js in usable.items() if units[u].escorted for j in js}
         seeded_duties = _seed_duties(seed)
         for j in sorted(escorted_journeys):
-            found_options = []
+            found_options: list[EscortOption] = []
             for escort in scenario.escorts:
                 found_options += trips.options(escort, journeys[j])
             legs = tuple(leg.key for leg in journeys[j].itinerary.legs)
@@ -125,7 +126,7 @@ class Optimizer:
         parts = components(problem) if options.decompose else [list(range(len(problem.units)))]
         sizes = [max(1, len(part)) for part in parts]
         travel: dict[tuple[int, int], int] = {}
-        escorts: dict[int, list] = {}
+        escorts: dict[int, list[EscortOption]] = {}
         objective = bound = 0
         statuses: list[str] = []
         variables = 0
@@ -187,7 +188,7 @@ class Optimizer:
         self,
         problem: Problem,
         travel: dict[tuple[int, int], int],
-        escorts: dict[int, list],
+        escorts: dict[int, list[EscortOption]],
         status: Status,
         bound: int,
         seconds: float,
@@ -226,7 +227,9 @@ def _seed_journeys(
     return found
 
 
-def _seed_duties(seed: Plan | None) -> dict[tuple[object, ...], list[tuple[str, Itinerary | None, Itinerary | None]]]:
+def _seed_duties(
+    seed: Plan | None,
+) -> dict[tuple[object, ...], list[tuple[str, Itinerary | None, Itinerary | None]]]:
     found: dict[tuple[object, ...], list[tuple[str, Itinerary | None, Itinerary | None]]] = defaultdict(list)
     if seed is None:
         return found
@@ -349,7 +352,9 @@ def _global_journey(problem: Problem, sub: Problem, j: int) -> int:
 # -- warm start ----------------------------------------------------------------------------------
 
 
-def baseline_hint(problem: Problem, baseline: Plan) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
+def baseline_hint(
+    problem: Problem, baseline: Plan
+) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
     """The baseline's plan in the model's variables, as far as its journeys were kept."""
     by_legs: dict[tuple[object, ...], int] = {
         tuple(leg.key for leg in journey.itinerary.legs): j for j, journey in enumerate(problem.journeys)
@@ -371,9 +376,11 @@ def baseline_hint(problem: Problem, baseline: Plan) -> tuple[dict[tuple[int, int
         for escort_id in party.escort_ids:
             duty = duties[(escort_id, party.party_id)]
             for o, option in enumerate(problem.options.get(j, [])):
-                if option.escort_id == escort_id and _legs(option.outbound) == tuple(
-                    leg.key for leg in duty.outbound_legs
-                ) and _legs(option.back) == tuple(leg.key for leg in duty.return_legs):
+                if (
+                    option.escort_id == escort_id
+                    and _legs(option.outbound) == tuple(leg.key for leg in duty.outbound_legs)
+                    and _legs(option.back) == tuple(leg.key for leg in duty.return_legs)
+                ):
                     escorts.add((j, o))
     return dict(travel), escorts
 

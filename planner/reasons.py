@@ -19,6 +19,8 @@ from planner.network import TransportNetwork
 from planner.plan import Charge, Reason, Unplanned
 from planner.scenario import Escort, Scenario
 
+LegKey = tuple[str | None, str, str, str, datetime]
+
 
 def rupiah(amount: int) -> str:
     return "Rp " + f"{amount:,}".replace(",", ".")
@@ -35,7 +37,7 @@ class _Left:
     seats: dict[str, int]
     busy: dict[str, list[tuple[datetime, datetime]]]
     money: dict[str, int]
-    parties: dict[tuple[object, ...], PartyChoice]
+    parties: dict[tuple[LegKey, ...], PartyChoice]
 
 
 def _left(scenario: Scenario, choices: Sequence[PartyChoice], charges: Sequence[Charge]) -> _Left:
@@ -100,13 +102,13 @@ def _explain(
             f"no departure from {origin.name} to {home.name} fits the window after {_day(unit.ready)}",
         )
     journeys.sort(key=lambda j: sum(case_journey_cost(scenario, c, j) for c in unit.per_step))
-    blocks = [_blocker(scenario, problem, unit, j, left) for j in journeys]
+    blocks: list[tuple[Reason | None, str]] = [_blocker(scenario, problem, unit, j, left) for j in journeys]
     kinds = {kind for kind, _ in blocks if kind is not None}
     if any(kind is None for kind, _ in blocks):
         best = journeys[0]
         cost = sum(case_journey_cost(scenario, c, best) for c in unit.per_step)
         saved = sum(case_unplanned_cost(scenario, c) for c in unit.per_step)
-        blocked = [(kind, detail) for kind, detail in blocks if kind is not None]
+        blocked: list[tuple[Reason | None, str]] = [(k, d) for k, d in blocks if k is not None]
         if cost < saved and blocked:
             # A free journey exists but the search stopped before using it: say what blocks
             # the others, which is what an officer rebooking by hand would meet first.
@@ -147,7 +149,11 @@ def _blocker(
         if escort is None:
             wanted = [
                 w
-                for w, need in (("woman", "female_escort"), ("medical", "medical"), ("psychosocial", "psychosocial"))
+                for w, need in (
+                    ("woman", "female_escort"),
+                    ("medical", "medical"),
+                    ("psychosocial", "psychosocial"),
+                )
                 if unit.needs(need)
             ]
             label = " ".join(wanted) + " " if wanted else ""
@@ -161,9 +167,10 @@ def _blocker(
     lines = set().union(*(case_lines(scenario, c, t) for c in unit.per_step for t in ("fare", "meal")))
     have = sum(max(0, left.money[b]) for b in lines)
     if have < need + escort_cost:
-        names = ", ".join(
-            f"{b} has {rupiah(max(0, left.money[b]))} left" for b in sorted(lines)
-        ) or "no budget line may pay for this case"
+        names = (
+            ", ".join(f"{b} has {rupiah(max(0, left.money[b]))} left" for b in sorted(lines))
+            or "no budget line may pay for this case"
+        )
         return "budget", f"{names}; the trip costs {rupiah(need + escort_cost)}"
     return None, ""
 
@@ -189,7 +196,9 @@ def _free_escort(
         escort = scenario.escort(option.escort_id)
         if escort.max_cases < unit.escorted or not all(_covers([escort], unit, n) for n in _NEEDS):
             continue
-        if any(option.start <= end and start <= option.end for start, end in left.busy.get(escort.escort_id, [])):
+        if any(
+            option.start <= end and start <= option.end for start, end in left.busy.get(escort.escort_id, [])
+        ):
             continue
         if any(left.seats[s] < 1 for s in option.service_ids):
             continue
