@@ -26,7 +26,7 @@ from planner.journeys import (
 )
 from planner.model import Problem, ReturnModel, Solution, planning_units
 from planner.network import Itinerary, TransportNetwork
-from planner.plan import Plan, Status
+from planner.plan import Leg, Plan, Status
 from planner.reasons import explain_unplanned
 from planner.scenario import Scenario
 
@@ -91,8 +91,9 @@ class Optimizer:
             kept = candidate_journeys(scenario, priced[pair], roomy)
             enumerated += kept.enumerated
             capped += kept.capped
-            extra = [j for j in seeded.get(pair, []) if j not in kept.journeys]
-            for journey in (*kept.journeys, *extra):
+            # One journey per set of legs: a party is defined by its legs (rule 5).
+            distinct = {_key(j.itinerary): j for j in (*seeded.get(pair, []), *kept.journeys)}
+            for journey in distinct.values():
                 index = len(journeys)
                 journeys.append(journey)
                 for u in members:
@@ -223,7 +224,7 @@ def _seed_journeys(
     found: dict[tuple[str, str], list[Journey]] = defaultdict(list)
     for party in seed.parties if seed else ():
         case = scenario.case(party.case_ids[0])
-        found[(case.location_id, case.home_id)].append(price(scenario, network, Itinerary(party.legs)))
+        found[(case.location_id, case.home_id)].append(price(scenario, network, _bare(party.legs)))
     return found
 
 
@@ -235,10 +236,19 @@ def _seed_duties(
         return found
     for duty in seed.escort_duties:
         legs = tuple(leg.key for leg in seed.party(duty.party_id).legs)
-        out = Itinerary(duty.outbound_legs) if duty.outbound_legs else None
-        back = Itinerary(duty.return_legs) if duty.return_legs else None
+        out = _bare(duty.outbound_legs) if duty.outbound_legs else None
+        back = _bare(duty.return_legs) if duty.return_legs else None
         found[legs].append((duty.escort_id, out, back))
     return found
+
+
+def _bare(legs: tuple[Leg, ...]) -> Itinerary:
+    """An itinerary of a plan's legs, without the plan's traveller counts and prices."""
+    return Itinerary(tuple(replace(leg, travellers=0, cost_idr=0) for leg in legs))
+
+
+def _key(itinerary: Itinerary) -> tuple[object, ...]:
+    return tuple(leg.key for leg in itinerary.legs)
 
 
 def _share(work_limit: float | None, sizes: list[int], index: int) -> float | None:

@@ -206,6 +206,7 @@ def _free_escort(
     return None
 
 
+_PLURAL = {"ferry": "ferries", "bus": "buses"}
 _NEEDS = ("medical", "psychosocial", "female_escort")
 
 
@@ -227,8 +228,8 @@ def _full(scenario: Scenario, service_ids: Sequence[str]) -> str:
     for (mode, to_name), departures in list(by_kind.items())[:3]:
         days = sorted({d.date(): _day(d) for d in departures}.items())
         shown = [text for _, text in days[:4]]
-        plural = "s" if len(departures) > 1 else ""
-        parts.append(f"the {mode}{plural} to {to_name} on {_and(shown)}")
+        name = _PLURAL.get(mode, mode + "s") if len(departures) > 1 else mode
+        parts.append(f"the {name} to {to_name} on {_and(shown)}")
     verb = "are" if len(service_ids) > 1 else "is"
     return f"{_and(parts)} {verb} full"
 

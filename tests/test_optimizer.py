@@ -1,0 +1,315 @@
+"""The optimizer: valid plans, the right reasons for who waits, and the true optimum on tiny
+scenarios, found here by trying every plan."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from functools import cache
+from itertools import product
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.assemble import EscortTrip, PartyChoice, build_plan
+from planner.charging import NoCharging, allocate
+from planner.check import check_plan
+from planner.io.validate import read_scenario
+from planner.network import Itinerary, TransportNetwork
+from planner.optimizer import Optimizer, Options
+from planner.plan import Plan, Unplanned
+from planner.scenario import BudgetLine, Scenario
+from tests.tiny import LINE, at, back_ferry, case, escort, ferry, scenario, with_seats
+
+FAST = Options(time_limit=10, workers=2, seed=1)
+
+
+def optimize(s: Scenario, options: Options = FAST) -> Plan:
+    plan = Optimizer(s).plan(options)
+    assert check_plan(s, plan) == [], "the optimizer's plan must pass the checker"
+    assert sorted(plan.planned_case_ids + tuple(u.case_id for u in plan.unplanned)) == sorted(
+        c.case_id for c in s.cases
+    )
+    return plan
+
+
+def reasons(plan: Plan) -> dict[str, str]:
+    return {u.case_id: u.reason for u in plan.unplanned}
+
+
+# -- small cases a person can check ----------------------------------------------------------------
+
+
+def test_one_case_goes_home_on_the_ferry_and_the_plan_is_proven_optimal() -> None:
+    plan = optimize(scenario((case("C1"),)))
+    assert plan.planned_case_ids == ("C1",)
+    assert plan.status == "optimal"
+    assert plan.objective.gap == 0.0
+    assert plan.objective.lower_bound_idr == plan.objective.total_idr
+
+
+def test_cases_from_the_same_shelter_to_the_same_home_share_one_party_and_its_cars() -> None:
+    plan = optimize(scenario((case("C1"), case("C2"), case("C3"))))
+    assert len(plan.parties) == 1
+    assert sorted(plan.parties[0].case_ids) == ["C1", "C2", "C3"]
+
+
+def test_a_household_travels_whole_or_not_at_all() -> None:
+    family = (case("C1", household_id="H1"), case("C2", household_id="H1"), case("C3", household_id="H1"))
+    plan = optimize(scenario(family, services=(with_seats(ferry("F1", 2), 2), back_ferry("R1", 4))))
+    assert plan.planned_case_ids == ()
+    assert set(reasons(plan).values()) == {"no_seats"}
+
+
+def test_too_little_budget_leaves_the_case_waiting_for_money() -> None:
+    poor = replace(LINE, ceiling_idr=300_000)
+    plan = optimize(scenario((case("C1"),), lines=(poor,)))
+    assert reasons(plan) == {"C1": "budget"}
+    assert "B-DINSOS has Rp 300.000 left" in plan.unplanned[0].detail
+
+
+def test_a_trafficking_victim_without_a_free_escort_waits_for_one() -> None:
+    busy = escort("E1", available_from=date(2026, 12, 20), available_to=date(2026, 12, 30))
+    plan = optimize(scenario((case("C1", category="tppo"),), escorts=(busy,)))
+    assert reasons(plan) == {"C1": "no_escort"}
+
+
+def test_a_woman_escort_is_found_when_a_case_needs_one() -> None:
+    man, woman = escort("E1", sex="M"), escort("E2", sex="F")
+    plan = optimize(
+        scenario((case("C1", category="tppo", needs=frozenset({"female_escort"})),), escorts=(man, woman))
+    )
+    assert plan.planned_case_ids == ("C1",)
+    assert plan.escort_duties[0].escort_id == "E2"
+
+
+def test_full_ferries_leave_the_last_case_waiting_for_a_seat() -> None:
+    services = (with_seats(ferry("F1", 2), 1), with_seats(ferry("F2", 3), 1), back_ferry("R1", 4))
+    plan = optimize(scenario((case("C1"), case("C2"), case("C3")), services=services))
+    assert len(plan.planned_case_ids) == 2
+    (waiting,) = plan.unplanned
+    assert waiting.reason == "no_seats"
+    assert "ferries to Tanjung Emas on 2 Dec and 3 Dec are full" in waiting.detail
+
+
+def test_a_home_no_route_reaches_is_reported_as_such() -> None:
+    plan = optimize(scenario((case("C1", home="REG-NOWHERE"), case("C2"))))
+    assert reasons(plan) == {"C1": "no_route"}
+
+
+def test_a_case_ready_after_the_window_is_not_ready() -> None:
+    plan = optimize(scenario((case("C1", ready=date(2026, 12, 20)), case("C2"))))
+    assert reasons(plan) == {"C1": "not_ready"}
+    assert "20 Dec 2026" in plan.unplanned[0].detail
+
+
+def test_a_case_ready_after_the_last_ferry_of_the_window_waits_for_the_horizon() -> None:
+    plan = optimize(scenario((case("C1", ready=date(2026, 12, 5)),)))
+    assert reasons(plan) == {"C1": "horizon"}
+
+
+def test_the_cheaper_later_ferry_wins_for_a_low_priority_case() -> None:
+    # A day later saves Rp 150.000 + Rp 75.000 of waiting; the ferry is Rp 1.000.000 cheaper.
+    services = (ferry("F1", 2, fare=1_500_000), ferry("F2", 3, fare=500_000), back_ferry("R1", 4))
+    plan = optimize(scenario((case("C1"),), services=services))
+    assert [leg.service_id for leg in plan.parties[0].legs if leg.service_id] == ["F2"]
+
+
+def test_the_same_seed_and_work_limit_give_the_same_plan() -> None:
+    s = scenario(
+        (case("C1"), case("C2", category="tppo"), case("C3", household_id="H"), case("C4", household_id="H")),
+        services=(ferry("F1", 2), ferry("F2", 3), back_ferry("R1", 4), back_ferry("R2", 5)),
+        escorts=(escort("E1"), escort("E2", sex="M")),
+    )
+    options = Options(time_limit=30, seed=7, work_limit=5.0)
+    first, second = optimize(s, options), optimize(s, options)
+    assert replace(first, solve_seconds=0) == replace(second, solve_seconds=0)
+
+
+def test_preferred_lines_are_spent_first_when_the_total_is_equal() -> None:
+    cheap = BudgetLine("B-FIRST", "Dana cadangan", "Dinsos", 10_000_000, preference=1)
+    plan = optimize(scenario((case("C1"),), lines=(LINE, cheap)))
+    assert {c.budget_line_id for c in plan.charges} == {"B-FIRST"}
+
+
+# -- the optimum, by trying every plan ----------------------------------------------------------------
+
+
+def brute_force(s: Scenario) -> int:
+    """The least total_idr over every plan the checker accepts: each household unplanned or on
+    any journey, escorts on any of their ways back."""
+    network = TransportNetwork(s, max_services=3)
+    households = s.households
+    choices_per: list[list[Itinerary | None]] = []
+    for household in households:
+        origin = s.location(household.location_id)
+        earliest = max(s.settings.start, origin.midnight(household.ready))
+        choices_per.append([None, *network.itineraries(household.location_id, household.home_id, earliest)])
+    best: int | None = None
+    for picks in product(*choices_per):
+        groups: dict[tuple[object, ...], list[str]] = {}
+        itineraries: dict[tuple[object, ...], Itinerary] = {}
+        for household, pick in zip(households, picks, strict=True):
+            if pick is not None:
+                key = tuple(leg.key for leg in pick.legs)
+                groups.setdefault(key, []).extend(household.case_ids)
+                itineraries[key] = pick
+        escort_choices = [
+            _escort_ways(s, network, itineraries[k])
+            if any(s.case(c).needs_escort for c in groups[k])
+            else [()]
+            for k in groups
+        ]
+        for escorts in product(*escort_choices):
+            choices = [
+                PartyChoice(tuple(groups[k]), itineraries[k], trips)
+                for k, trips in zip(groups, escorts, strict=True)
+            ]
+            plan = _priced(s, choices)
+            if plan is not None and (best is None or plan.objective.total_idr < best):
+                best = plan.objective.total_idr
+    assert best is not None
+    return best
+
+
+def _escort_ways(
+    s: Scenario, network: TransportNetwork, itinerary: Itinerary
+) -> list[tuple[EscortTrip, ...]]:
+    """Every single escort with every way back (the tiny world's escorts start at the shelter)."""
+    ways: list[tuple[EscortTrip, ...]] = []
+    last = itinerary.legs[-1]
+    for e in s.escorts:
+        for back in network.itineraries(last.to_id, e.base_id, last.arrive, at(20, 0)):
+            if back.depart >= last.arrive + s.settings.connection(back.legs[0].mode):
+                ways.append((EscortTrip(e.escort_id, None, back),))
+    return ways
+
+
+def _priced(s: Scenario, choices: list[PartyChoice]) -> Plan | None:
+    ids = [f"P{i + 1}" for i in range(len(choices))]
+    try:
+        charges = allocate(s, choices, ids)
+    except NoCharging:
+        return None
+    planned = {c for ch in choices for c in ch.case_ids}
+    unplanned = [Unplanned(c.case_id, "budget", "") for c in s.cases if c.case_id not in planned]
+    plan = build_plan(s, choices, charges, unplanned, "feasible", party_ids=ids)
+    return plan if check_plan(s, plan) == [] else None
+
+
+TINY = {
+    "two cases, two ferries": scenario(
+        (case("C1"), case("C2", age=70)),
+        services=(ferry("F1", 2, fare=900_000), ferry("F2", 4, fare=300_000), back_ferry("R1", 5)),
+    ),
+    "an escorted child and an adult, one escort": scenario(
+        (case("C1", age=12), case("C2")),
+        services=(ferry("F1", 2), ferry("F2", 3, seats=2), back_ferry("R1", 4), back_ferry("R2", 5)),
+        escorts=(escort("E1", daily_allowance_idr=300_000),),
+    ),
+    "tight budget, two homes": scenario(
+        (case("C1"), case("C2", home="REG-LOTIM"), case("C3", category="pmi")),
+        services=(ferry("F1", 2), ferry("F2", 3, fare=200_000), back_ferry("R1", 4)),
+        lines=(replace(LINE, ceiling_idr=3_000_000),),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_the_optimizer_finds_the_best_plan_found_by_trying_every_plan(name: str) -> None:
+    s = TINY[name]
+    plan = optimize(s)
+    assert plan.status == "optimal"
+    assert plan.objective.total_idr == brute_force(s)
+
+
+# -- random small scenarios ---------------------------------------------------------------------------
+
+
+@cache
+def _homes() -> tuple[str, ...]:
+    return ("REG-GROBOGAN", "REG-LOTIM", "REG-NOWHERE")
+
+
+@st.composite
+def small_scenarios(draw: st.DrawFn) -> Scenario:
+    count = draw(st.integers(1, 6))
+    cases = []
+    for i in range(count):
+        household = draw(st.sampled_from([None, "H1", "H2"]))
+        home = "REG-GROBOGAN" if household else draw(st.sampled_from(_homes()))
+        cases.append(
+            case(
+                f"C{i + 1}",
+                home=home,
+                ready=date(2026, 12, draw(st.integers(1, 9))),
+                household_id=household,
+                age=draw(st.sampled_from([8, 30, 65])),
+                sex=draw(st.sampled_from(["F", "M"])),
+                category=draw(st.sampled_from(["terlantar", "pmi", "tppo"])),
+                needs=frozenset(
+                    draw(st.sets(st.sampled_from(["medical", "psychosocial", "female_escort"]), max_size=1))
+                ),
+            )
+        )
+    services = tuple(
+        ferry(f"F{d}", d, seats=draw(st.integers(0, 4)), fare=draw(st.sampled_from([200_000, 600_000])))
+        for d in draw(st.sets(st.integers(1, 6), min_size=1, max_size=3))
+    ) + tuple(back_ferry(f"R{d}", d, seats=draw(st.integers(0, 3))) for d in (3, 5, 7))
+    escorts = tuple(
+        escort(
+            f"E{i}",
+            sex=draw(st.sampled_from(["F", "M"])),
+            skills=frozenset(draw(st.sets(st.sampled_from(["medical", "psychosocial"])))),
+            max_cases=draw(st.integers(1, 3)),
+        )
+        for i in range(draw(st.integers(0, 2)))
+    )
+    lines = (
+        replace(LINE, ceiling_idr=draw(st.sampled_from([1_000_000, 5_000_000, 50_000_000])), categories=None),
+        BudgetLine(
+            "B-TPPO",
+            "TPPO",
+            "Kemensos",
+            draw(st.sampled_from([0, 4_000_000])),
+            categories=frozenset({"tppo"}),
+            preference=10,
+        ),
+    )
+    return scenario(tuple(cases), services=services, escorts=escorts, lines=lines)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_every_plan_the_optimizer_writes_obeys_every_rule(s: Scenario) -> None:
+    plan = optimize(s, Options(time_limit=5, workers=2, seed=0))
+    assert plan.objective.lower_bound_idr <= plan.objective.total_idr
+
+
+# -- the demo week ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_plans() -> tuple[Scenario, Plan, Plan]:
+    from planner.cli import demo_path
+
+    s = read_scenario(demo_path())
+    optimizer = Optimizer(s)
+    plan = optimizer.plan(Options(time_limit=40, workers=2, seed=0))
+    assert optimizer.baseline is not None
+    return s, plan, optimizer.baseline
+
+
+def test_the_demo_plan_passes_the_checker(demo_plans: tuple[Scenario, Plan, Plan]) -> None:
+    s, plan, _ = demo_plans
+    assert check_plan(s, plan) == []
+
+
+def test_the_demo_plan_beats_the_baseline_by_at_least_15_percent(
+    demo_plans: tuple[Scenario, Plan, Plan],
+) -> None:
+    _, plan, baseline = demo_plans
+    assert plan.objective.total_idr <= 0.85 * baseline.objective.total_idr
+    assert len(plan.planned_case_ids) >= len(baseline.planned_case_ids)
+    assert plan.objective.lower_bound_idr <= plan.objective.total_idr
