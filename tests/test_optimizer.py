@@ -7,15 +7,19 @@ from dataclasses import replace
 from datetime import date
 from functools import cache
 from itertools import product
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from planner.assemble import EscortTrip, PartyChoice, build_plan
 from planner.charging import NoCharging, allocate
 from planner.check import check_plan
+from planner.cli import app
 from planner.io.validate import read_scenario
+from planner.io.write import write_scenario
 from planner.network import Itinerary, TransportNetwork
 from planner.optimizer import Optimizer, Options
 from planner.plan import Plan, Unplanned
@@ -313,3 +317,21 @@ def test_the_demo_plan_beats_the_baseline_by_at_least_15_percent(
     assert plan.objective.total_idr <= 0.85 * baseline.objective.total_idr
     assert len(plan.planned_case_ids) >= len(baseline.planned_case_ids)
     assert plan.objective.lower_bound_idr <= plan.objective.total_idr
+
+
+def test_repat_plan_optimizes_shows_the_baseline_beside_it_and_writes_a_checkable_plan(
+    tmp_path: Path,
+) -> None:
+    s = scenario((case("C1"), case("C2", category="tppo")), escorts=(escort("E1"),))
+    write_scenario(s, tmp_path / "week")
+    runner = CliRunner()
+    planned = runner.invoke(
+        app,
+        ["plan", str(tmp_path / "week"), "--out", str(tmp_path / "out"), "--time-limit", "5", "--seed", "3"],
+    )
+    assert planned.exit_code == 0, planned.output
+    assert "First-come baseline" in planned.output and "Optimizer" in planned.output
+    assert "best Rp" in planned.output  # progress while solving
+    checked = runner.invoke(app, ["check", str(tmp_path / "week"), str(tmp_path / "out" / "plan.json")])
+    assert checked.exit_code == 0, checked.output
+    assert '"status": "optimal"' in (tmp_path / "out" / "plan.json").read_text()
