@@ -409,7 +409,26 @@ class ReturnModel:
     # -- hints and solving -----------------------------------------------------------------------
 
     def hint(self, travel: dict[tuple[int, int], int], escorts: set[tuple[int, int]]) -> None:
-        """Start the search from a known plan (the baseline's)."""
+        """Start the search from a known plan (the baseline's).
+
+        The plan fixes who travels and which escorts go; a short solve of the model with those
+        fixed finds the vehicles and money flows that go with them, so that the hint is a
+        complete, feasible solution and the search has a plan from its first second.
+        """
+        fixed = self.m.clone()
+        for key, var in self.x.items():
+            fixed.add(fixed.get_int_var_from_proto_index(var.index) == travel.get(key, 0))
+        for key, var in self.y.items():
+            fixed.add(fixed.get_int_var_from_proto_index(var.index) == (1 if key in escorts else 0))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 5.0
+        solver.parameters.num_workers = 1
+        status = solver.solve(fixed)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = solver.response_proto.solution
+            for index in range(len(self.m.proto.variables)):
+                self.m.add_hint(self.m.get_int_var_from_proto_index(index), values[index])
+            return
         for key, var in self.x.items():
             self.m.add_hint(var, travel.get(key, 0))
         for key, var in self.y.items():
@@ -446,7 +465,8 @@ class ReturnModel:
             if solver.value(var):
                 escorts[j].append(self.p.options[j][o])
         objective = round(solver.objective_value)
-        bound = min(objective, int(solver.best_objective_bound + 0.999999))
+        # Every part of total_idr is non-negative, so 0 is always a bound.
+        bound = max(0, min(objective, int(solver.best_objective_bound + 0.999999)))
         return Solution(travel, dict(escorts), objective, bound, name.lower())
 
 

@@ -133,13 +133,15 @@ class Optimizer:
         variables = 0
         solved_total = [0] * len(parts)
         solved_bound = [0] * len(parts)
+        found = [False] * len(parts)
 
         def report(part: int) -> Progress:
             def inner(seconds: float, best: int, lower: int) -> None:
                 if best >= 0:
                     solved_total[part] = best
-                solved_bound[part] = lower
-                if progress is not None:
+                    found[part] = True
+                solved_bound[part] = max(0, lower)
+                if progress is not None and all(found[: part + 1]):
                     progress(time.perf_counter() - started, sum(solved_total), sum(solved_bound))
 
             return inner

@@ -300,7 +300,7 @@ def demo_plans() -> tuple[Scenario, Plan, Plan]:
 
     s = read_scenario(demo_path())
     optimizer = Optimizer(s)
-    plan = optimizer.plan(Options(time_limit=40, workers=2, seed=0))
+    plan = optimizer.plan(Options(time_limit=60, workers=2, seed=0))
     assert optimizer.baseline is not None
     return s, plan, optimizer.baseline
 
