@@ -90,15 +90,8 @@ class EscortOption:
 def price(scenario: Scenario, network: TransportNetwork, itinerary: Itinerary) -> Journey:
     first = itinerary.legs[0]
     anchor = itinerary.anchor
-    vehicles: list[VehicleKey] = []
-    worst = 0
-    for leg in itinerary.legs:
-        if leg.service_id is None:
-            link = scenario.find_link(leg.from_id, leg.to_id, leg.mode)
-            assert link is not None
-            if link.vehicle_cost_idr:
-                vehicles.append((link.link_id, leg.depart))
-                worst += link.vehicle_cost_idr
+    vehicles = _vehicle_keys(scenario, itinerary.legs)
+    worst = sum(scenario.link(link_id).vehicle_cost_idr for link_id, _ in vehicles)
     return Journey(
         itinerary=itinerary,
         fare_idr=seat_fare_idr(scenario, itinerary.legs),

@@ -162,9 +162,9 @@ class Optimizer:
             bound += solution.bound
             solved_total[index], solved_bound[index] = solution.objective, solution.bound
             for (u, j), count in solution.travel.items():
-                travel[(part[u], _global_journey(problem, sub, j))] = count
+                travel[(part[u], sub.global_journeys[j])] = count
             for j, used in solution.escorts.items():
-                escorts[_global_journey(problem, sub, j)] = used
+                escorts[sub.global_journeys[j]] = used
         self.stats = Stats(len(problem.units), *self._counts[:3], self._counts[3], len(parts), variables)
         status: Status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
         if any(s not in ("optimal", "feasible") for s in statuses):
@@ -355,10 +355,6 @@ def restrict(problem: Problem, part: list[int]) -> Problem:
         used,
     )
     return sub
-
-
-def _global_journey(problem: Problem, sub: Problem, j: int) -> int:
-    return sub.global_journeys[j]
 
 
 # -- warm start ----------------------------------------------------------------------------------
