@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 
 from planner import costs
 from planner.journeys import EscortOption, Journey, VehicleKey
-from planner.scenario import BudgetLine, Case, CostType, Scenario
+from planner.scenario import Case, CostType, Scenario
 
 # Minutes: escort duties are intervals on this clock, counted from the window's start.
 _MINUTE = timedelta(minutes=1)
@@ -151,7 +151,6 @@ class Problem:
     journeys: list[Journey]
     usable: dict[int, list[int]]  # unit index -> journey indices it may take
     options: dict[int, list[EscortOption]]  # journey index -> escort options
-    lines: list[BudgetLine] = field(default_factory=list)
     global_journeys: list[int] = field(default_factory=list)  # a part's journeys in the whole
 
 

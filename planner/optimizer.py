@@ -114,7 +114,7 @@ class Optimizer:
                     found_options.append(option)
             options[j] = found_options
         self._counts = (enumerated, len(journeys), capped, sum(len(o) for o in options.values()))
-        return Problem(scenario, units, journeys, dict(usable), options, list(scenario.budget_lines))
+        return Problem(scenario, units, journeys, dict(usable), options)
 
     # -- solving ---------------------------------------------------------------------------------
 
@@ -351,7 +351,6 @@ def restrict(problem: Problem, part: list[int]) -> Problem:
         [problem.journeys[j] for j in used],
         usable,
         {local[j]: problem.options[j] for j in used if j in problem.options},
-        problem.lines,
         used,
     )
     return sub

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from functools import cache
 from itertools import product
 from pathlib import Path
 
@@ -231,9 +230,7 @@ def test_the_optimizer_finds_the_best_plan_found_by_trying_every_plan(name: str)
 # -- random small scenarios ---------------------------------------------------------------------------
 
 
-@cache
-def _homes() -> tuple[str, ...]:
-    return ("REG-GROBOGAN", "REG-LOTIM", "REG-NOWHERE")
+HOMES = ("REG-GROBOGAN", "REG-LOTIM", "REG-NOWHERE")
 
 
 @st.composite
@@ -242,7 +239,7 @@ def small_scenarios(draw: st.DrawFn) -> Scenario:
     cases = []
     for i in range(count):
         household = draw(st.sampled_from([None, "H1", "H2"]))
-        home = "REG-GROBOGAN" if household else draw(st.sampled_from(_homes()))
+        home = "REG-GROBOGAN" if household else draw(st.sampled_from(HOMES))
         cases.append(
             case(
                 f"C{i + 1}",
