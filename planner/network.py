@@ -90,6 +90,7 @@ class TransportNetwork:
         self.road: nx.MultiDiGraph = nx.MultiDiGraph()
         self.timed: nx.DiGraph = nx.DiGraph()
         self._road_paths: dict[tuple[str, str], tuple[RoadPath, ...]] = {}
+        self._services_to: dict[str, dict[str, int]] = {}
         self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
         self._build()
 
@@ -100,10 +101,10 @@ class TransportNetwork:
         self.static.add_nodes_from(scenario.locations)
         self.road.add_nodes_from(scenario.locations)
         for link in scenario.links:
-            self.static.add_edge(link.from_id, link.to_id, key=link.link_id)
+            self.static.add_edge(link.from_id, link.to_id, key=link.link_id, services=0)
             self.road.add_edge(link.from_id, link.to_id, key=link.link_id, link=link)
         for service in scenario.services:
-            self.static.add_edge(service.from_id, service.to_id, key=service.service_id)
+            self.static.add_edge(service.from_id, service.to_id, key=service.service_id, services=1)
             self.timed.add_edge(("dep", service.service_id), ("arr", service.service_id))
         by_origin: dict[str, list[Service]] = {}
         for service in scenario.services:
@@ -173,6 +174,22 @@ class TransportNetwork:
             moment = moment + link.duration
         return tuple(legs)
 
+    def services_to(self, to_id: str) -> dict[str, int]:
+        """For each place that can reach ``to_id``: the fewest scheduled services on the way.
+
+        The search for journeys uses it to leave early every branch that could no longer
+        arrive within ``max_services``; it changes which journeys are found, not which exist.
+        """
+        if to_id not in self._services_to:
+            self._services_to[to_id] = (
+                nx.single_source_dijkstra_path_length(
+                    self.static.reverse(copy=False), to_id, weight="services"
+                )
+                if to_id in self.static
+                else {}
+            )
+        return self._services_to[to_id]
+
     # -- questions ------------------------------------------------------------------------
 
     def route_exists(self, from_id: str, to_id: str) -> bool:
@@ -207,11 +224,14 @@ class TransportNetwork:
         if from_id == to_id:
             return
         yield from self._road_only(from_id, to_id, earliest, latest, road_days)
+        needed = self.services_to(to_id)
         for first in self._by_departure:
             if first.depart < earliest:
                 continue
             if first.depart >= latest:
                 break
+            if needed.get(first.to_id, self.max_services) > self.max_services - 1:
+                continue
             for path in self.road_paths(from_id, first.from_id):
                 lead = self._road_legs_before(path, first)
                 if lead and lead[0].depart < earliest:
@@ -229,11 +249,13 @@ class TransportNetwork:
                 continue
             tail = self._road_legs_after(path, last.arrive, first=False)
             yield Itinerary(legs + tail)
-        if sum(1 for leg in legs if leg.is_service) >= self.max_services:
+        left = self.max_services - sum(1 for leg in legs if leg.is_service)
+        if left <= 0:
             return
+        needed = self.services_to(to_id)
         for _, (_, next_id), roads in self.timed.out_edges(("arr", last.service_id), data="roads"):
             service = self.scenario.service(next_id)
-            if service.to_id in visited:
+            if service.to_id in visited or needed.get(service.to_id, left) > left - 1:
                 continue
             for lead in roads:
                 stops = {leg.to_id for leg in lead}
