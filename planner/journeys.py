@@ -41,7 +41,7 @@ from planner.scenario import Escort, Scenario
 
 VehicleKey = tuple[str, datetime]  # (link_id, departure): riders share vehicles
 # Beyond this many non-dominated journeys per first-departure day, only the cheapest are kept.
-MAX_PER_DAY = 4
+MAX_PER_DAY = 3
 # Escorts travel out at most this long before the party and are back within this long.
 ESCORT_SEARCH = timedelta(days=4)
 
@@ -197,9 +197,22 @@ class EscortTrips:
                 key=lambda item: (-item[0].depart.timestamp(), item[0].arrive, item[1]),
             )
             kept: list[tuple[Itinerary, int]] = []
+            # The later-leaving ways seen so far that nothing beats: arrivals ascending, fares
+            # descending; the last one arriving no later than a way is its cheapest rival.
+            front_arrive: list[float] = []
+            front_fare: list[int] = []
             for it, fare in latest_first:
-                if not any(k.arrive <= it.arrive and f <= fare for k, f in kept[-64:]):
-                    kept.append((it, fare))
+                arrive = it.arrive.timestamp()
+                rival = bisect_right(front_arrive, arrive) - 1
+                if rival >= 0 and front_fare[rival] <= fare:
+                    continue
+                kept.append((it, fare))
+                # Drop the ways this one now beats: those arriving no earlier, costing no less.
+                end = rival + 1
+                while end < len(front_arrive) and front_fare[end] >= fare:
+                    end += 1
+                front_arrive[rival + 1 : end] = [arrive]
+                front_fare[rival + 1 : end] = [fare]
             ordered = sorted(kept, key=lambda item: item[0].depart)
             self._all[key] = ([it.depart.timestamp() for it, _ in ordered], ordered)
         return self._all[key]
