@@ -1,0 +1,115 @@
+"""The same model as one monolithic MILP, solved by HiGHS: a yardstick for the CP-SAT search.
+
+The CP-SAT model of ``planner.model`` is linear except for the escorts' no-overlap
+constraints, and those are also stated as linear rows (``ReturnModel._busy``) that are exact
+for duties fixed in time.  So the MILP is read straight off the CP-SAT model: same variables,
+same rows, same objective; nothing is modelled twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from planner.journeys import EscortOption
+from planner.model import ReturnModel, Solution
+
+_INF = highspy.kHighsInf
+_HUGE = 2**62  # CP-SAT's open domain ends
+
+
+@dataclass(frozen=True, slots=True)
+class MilpSize:
+    variables: int
+    rows: int
+    nonzeros: int
+
+
+class HighsModel:
+    """A ``ReturnModel`` handed to HiGHS."""
+
+    def __init__(self, model: ReturnModel) -> None:
+        self.model = model
+        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
+        self.highs.setOptionValue("output_flag", False)
+        self.size = self._translate()
+
+    def _translate(self) -> MilpSize:
+        proto, h = self.model.m.proto, self.highs
+        domains = [list(v.domain) for v in proto.variables]
+        count = len(domains)
+        h.addVars(count, np.array([d[0] for d in domains], float), np.array([d[-1] for d in domains], float))
+        everything = np.arange(count, dtype=np.int32)
+        h.changeColsIntegrality(count, everything, np.full(count, highspy.HighsVarType.kInteger))
+        cost = np.zeros(count)
+        for var, coeff in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
+            cost[var] = coeff
+        h.changeColsCost(count, everything, cost)
+        # With the constant part of total_idr (everyone's waiting if unplanned) inside the
+        # model, HiGHS's relative gap is the gap of total_idr, as CP-SAT's is.
+        h.changeObjectiveOffset(float(proto.objective.offset))
+        rows = nonzeros = 0
+        for constraint in proto.constraints:
+            if len(constraint.enforcement_literal) and not constraint.has_interval():
+                raise ValueError("the MILP reading handles no enforced constraints")
+            if constraint.has_linear():
+                linear = constraint.linear
+                bounds = list(linear.domain)
+                if len(bounds) != 2:
+                    raise ValueError("the MILP reading handles linear rows over one interval only")
+                low = -_INF if bounds[0] <= -_HUGE else float(bounds[0])
+                high = _INF if bounds[1] >= _HUGE else float(bounds[1])
+                variables = np.array(list(linear.vars), np.int32)
+                h.addRow(low, high, len(variables), variables, np.array(list(linear.coeffs), float))
+            elif constraint.has_bool_or():
+                # At least one literal true; a negated literal ~v counts as (1 - v).
+                terms: dict[int, float] = defaultdict(float)
+                low = 1.0
+                for literal in constraint.bool_or.literals:
+                    if literal >= 0:
+                        terms[literal] += 1.0
+                    else:
+                        terms[-literal - 1] -= 1.0
+                        low -= 1.0
+                variables = np.array(sorted(terms), np.int32)
+                h.addRow(low, _INF, len(variables), variables, np.array([terms[v] for v in variables]))
+            elif constraint.has_interval() or constraint.has_no_overlap():
+                continue  # stated again as the linear busy rows
+            else:
+                raise ValueError(f"the MILP reading does not handle {constraint}")
+            rows += 1
+            nonzeros += len(variables)
+        return MilpSize(count, rows, nonzeros)
+
+    def solve(self, time_limit: float, threads: int = 2, gap: float = 0.0) -> Solution:
+        """Solve until proven within ``gap`` of ``total_idr`` or ``time_limit`` seconds."""
+        h = self.highs
+        h.setOptionValue("time_limit", float(time_limit))
+        h.setOptionValue("threads", threads)
+        h.setOptionValue("mip_rel_gap", gap)
+        h.run()
+        info = h.getInfo()
+        status = h.getModelStatus()
+        bound = max(0, int(np.ceil(info.mip_dual_bound - 1e-6)))
+        if info.primal_solution_status != 2:  # no feasible plan found
+            name = "infeasible" if status == highspy.HighsModelStatus.kInfeasible else "unknown"
+            return Solution({}, {}, 0, bound, name)
+        values = h.getSolution().col_value
+        m = self.model
+        travel = {key: round(values[var.index]) for key, var in m.x.items() if round(values[var.index])}
+        escorts: dict[int, list[EscortOption]] = defaultdict(list)
+        for (j, o), var in sorted(m.y.items()):
+            if round(values[var.index]):
+                escorts[j].append(m.p.options[j][o])
+        objective = round(info.objective_function_value)
+        optimal = status == highspy.HighsModelStatus.kOptimal
+        return Solution(
+            travel,
+            dict(escorts),
+            objective,
+            objective if optimal else min(bound, objective),
+            "optimal" if optimal else "feasible",
+        )
