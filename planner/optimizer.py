@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Literal
 
 from planner.assemble import EscortTrip, PartyChoice, build_plan
 from planner.baseline import Baseline
@@ -24,6 +25,7 @@ from planner.journeys import (
     price,
     roomy_services,
 )
+from planner.milp import HighsModel
 from planner.model import Problem, ReturnModel, Solution, planning_units
 from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan, Status
@@ -31,6 +33,7 @@ from planner.reasons import explain_unplanned
 from planner.scenario import Scenario
 
 Progress = Callable[[float, int, int], None]
+Engine = Literal["cp-sat", "highs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,8 @@ class Options:
     work_limit: float | None = None  # deterministic time: reproducible plans
     hints: bool = True
     decompose: bool = True
+    gap: float = 0.0  # stop once a plan is proven within this relative gap
+    engine: Engine = "cp-sat"  # "highs": the same model as one MILP, a yardstick
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +159,12 @@ class Optimizer:
                 model.hint(*baseline_hint(sub, self.baseline))
             left = options.time_limit - (time.perf_counter() - started)
             share = left * sizes[index] / sum(sizes[index:])
-            solution: Solution = model.solve(
-                share, options.workers, options.seed, _share(options.work_limit, sizes, index), report(index)
-            )
+            solution: Solution
+            if options.engine == "highs":
+                solution = HighsModel(model).solve(share, options.workers, options.gap)
+            else:
+                work = _share(options.work_limit, sizes, index)
+                solution = model.solve(share, options.workers, options.seed, work, report(index), options.gap)
             statuses.append(solution.status)
             objective += solution.objective
             bound += solution.bound
