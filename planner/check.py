@@ -487,23 +487,10 @@ class _Checker:
             allowance += pay
         fares += self.vehicle_cost()
         per_day, shelter_day = settings.costs.waiting_idr_per_day, settings.costs.shelter_idr_per_day
-        for party in self.plan.parties:
-            if not party.legs:
-                continue
-            anchor = next((leg for leg in party.legs if leg.service_id is not None), party.legs[0])
-            anchor_day = s.location(anchor.from_id).local_date(anchor.depart)
-            for case_id in party.case_ids:
-                if s.has_case(case_id):
-                    case = s.case(case_id)
-                    wait = (anchor_day - case.ready).days
-                    waiting += case.priority * per_day * wait
-                    shelter += shelter_day * wait
-        for item in self.plan.unplanned:
-            if s.has_case(item.case_id):
-                case = s.case(item.case_id)
-                wait = max(0, (settings.end_date - case.ready).days) + settings.costs.carry_over_days
-                waiting += case.priority * per_day * wait
-                shelter += shelter_day * wait
+        for case_id, wait in waiting_days(s, self.plan).items():
+            case = s.case(case_id)
+            waiting += case.priority * per_day * wait
+            shelter += shelter_day * wait
         return Recomputed(fares, meals, allowance, waiting, shelter)
 
     def cost(self) -> None:
@@ -526,6 +513,27 @@ class _Checker:
 def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
     """Every way ``plan`` breaks the contract for ``scenario``; empty when it is feasible."""
     return _Checker(scenario, plan).run()
+
+
+def waiting_days(scenario: Scenario, plan: Plan) -> dict[str, int]:
+    """Days each case of the scenario named in the plan waits, planned or not (the contract's
+    section on cost)."""
+    settings = scenario.settings
+    days: dict[str, int] = {}
+    for party in plan.parties:
+        if not party.legs:
+            continue
+        anchor = next((leg for leg in party.legs if leg.service_id is not None), party.legs[0])
+        anchor_day = scenario.location(anchor.from_id).local_date(anchor.depart)
+        for case_id in party.case_ids:
+            if scenario.has_case(case_id):
+                days[case_id] = (anchor_day - scenario.case(case_id).ready).days
+    for item in plan.unplanned:
+        if scenario.has_case(item.case_id):
+            case = scenario.case(item.case_id)
+            inside = max(0, (settings.end_date - case.ready).days)
+            days[item.case_id] = inside + settings.costs.carry_over_days
+    return days
 
 
 def recompute_cost(scenario: Scenario, plan: Plan) -> Recomputed:
