@@ -21,7 +21,7 @@ from planner.assemble import (
     escort_legs,
     greedy_charges,
 )
-from planner.network import Itinerary, Reachability, TransportNetwork
+from planner.network import ONWARD, Itinerary, Reachability, TransportNetwork
 from planner.plan import Plan, Reason, Unplanned
 from planner.scenario import Case, Escort, Household, Scenario
 
@@ -216,19 +216,19 @@ class Baseline:
     def _escorts_for(
         self, itinerary: Itinerary, cases: list[Case], kept: list[EscortTrip], booking: _Booking
     ) -> list[EscortTrip] | None:
-        """New escorts (in id order, first free first) so that the party meets rule 5."""
+        """New escorts so that the party meets rule 5: the shelter's own staff first, then the
+        others, each in id order, the first free who helps."""
         scenario = self.scenario
         chosen: list[EscortTrip] = []
         current = [scenario.escort(t.escort_id) for t in kept]
         if escorts_suffice(cases, current):
             return chosen
-        for escort in sorted(scenario.escorts, key=lambda e: e.escort_id):
-            if escort in current:
+        start = itinerary.legs[0].from_id
+        for escort in sorted(scenario.escorts, key=lambda e: (e.base_id != start, e.escort_id)):
+            if escort in current or not _helps(cases, current, escort):
                 continue
             trip = self._trip(escort, itinerary, booking)
             if trip is None:
-                continue
-            if not _helps(cases, current, escort):
                 continue
             chosen.append(trip)
             current.append(escort)
@@ -250,6 +250,7 @@ class Baseline:
                     first.from_id,
                     max(base.midnight(escort.available_from), need_by - ESCORT_SEARCH),
                     need_by,
+                    onward=ONWARD,
                 )
                 if it.arrive <= need_by and _seats_ok(it, booking)
             ]
@@ -263,7 +264,7 @@ class Baseline:
                 (
                     it
                     for it in self.network.itineraries(
-                        last.to_id, escort.base_id, last.arrive, latest, road_days=2
+                        last.to_id, escort.base_id, last.arrive, latest, road_days=2, onward=ONWARD
                     )
                     if it.depart >= last.arrive + self.settings.connection(it.legs[0].mode)
                     and _seats_ok(it, booking)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from planner.assemble import journey_days, seat_fare_idr
-from planner.network import Itinerary, TransportNetwork
+from planner.network import ONWARD, Itinerary, TransportNetwork
 from planner.plan import Leg
 from planner.scenario import Escort, Scenario
 
@@ -190,7 +190,7 @@ class EscortTrips:
         """All journeys between two places, by departure (with the departures, for bisect)."""
         key = (from_id, to_id)
         if key not in self._all:
-            found = self.network.itineraries(from_id, to_id, self._earliest, self._latest)
+            found = self.network.itineraries(from_id, to_id, self._earliest, self._latest, onward=ONWARD)
             # A way that leaves no later, arrives no earlier and costs no less is never taken.
             latest_first = sorted(
                 ((it, seat_fare_idr(self.scenario, it.legs)) for it in found),

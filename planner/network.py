@@ -32,6 +32,8 @@ MAX_ROAD_LINKS = 3
 # Nobody is left at a port or airport between two services for longer than this: a longer
 # layover is never better than waiting at the shelter for a later first departure.
 MAX_LAYOVER = timedelta(hours=48)
+# Ways on after each first service, when only the best are asked for (``onward_ways``).
+ONWARD = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,15 @@ class Itinerary:
         return tuple(leg.service_id for leg in self.legs if leg.service_id is not None)
 
 
+@dataclass(frozen=True, slots=True)
+class Onward:
+    """A way on to a destination after a service: its legs, cost per rider and arrival."""
+
+    legs: tuple[Leg, ...]
+    cost_idr: int
+    arrive: datetime
+
+
 class Reachability(Enum):
     """Why there is or is not a journey: the planner's reasons build on this."""
 
@@ -72,6 +83,11 @@ class Reachability(Enum):
 @dataclass(frozen=True, slots=True)
 class RoadPath:
     links: tuple[Link, ...]
+
+    @property
+    def cost_per_rider(self) -> int:
+        """Fares, and a whole vehicle where the link hires one: the most one rider can cost."""
+        return sum(link.fare_idr + link.vehicle_cost_idr for link in self.links)
 
     @property
     def duration(self) -> timedelta:
@@ -91,6 +107,7 @@ class TransportNetwork:
         self.timed: nx.DiGraph = nx.DiGraph()
         self._road_paths: dict[tuple[str, str], tuple[RoadPath, ...]] = {}
         self._services_to: dict[str, dict[str, int]] = {}
+        self._onward: dict[tuple[str, str, int], tuple[Onward, ...]] = {}
         self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
         self._build()
 
@@ -213,18 +230,26 @@ class TransportNetwork:
         earliest: datetime,
         latest_anchor: datetime | None = None,
         road_days: int | None = None,
+        onward: int | None = None,
     ) -> Iterator[Itinerary]:
         """Journeys leaving no earlier than ``earliest``, anchored before ``latest_anchor``.
 
         The anchor is the first scheduled departure (the contract's rule 2); it defaults to
         the window's end.  Journeys by road alone are offered once a day for ``road_days``
         days (default: every day of the window left).  Journeys never pass a place twice.
+
+        With ``onward``, only the ``onward`` best ways on after each first service are given
+        (see ``onward_ways``) instead of every one: the number of journeys then grows with the
+        timetable, not with the number of ways to combine it.
         """
         latest = latest_anchor if latest_anchor is not None else self.settings.end
         if from_id == to_id:
             return
         yield from self._road_only(from_id, to_id, earliest, latest, road_days)
         needed = self.services_to(to_id)
+        if onward is not None:
+            yield from self._best_only(from_id, to_id, earliest, latest, onward)
+            return
         for first in self._by_departure:
             if first.depart < earliest:
                 continue
@@ -240,6 +265,73 @@ class TransportNetwork:
                 if first.to_id in visited:
                     continue
                 yield from self._extend(lead + (_service_leg(first),), visited | {first.to_id}, to_id)
+
+    def _best_only(
+        self, from_id: str, to_id: str, earliest: datetime, latest: datetime, onward: int
+    ) -> Iterator[Itinerary]:
+        needed = self.services_to(to_id)
+        for first in self._by_departure:
+            if first.depart < earliest:
+                continue
+            if first.depart >= latest:
+                break
+            if needed.get(first.to_id, self.max_services) > self.max_services - 1:
+                continue
+            ways = self.onward_ways(first.service_id, to_id, self.max_services - 1, onward)
+            if not ways:
+                continue
+            for path in self.road_paths(from_id, first.from_id):
+                lead = self._road_legs_before(path, first)
+                if lead and lead[0].depart < earliest:
+                    continue
+                for way in ways:
+                    legs = (*lead, _service_leg(first), *way.legs)
+                    if _passes_once(from_id, legs):
+                        yield Itinerary(legs)
+
+    def onward_ways(self, service_id: str, to_id: str, services_left: int, keep: int) -> tuple[Onward, ...]:
+        """The best ways to ``to_id`` after riding ``service_id``, using at most
+        ``services_left`` more services: those no other way beats on both cost per rider (a
+        whole vehicle counted for each road leg with one) and arrival, and of those the
+        ``keep`` cheapest, the earliest arrival always among them.
+
+        Computed backwards from the destination and remembered, so each service is looked at
+        once per destination, however many journeys pass through it.
+        """
+        key = (service_id, to_id, services_left)
+        if key in self._onward:
+            return self._onward[key]
+        service = self.scenario.service(service_id)
+        found: list[Onward] = []
+        for path in self.road_paths(service.to_id, to_id):
+            tail = self._road_legs_after(path, service.arrive, first=False)
+            found.append(Onward(tail, path.cost_per_rider, tail[-1].arrive if tail else service.arrive))
+        if services_left > 0:
+            needed = self.services_to(to_id)
+            for _, (_, next_id), roads in self.timed.out_edges(("arr", service_id), data="roads"):
+                following = self.scenario.service(next_id)
+                if needed.get(following.to_id, services_left) > services_left - 1:
+                    continue
+                rest = self.onward_ways(next_id, to_id, services_left - 1, keep)
+                if not rest:
+                    continue
+                leg = _service_leg(following)
+                for lead in roads:
+                    cost = self._road_cost(lead) + following.fare_idr
+                    found += [
+                        Onward((*lead, leg, *way.legs), cost + way.cost_idr, way.arrive) for way in rest
+                    ]
+        best = _best_ways(found, keep)
+        self._onward[key] = best
+        return best
+
+    def _road_cost(self, legs: tuple[Leg, ...]) -> int:
+        total = 0
+        for leg in legs:
+            link = self.scenario.find_link(leg.from_id, leg.to_id, leg.mode)
+            assert link is not None
+            total += link.fare_idr + link.vehicle_cost_idr
+        return total
 
     def _extend(self, legs: tuple[Leg, ...], visited: set[str], to_id: str) -> Iterator[Itinerary]:
         last = legs[-1]
@@ -290,6 +382,22 @@ class TransportNetwork:
                     yield Itinerary(self._road_legs_after(path, moment, first=True))
                 offered += 1
             day += timedelta(days=1)
+
+
+def _best_ways(found: list[Onward], keep: int) -> tuple[Onward, ...]:
+    """Ways no other beats on cost and arrival; the ``keep`` cheapest, with the earliest."""
+    front: list[Onward] = []
+    for way in sorted(found, key=lambda w: (w.cost_idr, w.arrive, len(w.legs))):
+        if not front or way.arrive < front[-1].arrive:
+            front.append(way)
+    if len(front) > keep:
+        front = [*front[: keep - 1], front[-1]]
+    return tuple(front)
+
+
+def _passes_once(from_id: str, legs: tuple[Leg, ...]) -> bool:
+    stops = [from_id, *(leg.to_id for leg in legs)]
+    return len(stops) == len(set(stops))
 
 
 def _service_leg(service: Service) -> Leg:

@@ -27,7 +27,7 @@ from planner.journeys import (
 )
 from planner.milp import HighsModel
 from planner.model import Problem, ReturnModel, Solution, planning_units
-from planner.network import Itinerary, TransportNetwork
+from planner.network import ONWARD, Itinerary, TransportNetwork
 from planner.plan import Leg, Plan, Status
 from planner.reasons import explain_unplanned
 from planner.scenario import Scenario
@@ -82,7 +82,10 @@ class Optimizer:
         riders: Counter[str] = Counter()
         for (origin, home), members in by_pair.items():
             earliest = max(settings.start, min(units[u].earliest for u in members))
-            found = [price(scenario, network, it) for it in network.itineraries(origin, home, earliest)]
+            found = [
+                price(scenario, network, it)
+                for it in network.itineraries(origin, home, earliest, onward=ONWARD)
+            ]
             priced[(origin, home)] = found
             people = sum(units[u].size for u in members)
             for service_id in {s for j in found for s in j.service_ids}:
