@@ -1,0 +1,79 @@
+"""``python -m benchmarks run --size M`` (or ``--all``): measure repat against its baselines."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from benchmarks.generator import SIZES
+from benchmarks.report import markdown, scaling_plot, write_csv
+from benchmarks.runner import TARGETS, Comparison, Instance, compare
+
+app = typer.Typer(add_completion=False, help="Benchmarks of repat: scale, speed and quality.")
+console = Console()
+
+
+@app.callback()
+def main() -> None:
+    """Benchmarks of repat."""
+
+
+@app.command()
+def run(
+    size: Annotated[list[str] | None, typer.Option("--size", help="S, M, L or XL; repeat for more.")] = None,
+    all_sizes: Annotated[bool, typer.Option("--all", help="Every size, S to XL.")] = False,
+    seed: Annotated[int, typer.Option(help="Instance seed.")] = 0,
+    tight: Annotated[bool, typer.Option(help="Also a busy week: scarce escorts, tight budget.")] = False,
+    highs_factor: Annotated[
+        float, typer.Option(help="HiGHS gets this many times the optimizer's wall time (0: skip).")
+    ] = 10.0,
+    out: Annotated[Path, typer.Option(help="Where results go.")] = Path("benchmarks/results"),
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds for the optimizer instead of each size's target.")
+    ] = None,
+) -> None:
+    """Solve each instance with the optimizer, the baseline and HiGHS; save CSV, markdown, plot."""
+    chosen = list(SIZES) if all_sizes else (size or ["S"])
+    unknown = [s for s in chosen if s not in SIZES]
+    if unknown:
+        console.print(f"[red]Unknown size {', '.join(unknown)}: use {', '.join(SIZES)}.[/]")
+        raise typer.Exit(2)
+    instances = [Instance(s, seed) for s in chosen]
+    if tight:
+        instances += [Instance(s, seed, escort_ratio=0.5, budget_ratio=0.6) for s in chosen]
+    comparisons: list[Comparison] = []
+    for instance in instances:
+        console.print(f"[bold]{instance.name}[/]: {SIZES[instance.size]} cases …")
+        target = TARGETS[instance.size]
+        if time_limit is not None:
+            target = replace(target, seconds=time_limit)
+        comparison = compare(instance, target, highs_factor or None)
+        comparisons.append(comparison)
+        for r in comparison.results:
+            console.print(
+                f"  {r.method:9} {r.wall_s:7.1f} s {r.peak_mib:7.0f} MiB  total Rp {r.total_idr:,}  "
+                f"planned {r.planned_share:.0%}  gap {r.gap:.2%}  {r.status}  check {r.check}"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    command = "python -m benchmarks " + " ".join(sys.argv[1:])
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    write_csv(comparisons, out / "results.csv")
+    (out / "results.md").write_text(markdown(comparisons, command, machine), encoding="utf-8")
+    scaling_plot(comparisons, out / "scaling.png")
+    console.print(f"Results in {out}/results.csv, results.md and scaling.png")
+    failed = [r for c in comparisons for r in c.results if not r.passed]
+    if failed:
+        for r in failed:
+            console.print(f"[red]{r.method} on {r.instance}: the plan fails the checker: {r.check}[/]")
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()
