@@ -21,6 +21,7 @@ from planner.assemble import (
     escort_legs,
     greedy_charges,
 )
+from planner.charging import allocate
 from planner.network import ONWARD, Itinerary, Reachability, TransportNetwork
 from planner.plan import Plan, Reason, Unplanned
 from planner.scenario import Case, Escort, Household, Scenario
@@ -108,9 +109,12 @@ class Baseline:
         }
         money = {b.budget_line_id: b.ceiling_idr for b in scenario.budget_lines}
         charges = greedy_charges(scenario, cost_items(scenario, choices, party_ids), money, party_cases)
-        # Shared vehicles only make the final items smaller, so what was affordable one party
-        # at a time stays affordable when charged together.
-        assert charges is not None
+        if charges is None:
+            # Charged in one go, greedily, an item can take the money another item could only
+            # get from that line.  The parties were affordable one at a time, and shared
+            # vehicles only make the final items smaller, so a min-cost flow always finds
+            # the charges.
+            charges = allocate(scenario, choices, party_ids)
         order = {case.case_id: i for i, case in enumerate(scenario.cases)}
         unplanned.sort(key=lambda u: order[u.case_id])
         return build_plan(scenario, choices, charges, unplanned, status="feasible", party_ids=party_ids)
