@@ -17,6 +17,7 @@ journey made of road links alone leaves at ``ROAD_DAY_START`` local time.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -108,6 +109,7 @@ class TransportNetwork:
         self._road_paths: dict[tuple[str, str], tuple[RoadPath, ...]] = {}
         self._services_to: dict[str, dict[str, int]] = {}
         self._onward: dict[tuple[str, str, int], tuple[Onward, ...]] = {}
+        self._near: dict[str, tuple[list[float], list[Service]]] = {}
         self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
         self._build()
 
@@ -250,9 +252,7 @@ class TransportNetwork:
         if onward is not None:
             yield from self._best_only(from_id, to_id, earliest, latest, onward)
             return
-        for first in self._by_departure:
-            if first.depart < earliest:
-                continue
+        for first in self._first_services(from_id, earliest):
             if first.depart >= latest:
                 break
             if needed.get(first.to_id, self.max_services) > self.max_services - 1:
@@ -266,13 +266,23 @@ class TransportNetwork:
                     continue
                 yield from self._extend(lead + (_service_leg(first),), visited | {first.to_id}, to_id)
 
+    def _first_services(self, from_id: str, earliest: datetime) -> list[Service]:
+        """Services leaving no earlier than ``earliest`` from places reachable by road from
+        ``from_id`` (itself included), by departure."""
+        if from_id not in self._near:
+            near = sorted(
+                (s for s in self._by_departure if self.road_paths(from_id, s.from_id)),
+                key=lambda s: (s.depart, s.service_id),
+            )
+            self._near[from_id] = ([s.depart.timestamp() for s in near], near)
+        departures, services = self._near[from_id]
+        return services[bisect_left(departures, earliest.timestamp()) :]
+
     def _best_only(
         self, from_id: str, to_id: str, earliest: datetime, latest: datetime, onward: int
     ) -> Iterator[Itinerary]:
         needed = self.services_to(to_id)
-        for first in self._by_departure:
-            if first.depart < earliest:
-                continue
+        for first in self._first_services(from_id, earliest):
             if first.depart >= latest:
                 break
             if needed.get(first.to_id, self.max_services) > self.max_services - 1:
