@@ -7,6 +7,7 @@ serves many), with the first free suitable escorts and the first budget lines wi
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -86,6 +87,7 @@ class Baseline:
         self.scenario = scenario
         self.network = network or TransportNetwork(scenario)
         self.settings = scenario.settings
+        self._ways_between: dict[tuple[str, str], tuple[list[float], list[Itinerary]]] = {}
 
     def plan(self) -> Plan:
         scenario = self.scenario
@@ -240,6 +242,26 @@ class Baseline:
                 return chosen
         return None
 
+    def _ways(self, from_id: str, to_id: str) -> tuple[list[float], list[Itinerary]]:
+        """Every way between two places over the window and the days around it, by departure
+        (fewest legs last on a tie), with the departures for bisect: asked once per pair."""
+        key = (from_id, to_id)
+        if key not in self._ways_between:
+            start, end = self.settings.start, self.settings.end
+            earliest = min(
+                [start - ESCORT_SEARCH]
+                + [
+                    self.scenario.location(e.base_id).midnight(e.available_from)
+                    for e in self.scenario.escorts
+                ]
+            )
+            found = sorted(
+                self.network.itineraries(from_id, to_id, earliest, end + timedelta(days=1), onward=ONWARD),
+                key=lambda it: (it.depart, -len(it.legs)),
+            )
+            self._ways_between[key] = ([it.depart.timestamp() for it in found], found)
+        return self._ways_between[key]
+
     def _trip(self, escort: Escort, itinerary: Itinerary, booking: _Booking) -> EscortTrip | None:
         scenario = self.scenario
         base = scenario.location(escort.base_id)
@@ -247,20 +269,17 @@ class Baseline:
         outbound: Itinerary | None = None
         if escort.base_id != first.from_id:
             need_by = first.depart - self.settings.connection(first.mode)
-            options = [
-                it
-                for it in self.network.itineraries(
-                    escort.base_id,
-                    first.from_id,
-                    max(base.midnight(escort.available_from), need_by - ESCORT_SEARCH),
-                    need_by,
-                    onward=ONWARD,
-                )
-                if it.arrive <= need_by and _seats_ok(it, booking)
-            ]
-            if not options:
+            earliest = max(base.midnight(escort.available_from), need_by - ESCORT_SEARCH)
+            departures, ways = self._ways(escort.base_id, first.from_id)
+            low = bisect_left(departures, earliest.timestamp())
+            high = bisect_right(departures, need_by.timestamp())
+            # The latest way out that arrives in time and has seats (the fewest legs on a tie).
+            outbound = next(
+                (it for it in reversed(ways[low:high]) if it.arrive <= need_by and _seats_ok(it, booking)),
+                None,
+            )
+            if outbound is None:
                 return None
-            outbound = max(options, key=lambda it: (it.depart, -len(it.legs)))
         back: Itinerary | None = None
         if escort.base_id != last.to_id:
             latest = min(base.midnight(escort.available_to) + timedelta(days=1), last.arrive + ESCORT_SEARCH)
