@@ -161,8 +161,11 @@ def show_plan(plans: list[tuple[str, Plan]]) -> None:
     row("waiting (priority-weighted)", lambda p: _rp(p.objective.waiting_idr))
     row("shelter days", lambda p: _rp(p.objective.shelter_idr))
     row("total_idr", lambda p: _rp(p.objective.total_idr))
-    row("lower bound", lambda p: _rp(p.objective.lower_bound_idr))
-    row("gap", lambda p: f"{p.objective.gap:.2%}")
+    row(
+        "lower bound",
+        lambda p: _rp(p.objective.lower_bound_idr) if p.objective.lower_bound_idr else "none proven",
+    )
+    row("gap", lambda p: f"{p.objective.gap:.2%}" if p.objective.lower_bound_idr else "-")
     out.print(table)
 
 
