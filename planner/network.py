@@ -108,7 +108,7 @@ class TransportNetwork:
         self.timed: nx.DiGraph = nx.DiGraph()
         self._road_paths: dict[tuple[str, str], tuple[RoadPath, ...]] = {}
         self._services_to: dict[str, dict[str, int]] = {}
-        self._onward: dict[tuple[str, str, int], tuple[Onward, ...]] = {}
+        self._onward: dict[tuple[str, str, int, int], tuple[Onward, ...]] = {}
         self._near: dict[str, tuple[list[float], list[Service]]] = {}
         self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
         self._build()
@@ -248,10 +248,25 @@ class TransportNetwork:
         if from_id == to_id:
             return
         yield from self._road_only(from_id, to_id, earliest, latest, road_days)
+        for first, lead in self._starts(from_id, to_id, earliest, latest):
+            if onward is not None:
+                ways = self.onward_ways(first.service_id, to_id, self.max_services - 1, onward)
+                for way in ways:
+                    legs = (*lead, _service_leg(first), *way.legs)
+                    if _passes_once(from_id, legs):
+                        yield Itinerary(legs)
+                continue
+            visited = {from_id, *(leg.to_id for leg in lead)}
+            if first.to_id in visited:
+                continue
+            yield from self._extend(lead + (_service_leg(first),), visited | {first.to_id}, to_id)
+
+    def _starts(
+        self, from_id: str, to_id: str, earliest: datetime, latest: datetime
+    ) -> Iterator[tuple[Service, tuple[Leg, ...]]]:
+        """Each first service that leaves in time and can still reach ``to_id``, with the road
+        legs that bring a traveller to it just in time."""
         needed = self.services_to(to_id)
-        if onward is not None:
-            yield from self._best_only(from_id, to_id, earliest, latest, onward)
-            return
         for first in self._first_services(from_id, earliest):
             if first.depart >= latest:
                 break
@@ -259,45 +274,17 @@ class TransportNetwork:
                 continue
             for path in self.road_paths(from_id, first.from_id):
                 lead = self._road_legs_before(path, first)
-                if lead and lead[0].depart < earliest:
-                    continue
-                visited = {from_id, *(leg.to_id for leg in lead)}
-                if first.to_id in visited:
-                    continue
-                yield from self._extend(lead + (_service_leg(first),), visited | {first.to_id}, to_id)
+                if not (lead and lead[0].depart < earliest):
+                    yield first, lead
 
     def _first_services(self, from_id: str, earliest: datetime) -> list[Service]:
         """Services leaving no earlier than ``earliest`` from places reachable by road from
         ``from_id`` (itself included), by departure."""
         if from_id not in self._near:
-            near = sorted(
-                (s for s in self._by_departure if self.road_paths(from_id, s.from_id)),
-                key=lambda s: (s.depart, s.service_id),
-            )
+            near = [s for s in self._by_departure if self.road_paths(from_id, s.from_id)]
             self._near[from_id] = ([s.depart.timestamp() for s in near], near)
         departures, services = self._near[from_id]
         return services[bisect_left(departures, earliest.timestamp()) :]
-
-    def _best_only(
-        self, from_id: str, to_id: str, earliest: datetime, latest: datetime, onward: int
-    ) -> Iterator[Itinerary]:
-        needed = self.services_to(to_id)
-        for first in self._first_services(from_id, earliest):
-            if first.depart >= latest:
-                break
-            if needed.get(first.to_id, self.max_services) > self.max_services - 1:
-                continue
-            ways = self.onward_ways(first.service_id, to_id, self.max_services - 1, onward)
-            if not ways:
-                continue
-            for path in self.road_paths(from_id, first.from_id):
-                lead = self._road_legs_before(path, first)
-                if lead and lead[0].depart < earliest:
-                    continue
-                for way in ways:
-                    legs = (*lead, _service_leg(first), *way.legs)
-                    if _passes_once(from_id, legs):
-                        yield Itinerary(legs)
 
     def onward_ways(self, service_id: str, to_id: str, services_left: int, keep: int) -> tuple[Onward, ...]:
         """The best ways to ``to_id`` after riding ``service_id``, using at most
@@ -308,7 +295,7 @@ class TransportNetwork:
         Computed backwards from the destination and remembered, so each service is looked at
         once per destination, however many journeys pass through it.
         """
-        key = (service_id, to_id, services_left)
+        key = (service_id, to_id, services_left, keep)
         if key in self._onward:
             return self._onward[key]
         service = self.scenario.service(service_id)
