@@ -180,6 +180,7 @@ class ReturnModel:
         self.n: dict[VehicleKey, cp_model.IntVar] = {}
         self.n_upper: dict[VehicleKey, int] = {}
         self.constant = 0
+        self._case_lines: dict[tuple[str, CostType], frozenset[str]] = {}
         self._build()
 
     # -- variables -----------------------------------------------------------------------------
@@ -353,13 +354,22 @@ class ReturnModel:
                 for u in self.by_journey.get(j, []):
                     self.m.add(self.x[u, j] <= p.units[u].upper * var)
             self.n[key] = var
+        # The same for an escort riding out or back alone.
+        for (j, o), var in self.y.items():
+            for key in p.options[j][o].vehicles:
+                self.m.add(var <= self.n[key])
 
     def _money(self) -> None:
-        """Rule 7: every item paid in full by lines that may pay it, no line over its ceiling."""
+        """Rule 7: every item paid in full by lines that may pay it, no line over its ceiling.
+
+        Items are pooled by the set of lines that may pay them (their class), and each pool
+        flows into its lines: a transportation problem whose sources are few.  A party item
+        (an escort, a shared vehicle) may be paid by any line that could pay for one of the
+        party's cases, so it is split over the classes of the cases aboard; where only one
+        class can ever be aboard, it joins that pool whole and needs no variable of its own.
+        """
         p, m = self.p, self.m
         scenario = p.scenario
-        into: dict[str, list[cp_model.LinearExpr]] = defaultdict(list)
-        # A case's own fares and meals, gathered by the set of lines that may pay them.
         due: dict[tuple[CostType, frozenset[str]], list[cp_model.LinearExpr]] = defaultdict(list)
         meal_rate = scenario.settings.costs.meal_idr_per_travel_day
         for (u, j), var in self.x.items():
@@ -371,75 +381,88 @@ class ReturnModel:
                 )
                 for cost_type, amount in fare_meal:
                     if amount:
-                        due[(cost_type, case_lines(scenario, case, cost_type))].append(amount * var)
-        for (_, lines), parts in due.items():
-            case_flows = [
-                m.new_int_var(0, scenario.budget_line(b).ceiling_idr, f"f_{b}") for b in sorted(lines)
-            ]
-            # Paying at least the item is as good as paying it exactly (the excess is never
-            # needed) and leaves the solver an easy first plan: nobody travels, nothing paid.
-            m.add(sum(case_flows) >= sum(parts))
-            for b, flow in zip(sorted(lines), case_flows, strict=True):
-                into[b].append(flow)
-        # Party items: escorts, and the party's share of shared vehicles.
-        vehicle_share: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
-        escort_money: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
+                        due[(cost_type, self._lines(case, cost_type))].append(amount * var)
+        escort_costs: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
+        for (j, o), var in self.y.items():
+            escort_costs[j].append(p.options[j][o].cost_idr * var)
+        for j, parts in escort_costs.items():
+            most = sum(option.cost_idr for option in p.options[j])
+            self._pool("escort", cp_model.LinearExpr.sum(parts), most, self._aboard(j, "escort"), due)
+        # A vehicle may be paid for a party on board: its cases, or only its escorts.
+        escorts_only: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
         for key, by_party in self.riders.items():
             link = scenario.link(key[0])
-            total = link.vehicle_cost_idr * self.n[key]
-            if len(by_party) == 1:
-                (j,) = by_party
-                vehicle_share[j].append(total)
-                continue
-            upper = link.vehicle_cost_idr * self.n_upper[key]
-            shares: list[cp_model.IntVar] = []
-            for j, parts in by_party.items():
-                share = m.new_int_var(0, upper, f"g_{j}")
-                m.add(share <= upper * sum(parts))
-                vehicle_share[j].append(share)
-                shares.append(share)
-            m.add(sum(shares) >= total)
-        for (j, o), var in self.y.items():
-            escort_money[j].append(p.options[j][o].cost_idr * var)
-        self._pay_party_items("escort", escort_money, into)
-        self._pay_party_items("fare", vehicle_share, into)
+            most = link.vehicle_cost_idr * self.n_upper[key]
+            carriers: dict[frozenset[str], list[cp_model.LinearExpr]] = defaultdict(list)
+            apart: list[cp_model.IntVar] = []
+            for j, riding in by_party.items():
+                classes = self._aboard(j, "fare")
+                if key in p.journeys[j].vehicles:
+                    for lines, xs in classes.items():
+                        carriers[lines] += xs
+                elif len(classes) == 1:
+                    (lines,) = classes
+                    carriers[lines] += riding
+                else:
+                    # Escorts alone, of a party of several classes: whether a class is aboard
+                    # depends on both the escort and the cases, so the party's part is pooled
+                    # with its other such parts below.
+                    part = m.new_int_var(0, most, "g_part")
+                    m.add(part <= most * sum(riding))
+                    escorts_only[j].append((part, most))
+                    apart.append(part)
+            self._pool("fare", link.vehicle_cost_idr * self.n[key], most, carriers, due, apart)
+        for j, alone in escorts_only.items():
+            total = cp_model.LinearExpr.sum([part for part, _ in alone])
+            self._pool("fare", total, sum(most for _, most in alone), self._aboard(j, "fare"), due)
+        into: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for (_, lines), parts in due.items():
+            flows = [m.new_int_var(0, scenario.budget_line(b).ceiling_idr, f"f_{b}") for b in sorted(lines)]
+            # Paying at least the items is as good as paying them exactly (the excess is never
+            # needed) and leaves the solver an easy first plan: nobody travels, nothing paid.
+            m.add(sum(flows) >= sum(parts))
+            for b, flow in zip(sorted(lines), flows, strict=True):
+                into[b].append(flow)
         for b, flows in into.items():
             m.add(sum(flows) <= scenario.budget_line(b).ceiling_idr)
 
-    def _pay_party_items(
-        self,
-        cost_type: CostType,
-        amounts: dict[int, list[cp_model.LinearExpr]],
-        into: dict[str, list[cp_model.LinearExpr]],
-    ) -> None:
-        for j, parts in amounts.items():
-            self._party_flows(j, cost_type, parts, into)
+    def _lines(self, case: Case, cost_type: CostType) -> frozenset[str]:
+        key = (case.case_id, cost_type)
+        if key not in self._case_lines:
+            self._case_lines[key] = case_lines(self.p.scenario, case, cost_type)
+        return self._case_lines[key]
 
-    def _party_flows(
+    def _aboard(self, j: int, cost_type: CostType) -> dict[frozenset[str], list[cp_model.LinearExpr]]:
+        """The classes of the cases that may travel on journey ``j``, with their x."""
+        aboard: dict[frozenset[str], list[cp_model.LinearExpr]] = defaultdict(list)
+        for u in self.by_journey.get(j, []):
+            for lines in {self._lines(c, cost_type) for c in self.p.units[u].per_step}:
+                aboard[lines].append(self.x[u, j])
+        return aboard
+
+    def _pool(
         self,
-        j: int,
         cost_type: CostType,
-        parts: Sequence[cp_model.LinearExpr],
-        into: dict[str, list[cp_model.LinearExpr]],
+        amount: cp_model.LinearExpr,
+        most: int,
+        carriers: dict[frozenset[str], list[cp_model.LinearExpr]],
+        due: dict[tuple[CostType, frozenset[str]], list[cp_model.LinearExpr]],
+        apart: Sequence[cp_model.LinearExpr] = (),
     ) -> None:
-        """A party item may be paid by a line that could pay for at least one of its cases."""
-        p, m = self.p, self.m
-        flows: list[cp_model.IntVar] = []
-        for line in p.scenario.budget_lines:
-            if not line.pays(cost_type):
-                continue
-            funded = [
-                self.x[u, j]
-                for u in self.by_journey[j]
-                if any(c.may_be_funded_by(line) for c in p.units[u].per_step)
-            ]
-            if not funded:
-                continue
-            flow = m.new_int_var(0, line.ceiling_idr, f"h_{j}_{line.budget_line_id}")
-            m.add(flow <= line.ceiling_idr * sum(funded))
-            into[line.budget_line_id].append(flow)
-            flows.append(flow)
-        m.add(sum(flows) >= sum(parts))
+        """Pool a party item (``amount``, at most ``most``) by the classes that may carry it:
+        a class's share needs one of its ``carriers`` to be non-zero; ``apart`` are shares
+        already pooled elsewhere."""
+        if len(carriers) == 1 and not apart:
+            (lines,) = carriers
+            due[(cost_type, lines)].append(amount)
+            return
+        shares = list(apart)
+        for lines, riding in carriers.items():
+            share = self.m.new_int_var(0, most, f"g_{cost_type}")
+            self.m.add(share <= most * sum(riding))
+            due[(cost_type, lines)].append(share)
+            shares.append(share)
+        self.m.add(sum(shares) >= amount)
 
     def _objective(self) -> None:
         p = self.p
