@@ -130,24 +130,32 @@ class TransportNetwork:
             by_origin.setdefault(service.from_id, []).append(service)
         for departures in by_origin.values():
             departures.sort(key=lambda s: s.depart)
+        times = {
+            origin: [s.depart.timestamp() for s in departures] for origin, departures in by_origin.items()
+        }
         for arriving in scenario.services:
             for target, departures in by_origin.items():
                 for path in self.road_paths(arriving.to_id, target):
-                    for leaving in departures:
+                    duration = path.duration
+                    first_mode = path.links[0].mode if path.links else None
+                    # No departure before the arrival plus the road can be caught.
+                    start = bisect_left(times[target], (arriving.arrive + duration).timestamp())
+                    for leaving in departures[start:]:
+                        if leaving.depart > arriving.arrive + self.max_layover + duration:
+                            break
                         if leaving.service_id == arriving.service_id:
                             continue
-                        if leaving.depart > arriving.arrive + self.max_layover + path.duration:
-                            break
+                        ready = arriving.arrive + self.settings.connection(first_mode or leaving.mode)
                         legs = self._road_legs_before(path, leaving)
-                        ready = arriving.arrive
-                        first_mode = path.links[0].mode if path.links else leaving.mode
-                        if legs and legs[0].depart < ready + self.settings.connection(first_mode):
-                            continue
-                        if not legs and leaving.depart < ready + self.settings.connection(leaving.mode):
+                        if (legs[0].depart if legs else leaving.depart) < ready:
                             continue
                         edge = (("arr", arriving.service_id), ("dep", leaving.service_id))
-                        roads = self.timed.edges[edge]["roads"] if self.timed.has_edge(*edge) else ()
-                        self.timed.add_edge(*edge, roads=(*roads, legs))
+                        if not self.timed.has_edge(*edge):
+                            self.timed.add_edge(*edge, roads=(), road_costs=())
+                        data = self.timed.edges[edge]
+                        data["roads"] = (*data["roads"], legs)
+                        # What a rider pays for these legs, whole vehicles counted.
+                        data["road_costs"] = (*data["road_costs"], path.cost_per_rider)
 
     def road_paths(self, from_id: str, to_id: str) -> tuple[RoadPath, ...]:
         """Road-only ways from one place to another (the empty way when they coincide).
@@ -299,13 +307,17 @@ class TransportNetwork:
         if key in self._onward:
             return self._onward[key]
         service = self.scenario.service(service_id)
-        found: list[Onward] = []
+        # Candidates are compared on (cost, arrival, legs) before any of them is built.
+        candidates: list[tuple[int, datetime, int, int]] = []
+        parts: list[tuple[tuple[Leg, ...], Leg | None, Onward | None]] = []
         for path in self.road_paths(service.to_id, to_id):
             tail = self._road_legs_after(path, service.arrive, first=False)
-            found.append(Onward(tail, path.cost_per_rider, tail[-1].arrive if tail else service.arrive))
+            arrive = tail[-1].arrive if tail else service.arrive
+            candidates.append((path.cost_per_rider, arrive, len(tail), len(parts)))
+            parts.append((tail, None, None))
         if services_left > 0:
             needed = self.services_to(to_id)
-            for _, (_, next_id), roads in self.timed.out_edges(("arr", service_id), data="roads"):
+            for _, (_, next_id), data in self.timed.out_edges(("arr", service_id), data=True):
                 following = self.scenario.service(next_id)
                 if needed.get(following.to_id, services_left) > services_left - 1:
                     continue
@@ -313,22 +325,23 @@ class TransportNetwork:
                 if not rest:
                     continue
                 leg = _service_leg(following)
-                for lead in roads:
-                    cost = self._road_cost(lead) + following.fare_idr
-                    found += [
-                        Onward((*lead, leg, *way.legs), cost + way.cost_idr, way.arrive) for way in rest
-                    ]
-        best = _best_ways(found, keep)
+                for lead, road_cost in zip(data["roads"], data["road_costs"], strict=True):
+                    cost = road_cost + following.fare_idr
+                    for way in rest:
+                        size = len(lead) + 1 + len(way.legs)
+                        candidates.append((cost + way.cost_idr, way.arrive, size, len(parts)))
+                        parts.append((lead, leg, way))
+        best = tuple(
+            Onward(
+                (*lead, leg, *way.legs) if leg is not None and way is not None else lead,
+                cost,
+                arrive,
+            )
+            for cost, arrive, _, index in _best_ways(candidates, keep)
+            for lead, leg, way in (parts[index],)
+        )
         self._onward[key] = best
         return best
-
-    def _road_cost(self, legs: tuple[Leg, ...]) -> int:
-        total = 0
-        for leg in legs:
-            link = self.scenario.find_link(leg.from_id, leg.to_id, leg.mode)
-            assert link is not None
-            total += link.fare_idr + link.vehicle_cost_idr
-        return total
 
     def _extend(self, legs: tuple[Leg, ...], visited: set[str], to_id: str) -> Iterator[Itinerary]:
         last = legs[-1]
@@ -381,15 +394,18 @@ class TransportNetwork:
             day += timedelta(days=1)
 
 
-def _best_ways(found: list[Onward], keep: int) -> tuple[Onward, ...]:
-    """Ways no other beats on cost and arrival; the ``keep`` cheapest, with the earliest."""
-    front: list[Onward] = []
-    for way in sorted(found, key=lambda w: (w.cost_idr, w.arrive, len(w.legs))):
-        if not front or way.arrive < front[-1].arrive:
+def _best_ways(
+    found: list[tuple[int, datetime, int, int]], keep: int
+) -> list[tuple[int, datetime, int, int]]:
+    """Ways (cost, arrival, legs, index) no other beats on cost and arrival; the ``keep``
+    cheapest, with the earliest."""
+    front: list[tuple[int, datetime, int, int]] = []
+    for way in sorted(found):
+        if not front or way[1] < front[-1][1]:
             front.append(way)
     if len(front) > keep:
         front = [*front[: keep - 1], front[-1]]
-    return tuple(front)
+    return front
 
 
 def _passes_once(from_id: str, legs: tuple[Leg, ...]) -> bool:
