@@ -110,6 +110,8 @@ class TransportNetwork:
         self._services_to: dict[str, dict[str, int]] = {}
         self._onward: dict[tuple[str, str, int, int], tuple[Onward, ...]] = {}
         self._near: dict[str, tuple[list[float], list[Service]]] = {}
+        # One leg per service, made once: journeys share them.
+        self._legs = {s.service_id: _service_leg(s) for s in scenario.services}
         self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
         self._build()
 
@@ -260,14 +262,14 @@ class TransportNetwork:
             if onward is not None:
                 ways = self.onward_ways(first.service_id, to_id, self.max_services - 1, onward)
                 for way in ways:
-                    legs = (*lead, _service_leg(first), *way.legs)
+                    legs = (*lead, self._legs[first.service_id], *way.legs)
                     if _passes_once(from_id, legs):
                         yield Itinerary(legs)
                 continue
             visited = {from_id, *(leg.to_id for leg in lead)}
             if first.to_id in visited:
                 continue
-            yield from self._extend(lead + (_service_leg(first),), visited | {first.to_id}, to_id)
+            yield from self._extend(lead + (self._legs[first.service_id],), visited | {first.to_id}, to_id)
 
     def _starts(
         self, from_id: str, to_id: str, earliest: datetime, latest: datetime
@@ -324,7 +326,7 @@ class TransportNetwork:
                 rest = self.onward_ways(next_id, to_id, services_left - 1, keep)
                 if not rest:
                     continue
-                leg = _service_leg(following)
+                leg = self._legs[following.service_id]
                 for lead, road_cost in zip(data["roads"], data["road_costs"], strict=True):
                     cost = road_cost + following.fare_idr
                     for way in rest:
@@ -364,7 +366,7 @@ class TransportNetwork:
                 if stops & visited - {last.to_id}:
                     continue
                 yield from self._extend(
-                    legs + lead + (_service_leg(service),),
+                    legs + lead + (self._legs[service.service_id],),
                     visited | stops | {service.to_id},
                     to_id,
                 )
