@@ -37,6 +37,21 @@ class HighsModel:
         self.highs.setOptionValue("output_flag", False)
         self.size = self._translate()
 
+    def relaxation(self, time_limit: float) -> list[float] | None:
+        """The linear relaxation's optimal values by variable index, or None when HiGHS does
+        not solve it within ``time_limit`` seconds.  The simplex is serial: the same values
+        on every run.  (The thread count is left alone: HiGHS keeps one thread pool per
+        process and refuses to run when it changes.)"""
+        h, count = self.highs, self.size.variables
+        h.changeColsIntegrality(
+            count, np.arange(count, dtype=np.int32), np.full(count, highspy.HighsVarType.kContinuous)
+        )
+        h.setOptionValue("time_limit", float(time_limit))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return list(h.getSolution().col_value)
+
     def _translate(self) -> MilpSize:
         proto, h = self.model.m.proto, self.highs
         domains = [list(v.domain) for v in proto.variables]
@@ -93,7 +108,7 @@ class HighsModel:
         h.run()
         info = h.getInfo()
         status = h.getModelStatus()
-        bound = max(0, int(np.ceil(info.mip_dual_bound - 1e-6)))
+        bound = max(0, self.model.in_idr_bound(info.mip_dual_bound))
         if info.primal_solution_status != 2:  # no feasible plan found
             name = "infeasible" if status == highspy.HighsModelStatus.kInfeasible else "unknown"
             return Solution({}, {}, 0, bound, name)
@@ -104,7 +119,7 @@ class HighsModel:
         for (j, o), var in sorted(m.y.items()):
             if round(values[var.index]):
                 escorts[j].append(m.p.options[j][o])
-        objective = round(info.objective_function_value)
+        objective = round(info.objective_function_value) * m.unit
         # HiGHS says optimal when it stops at the gap asked for; the plan says what was proven.
         bound = min(bound, objective)
         return Solution(

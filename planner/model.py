@@ -16,6 +16,7 @@ money + priority-weighted waiting + shelter days, unplanned cases counted to the
 from __future__ import annotations
 
 import bisect
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -119,6 +120,17 @@ def planning_units(scenario: Scenario) -> list[Unit]:
     return units
 
 
+def money_unit(scenario: Scenario) -> int:
+    """The greatest common divisor of every amount of money in the scenario."""
+    c = scenario.settings.costs
+    amounts = [c.waiting_idr_per_day, c.shelter_idr_per_day, c.meal_idr_per_travel_day]
+    amounts += [s.fare_idr for s in scenario.services]
+    amounts += [a for link in scenario.links for a in (link.fare_idr, link.vehicle_cost_idr)]
+    amounts += [e.daily_allowance_idr for e in scenario.escorts]
+    amounts += [b.ceiling_idr for b in scenario.budget_lines]
+    return math.gcd(*amounts) or 1
+
+
 def case_journey_cost(scenario: Scenario, case: Case, journey: Journey) -> int:
     """What one case adds to total_idr on ``journey``, shared vehicles aside."""
     settings = scenario.settings
@@ -172,7 +184,7 @@ ProgressFn = Callable[[float, int, int], None]  # seconds, best total, bound
 class ReturnModel:
     """Builds the CP-SAT model of a ``Problem`` and solves it."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, unit: int = 1) -> None:
         self.p = problem
         self.m = cp_model.CpModel()
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -180,6 +192,11 @@ class ReturnModel:
         self.n: dict[VehicleKey, cp_model.IntVar] = {}
         self.n_upper: dict[VehicleKey, int] = {}
         self.constant = 0
+        # Money may be counted in a larger unit that divides every amount (``money_unit``):
+        # the same plans with smaller numbers, which HiGHS's simplex needs; CP-SAT searches
+        # better in rupiah (measured on the demo week).
+        assert unit == 1 or money_unit(problem.scenario) % unit == 0
+        self.unit = unit
         self._case_lines: dict[tuple[str, CostType], frozenset[str]] = {}
         self._build()
 
@@ -376,23 +393,24 @@ class ReturnModel:
             journey = p.journeys[j]
             for case in p.units[u].per_step:
                 fare_meal: tuple[tuple[CostType, int], ...] = (
-                    ("fare", journey.fare_idr),
-                    ("meal", journey.days * meal_rate),
+                    ("fare", self._in_units(journey.fare_idr)),
+                    ("meal", self._in_units(journey.days * meal_rate)),
                 )
                 for cost_type, amount in fare_meal:
                     if amount:
                         due[(cost_type, self._lines(case, cost_type))].append(amount * var)
         escort_costs: dict[int, list[cp_model.LinearExpr]] = defaultdict(list)
         for (j, o), var in self.y.items():
-            escort_costs[j].append(p.options[j][o].cost_idr * var)
+            escort_costs[j].append(self._in_units(p.options[j][o].cost_idr) * var)
         for j, parts in escort_costs.items():
-            most = sum(option.cost_idr for option in p.options[j])
+            most = self._in_units(sum(option.cost_idr for option in p.options[j]))
             self._pool("escort", cp_model.LinearExpr.sum(parts), most, self._aboard(j, "escort"), due)
         # A vehicle may be paid for a party on board: its cases, or only its escorts.
         escorts_only: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
         for key, by_party in self.riders.items():
             link = scenario.link(key[0])
-            most = link.vehicle_cost_idr * self.n_upper[key]
+            vehicle_cost = self._in_units(link.vehicle_cost_idr)
+            most = vehicle_cost * self.n_upper[key]
             carriers: dict[frozenset[str], list[cp_model.LinearExpr]] = defaultdict(list)
             apart: list[cp_model.IntVar] = []
             for j, riding in by_party.items():
@@ -411,20 +429,26 @@ class ReturnModel:
                     m.add(part <= most * sum(riding))
                     escorts_only[j].append((part, most))
                     apart.append(part)
-            self._pool("fare", link.vehicle_cost_idr * self.n[key], most, carriers, due, apart)
+            self._pool("fare", vehicle_cost * self.n[key], most, carriers, due, apart)
         for j, alone in escorts_only.items():
             total = cp_model.LinearExpr.sum([part for part, _ in alone])
             self._pool("fare", total, sum(most for _, most in alone), self._aboard(j, "fare"), due)
         into: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for (_, lines), parts in due.items():
-            flows = [m.new_int_var(0, scenario.budget_line(b).ceiling_idr, f"f_{b}") for b in sorted(lines)]
+            flows = [m.new_int_var(0, self._ceiling(b), f"f_{b}") for b in sorted(lines)]
             # Paying at least the items is as good as paying them exactly (the excess is never
             # needed) and leaves the solver an easy first plan: nobody travels, nothing paid.
             m.add(sum(flows) >= sum(parts))
             for b, flow in zip(sorted(lines), flows, strict=True):
                 into[b].append(flow)
         for b, flows in into.items():
-            m.add(sum(flows) <= scenario.budget_line(b).ceiling_idr)
+            m.add(sum(flows) <= self._ceiling(b))
+
+    def _in_units(self, amount: int) -> int:
+        return amount // self.unit
+
+    def _ceiling(self, budget_line_id: str) -> int:
+        return self._in_units(self.p.scenario.budget_line(budget_line_id).ceiling_idr)
 
     def _lines(self, case: Case, cost_type: CostType) -> frozenset[str]:
         key = (case.case_id, cost_type)
@@ -468,18 +492,18 @@ class ReturnModel:
         p = self.p
         terms: list[cp_model.LinearExpr] = []
         for unit in p.units:
-            self.constant += sum(case_unplanned_cost(p.scenario, c) for c in unit.members)
+            self.constant += self._in_units(sum(case_unplanned_cost(p.scenario, c) for c in unit.members))
         for (u, j), var in self.x.items():
             unit = p.units[u]
             step = sum(
                 case_journey_cost(p.scenario, c, p.journeys[j]) - case_unplanned_cost(p.scenario, c)
                 for c in unit.per_step
             )
-            terms.append(step * var)
+            terms.append(self._in_units(step) * var)
         for (j, o), var in self.y.items():
-            terms.append(p.options[j][o].cost_idr * var)
+            terms.append(self._in_units(p.options[j][o].cost_idr) * var)
         for key, var in self.n.items():
-            terms.append(p.scenario.link(key[0]).vehicle_cost_idr * var)
+            terms.append(self._in_units(p.scenario.link(key[0]).vehicle_cost_idr) * var)
         self.m.minimize(sum(terms) + self.constant)
 
     # -- hints and solving -----------------------------------------------------------------------
@@ -510,6 +534,45 @@ class ReturnModel:
         for key, var in self.y.items():
             self.m.add_hint(var, 1 if key in escorts else 0)
 
+    def polish_hint(
+        self, support: set[int], time_limit: float, workers: int, work_limit: float | None = None
+    ) -> int | None:
+        """Search the plans whose travel and escort decisions lie in ``support`` (variable
+        indices), from the current hint; the best plan found becomes the hint.
+
+        With ``support`` read off the linear relaxation, this is a small problem that CP-SAT
+        often solves to optimality in seconds: the full search then starts from a plan close
+        to the best instead of the baseline's.  Returns the plan's total, or None.
+        """
+        narrow = self.m.clone()
+        for var in (*self.x.values(), *self.y.values()):
+            if var.index not in support:
+                narrow.add(narrow.get_int_var_from_proto_index(var.index) == 0)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+        solver.parameters.num_workers = workers
+        if work_limit is not None:
+            solver.parameters.max_deterministic_time = work_limit
+            solver.parameters.num_workers = 1
+        status = solver.solve(narrow)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        values = solver.response_proto.solution
+        self.m.clear_hints()  # type: ignore[no-untyped-call]
+        for index in range(len(self.m.proto.variables)):
+            self.m.add_hint(self.m.get_int_var_from_proto_index(index), values[index])
+        return round(solver.objective_value) * self.unit
+
+    def hinted(self) -> set[int]:
+        """Indices of the travel and escort variables the hint sets above zero."""
+        chosen = {var.index for var in (*self.x.values(), *self.y.values())}
+        hint = self.m.proto.solution_hint
+        return {v for v, value in zip(hint.vars, hint.values, strict=True) if value and v in chosen}
+
+    def in_idr_bound(self, bound: float) -> int:
+        """A bound in the model's money unit, in rupiah: every total is a whole number of units."""
+        return math.ceil(bound - 1e-6) * self.unit
+
     def solve(
         self,
         time_limit: float,
@@ -539,31 +602,39 @@ class ReturnModel:
             params.subsolvers.append("max_lp")
             # The model is built tight, and CP-SAT's presolve spends seconds to shave it further.
             params.cp_model_presolve = False
-        callback = _Progress(progress) if progress else None
+        callback = _Progress(progress, self.unit) if progress else None
         if progress is not None:
             clock = time.perf_counter()
-            solver.best_bound_callback = lambda bound: progress(time.perf_counter() - clock, -1, int(bound))
+            solver.best_bound_callback = lambda bound: progress(
+                time.perf_counter() - clock, -1, self.in_idr_bound(bound)
+            )
         status = solver.solve(self.m, callback)
         name = solver.status_name(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return Solution({}, {}, 0, int(solver.best_objective_bound), name.lower())
+            return Solution({}, {}, 0, max(0, self.in_idr_bound(solver.best_objective_bound)), name.lower())
         travel = {key: solver.value(var) for key, var in self.x.items() if solver.value(var)}
         escorts: dict[int, list[EscortOption]] = defaultdict(list)
         for (j, o), var in sorted(self.y.items()):
             if solver.value(var):
                 escorts[j].append(self.p.options[j][o])
-        objective = round(solver.objective_value)
+        objective = round(solver.objective_value) * self.unit
         # Every part of total_idr is non-negative, so 0 is always a bound.
-        bound = max(0, min(objective, int(solver.best_objective_bound + 0.999999)))
+        bound = max(0, min(objective, self.in_idr_bound(solver.best_objective_bound)))
         # CP-SAT says OPTIMAL when it stops at the gap asked for; the plan says what was proven.
         proven = "optimal" if bound >= objective else "feasible"
         return Solution(travel, dict(escorts), objective, bound, proven)
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: ProgressFn) -> None:
+    def __init__(self, report: ProgressFn, unit: int) -> None:
         super().__init__()
         self.report = report
+        self.unit = unit
 
     def on_solution_callback(self) -> None:
-        self.report(self.wall_time, round(self.objective_value), int(self.best_objective_bound))
+        unit = self.unit
+        self.report(
+            self.wall_time,
+            round(self.objective_value) * unit,
+            math.ceil(self.best_objective_bound - 1e-6) * unit,
+        )

@@ -26,13 +26,15 @@ from planner.journeys import (
     roomy_services,
 )
 from planner.milp import HighsModel
-from planner.model import Problem, ReturnModel, Solution, planning_units
+from planner.model import Problem, ReturnModel, Solution, money_unit, planning_units
 from planner.network import ONWARD, Itinerary, TransportNetwork
 from planner.plan import Leg, Plan, Status
 from planner.reasons import explain_unplanned
 from planner.scenario import Scenario
 
 Progress = Callable[[float, int, int], None]
+# The part of a model's time given to finding a good first plan from the linear relaxation.
+LP_START_SHARE = 0.25
 Engine = Literal["cp-sat", "highs"]
 
 
@@ -46,6 +48,7 @@ class Options:
     decompose: bool = True
     gap: float = 0.0  # stop once a plan is proven within this relative gap
     engine: Engine = "cp-sat"  # "highs": the same model as one MILP, a yardstick
+    lp_start: bool = True  # polish the hint over the support of the linear relaxation
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,11 +165,16 @@ class Optimizer:
                 model.hint(*baseline_hint(sub, self.baseline))
             left = options.time_limit - (time.perf_counter() - started)
             share = left * sizes[index] / sum(sizes[index:])
+            work = _share(options.work_limit, sizes, index)
             solution: Solution
             if options.engine == "highs":
                 solution = HighsModel(model).solve(share, options.workers, options.gap)
             else:
-                work = _share(options.work_limit, sizes, index)
+                if options.lp_start:
+                    clock = time.perf_counter()
+                    self._polish(sub, model, share * LP_START_SHARE, options, work)
+                    share -= time.perf_counter() - clock
+                    work = work * (1 - LP_START_SHARE) if work is not None else None
                 solution = model.solve(share, options.workers, options.seed, work, report(index), options.gap)
             statuses.append(solution.status)
             objective += solution.objective
@@ -183,6 +191,23 @@ class Optimizer:
         if status == "timeout":
             return self._fallback(started, bound)
         return self._assemble(problem, travel, escorts, status, bound, time.perf_counter() - started)
+
+    def _polish(
+        self, problem: Problem, model: ReturnModel, seconds: float, options: Options, work: float | None
+    ) -> None:
+        """Start the search near the best plan: the linear relaxation (HiGHS, in a money unit
+        its simplex handles well) says which journeys and escorts matter, and a short search
+        over those alone, from the baseline's plan, gives the hint."""
+        started = time.perf_counter()
+        relaxed = HighsModel(ReturnModel(problem, money_unit(problem.scenario)))
+        values = relaxed.relaxation(seconds * 2 / 3)
+        if values is None:
+            return
+        support = {
+            var.index for var in (*model.x.values(), *model.y.values()) if values[var.index] > 1e-6
+        } | model.hinted()
+        left = max(seconds / 3, seconds - (time.perf_counter() - started))
+        model.polish_hint(support, left, options.workers, work * LP_START_SHARE if work else None)
 
     def _fallback(self, started: float, bound: int) -> Plan:
         """No model found a plan in time: the baseline's plan, with the bound proven so far."""

@@ -1,8 +1,9 @@
-"""A busy district week (generated): scarce escorts, a tight budget.  The optimizer must beat
-the first-come baseline clearly, plan at least as many cases and write a plan that passes the
-checker.  The search runs with two workers against a time limit: on this instance the
-deterministic single worker (``--work-limit``) does not get past the baseline's plan.  The
-limit is twice what the search needs here, so that a slower machine still gets there."""
+"""A busy district week (generated): 80 cases, scarce escorts, a tight budget.  The optimizer
+must prove its plan within 1% of the best, beat the first-come baseline clearly, plan at least
+as many cases and write a plan that passes the checker.
+
+The search runs to a deterministic work limit, so the plan is the same on any machine however
+slow; what the 30 s wall-clock limit gives on two cores is measured by the benchmarks."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from planner.scenario import Scenario
 def busy_week() -> tuple[Scenario, Plan, Plan]:
     scenario = generate(80, seed=3, escort_ratio=0.5, budget_ratio=0.6)
     optimizer = Optimizer(scenario)
-    plan = optimizer.plan(Options(time_limit=60, workers=2, seed=0))
+    plan = optimizer.plan(Options(time_limit=900, seed=0, work_limit=40))
     assert optimizer.baseline is not None
     return scenario, plan, optimizer.baseline
 
@@ -34,6 +35,12 @@ def test_the_busy_week_is_busy(busy_week: tuple[Scenario, Plan, Plan]) -> None:
 def test_the_busy_week_plan_passes_the_checker(busy_week: tuple[Scenario, Plan, Plan]) -> None:
     scenario, plan, _ = busy_week
     assert check_plan(scenario, plan) == []
+
+
+def test_the_busy_week_plan_is_proven_within_one_percent(busy_week: tuple[Scenario, Plan, Plan]) -> None:
+    _, plan, _ = busy_week
+    assert plan.objective.gap <= 0.01
+    assert plan.objective.lower_bound_idr >= 0.99 * plan.objective.total_idr
 
 
 def test_the_busy_week_plan_beats_the_baseline_by_at_least_15_percent(

@@ -310,7 +310,7 @@ def demo_plans() -> tuple[Scenario, Plan, Plan]:
     optimizer = Optimizer(s)
     # A deterministic work limit: the same plan on any machine, however slow; the wall-clock
     # limit is only a guard.
-    plan = optimizer.plan(Options(time_limit=900, seed=0, work_limit=20))
+    plan = optimizer.plan(Options(time_limit=900, seed=0, work_limit=30))
     assert optimizer.baseline is not None
     return s, plan, optimizer.baseline
 
