@@ -8,6 +8,8 @@ same rows, same objective; nothing is modelled twice.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -33,8 +35,7 @@ class HighsModel:
 
     def __init__(self, model: ReturnModel) -> None:
         self.model = model
-        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
-        self.highs.setOptionValue("output_flag", False)
+        self.highs = _quiet_highs()
         self.size = self._translate()
 
     def relaxation(self, time_limit: float) -> list[float] | None:
@@ -125,3 +126,20 @@ class HighsModel:
         return Solution(
             travel, dict(escorts), objective, bound, "optimal" if bound >= objective else "feasible"
         )
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance that prints nothing.  HiGHS 1.16 writes its banner to the process's
+    standard output when it is created, before any option can be set, so that one moment
+    runs with the output file descriptor pointed at /dev/null."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    highs.setOptionValue("output_flag", False)
+    return highs
