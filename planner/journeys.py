@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from planner.assemble import journey_days, seat_fare_idr
-from planner.network import ONWARD, Itinerary, TransportNetwork
+from planner.network import ONWARD, Itinerary, Onward, TransportNetwork, passes_once
 from planner.plan import Leg
 from planner.scenario import Escort, Scenario
 
@@ -44,6 +44,8 @@ VehicleKey = tuple[str, datetime]  # (link_id, departure): riders share vehicles
 MAX_PER_DAY = 3
 # Escorts travel out at most this long before the party and are back within this long.
 ESCORT_SEARCH = timedelta(days=4)
+# For each party: the escorts kept, cheapest first, and as many for each need of its cases.
+ESCORTS_KEPT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +179,10 @@ class EscortTrips:
         self.scenario = scenario
         self.network = network
         self._all: dict[tuple[str, str], tuple[list[float], list[tuple[Itinerary, int]]]] = {}
+        self._way_fares: dict[int, tuple[int, Onward]] = {}  # the way kept: its id stays its own
+        # Parties that start or end alike share an escort's ways out or back.
+        self._out: dict[tuple[str, date, str, datetime], list[Itinerary]] = {}
+        self._back: dict[tuple[str, date, str, datetime], list[Itinerary]] = {}
         self._earliest = min(
             [scenario.location(e.base_id).midnight(e.available_from) for e in scenario.escorts],
             default=scenario.settings.start,
@@ -190,32 +196,50 @@ class EscortTrips:
         """All journeys between two places, by departure (with the departures, for bisect)."""
         key = (from_id, to_id)
         if key not in self._all:
-            found = self.network.itineraries(from_id, to_id, self._earliest, self._latest, onward=ONWARD)
-            # A way that leaves no later, arrives no earlier and costs no less is never taken.
-            latest_first = sorted(
-                ((it, seat_fare_idr(self.scenario, it.legs)) for it in found),
-                key=lambda item: (-item[0].depart.timestamp(), item[0].arrive, item[1]),
-            )
-            kept: list[tuple[Itinerary, int]] = []
-            # The later-leaving ways seen so far that nothing beats: arrivals ascending, fares
-            # descending; the last one arriving no later than a way is its cheapest rival.
-            front_arrive: list[float] = []
-            front_fare: list[int] = []
-            for it, fare in latest_first:
-                arrive = it.arrive.timestamp()
-                rival = bisect_right(front_arrive, arrive) - 1
-                if rival >= 0 and front_fare[rival] <= fare:
-                    continue
-                kept.append((it, fare))
-                # Drop the ways this one now beats: those arriving no earlier, costing no less.
-                end = rival + 1
-                while end < len(front_arrive) and front_fare[end] >= fare:
-                    end += 1
-                front_arrive[rival + 1 : end] = [arrive]
-                front_fare[rival + 1 : end] = [fare]
-            ordered = sorted(kept, key=lambda item: item[0].depart)
-            self._all[key] = ([it.depart.timestamp() for it, _ in ordered], ordered)
+            self._all[key] = self._pareto_ways(from_id, to_id)
         return self._all[key]
+
+    def _pareto_ways(self, from_id: str, to_id: str) -> tuple[list[float], list[tuple[Itinerary, int]]]:
+        # A way that leaves no later, arrives no earlier and costs no less is never taken.
+        # Ways are compared on numbers and only the ones kept are built: most are beaten.
+        heads: list[tuple[Leg, ...]] = []
+        candidates: list[tuple[float, float, int, int, Onward]] = []
+        found = self.network.way_parts(from_id, to_id, self._earliest, self._latest, None, ONWARD)
+        for head, ways in found:
+            depart = -head[0].depart.timestamp()
+            fare = seat_fare_idr(self.scenario, head)
+            for way in ways:
+                candidates.append((depart, way.arrive.timestamp(), fare + self._fare(way), len(heads), way))
+            heads.append(head)
+        candidates.sort(key=lambda c: c[:3])
+        kept: list[tuple[Itinerary, int]] = []
+        # The later-leaving ways seen so far that nothing beats: arrivals ascending, fares
+        # descending; the last one arriving no later than a way is its cheapest rival.
+        front_arrive: list[float] = []
+        front_fare: list[int] = []
+        for _, arrive, fare, index, way in candidates:
+            rival = bisect_right(front_arrive, arrive) - 1
+            if rival >= 0 and front_fare[rival] <= fare:
+                continue
+            legs = (*heads[index], *way.legs)
+            if not passes_once(from_id, legs):
+                continue
+            kept.append((Itinerary(legs), fare))
+            # Drop the ways this one now beats: those arriving no earlier, costing no less.
+            end = rival + 1
+            while end < len(front_arrive) and front_fare[end] >= fare:
+                end += 1
+            front_arrive[rival + 1 : end] = [arrive]
+            front_fare[rival + 1 : end] = [fare]
+        ordered = sorted(kept, key=lambda item: item[0].depart)
+        return [it.depart.timestamp() for it, _ in ordered], ordered
+
+    def _fare(self, way: Onward) -> int:
+        """A way on's seat fares, once per way (ways on are shared by many journeys)."""
+        key = id(way)
+        if key not in self._way_fares:
+            self._way_fares[key] = (seat_fare_idr(self.scenario, way.legs), way)
+        return self._way_fares[key][0]
 
     def _departing(
         self, from_id: str, to_id: str, first: datetime, last: datetime
@@ -227,6 +251,12 @@ class EscortTrips:
 
     def outbound(self, escort: Escort, to_id: str, ready_by: datetime) -> list[Itinerary]:
         """Ways from the base arriving by ``ready_by``: the latest-leaving and the cheapest."""
+        key = (escort.base_id, escort.available_from, to_id, ready_by)
+        if key not in self._out:
+            self._out[key] = self._outbound(escort, to_id, ready_by)
+        return self._out[key]
+
+    def _outbound(self, escort: Escort, to_id: str, ready_by: datetime) -> list[Itinerary]:
         base = self.scenario.location(escort.base_id)
         earliest = max(base.midnight(escort.available_from), ready_by - ESCORT_SEARCH)
         found = [
@@ -238,6 +268,12 @@ class EscortTrips:
 
     def back(self, escort: Escort, from_id: str, arrived: datetime) -> list[Itinerary]:
         """Ways back to the base after ``arrived``: the earliest home and the cheapest."""
+        key = (escort.base_id, escort.available_to, from_id, arrived)
+        if key not in self._back:
+            self._back[key] = self._way_back(escort, from_id, arrived)
+        return self._back[key]
+
+    def _way_back(self, escort: Escort, from_id: str, arrived: datetime) -> list[Itinerary]:
         base = self.scenario.location(escort.base_id)
         latest_end = base.midnight(escort.available_to + timedelta(days=1))
         settings = self.network.settings
@@ -290,6 +326,32 @@ class EscortTrips:
             service_ids=tuple(leg.service_id for leg in own if leg.service_id is not None),
             vehicles=tuple(_vehicle_keys(scenario, own)),
         )
+
+
+def nearest_escorts(
+    scenario: Scenario, options: list[EscortOption], needs: Iterable[str], keep: int = ESCORTS_KEPT
+) -> list[EscortOption]:
+    """The options of the ``keep`` escorts that serve this party cheapest (a vehicle of their
+    own counted whole), and of the ``keep`` cheapest able to meet each of ``needs``.
+
+    A heuristic, like the cap on journeys: an escort from far away costs more than one near,
+    and each need keeps alternatives for when the nearest is busy.  Without it, the options
+    grow with escorts times parties, more than the plan of a whole province can afford.
+    """
+    cheapest: dict[str, int] = {}
+    for option in options:
+        own = option.cost_idr + sum(scenario.link(link_id).vehicle_cost_idr for link_id, _ in option.vehicles)
+        cheapest[option.escort_id] = min(own, cheapest.get(option.escort_id, own))
+    ranked = [scenario.escort(e) for e in sorted(cheapest, key=lambda e: (cheapest[e], e))]
+    kept = {e.escort_id for e in ranked[:keep]}
+    for need in needs:
+        able = [e for e in ranked if _meets(e, need)]
+        kept.update(e.escort_id for e in able[:keep])
+    return [option for option in options if option.escort_id in kept]
+
+
+def _meets(escort: Escort, need: str) -> bool:
+    return escort.sex == "F" if need == "female_escort" else need in escort.skills
 
 
 def _two(

@@ -257,19 +257,38 @@ class TransportNetwork:
         latest = latest_anchor if latest_anchor is not None else self.settings.end
         if from_id == to_id:
             return
+        if onward is not None:
+            for head, ways in self.way_parts(from_id, to_id, earliest, latest, road_days, onward):
+                for way in ways:
+                    legs = (*head, *way.legs)
+                    if passes_once(from_id, legs):
+                        yield Itinerary(legs)
+            return
         yield from self._road_only(from_id, to_id, earliest, latest, road_days)
         for first, lead in self._starts(from_id, to_id, earliest, latest):
-            if onward is not None:
-                ways = self.onward_ways(first.service_id, to_id, self.max_services - 1, onward)
-                for way in ways:
-                    legs = (*lead, self._legs[first.service_id], *way.legs)
-                    if _passes_once(from_id, legs):
-                        yield Itinerary(legs)
-                continue
             visited = {from_id, *(leg.to_id for leg in lead)}
             if first.to_id in visited:
                 continue
             yield from self._extend(lead + (self._legs[first.service_id],), visited | {first.to_id}, to_id)
+
+    def way_parts(
+        self,
+        from_id: str,
+        to_id: str,
+        earliest: datetime,
+        latest: datetime,
+        road_days: int | None,
+        onward: int,
+    ) -> Iterator[tuple[tuple[Leg, ...], tuple[Onward, ...]]]:
+        """The journeys of ``itineraries(..., onward=...)`` in parts: the legs to and on each
+        first service, and the best ways on from it (a road-only journey is all head, with one
+        empty way on).  A caller that compares journeys can do so before building them; a
+        journey built from parts must still pass each place once (``passes_once``)."""
+        for it in self._road_only(from_id, to_id, earliest, latest, road_days):
+            yield it.legs, (Onward((), 0, it.arrive),)
+        for first, lead in self._starts(from_id, to_id, earliest, latest):
+            ways = self.onward_ways(first.service_id, to_id, self.max_services - 1, onward)
+            yield (*lead, self._legs[first.service_id]), ways
 
     def _starts(
         self, from_id: str, to_id: str, earliest: datetime, latest: datetime
@@ -410,7 +429,7 @@ def _best_ways(
     return front
 
 
-def _passes_once(from_id: str, legs: tuple[Leg, ...]) -> bool:
+def passes_once(from_id: str, legs: tuple[Leg, ...]) -> bool:
     stops = [from_id, *(leg.to_id for leg in legs)]
     return len(stops) == len(set(stops))
 

@@ -22,6 +22,7 @@ from planner.journeys import (
     EscortTrips,
     Journey,
     candidate_journeys,
+    nearest_escorts,
     price,
     roomy_services,
 )
@@ -112,12 +113,18 @@ class Optimizer:
                         usable[u].append(index)
         trips = EscortTrips(scenario, network)
         options: dict[int, list[EscortOption]] = {}
+        riders_of: dict[int, list[int]] = defaultdict(list)
+        for u, js in usable.items():
+            for j in js:
+                riders_of[j].append(u)
         escorted_journeys = {j for u, js in usable.items() if units[u].escorted for j in js}
         seeded_duties = _seed_duties(seed)
         for j in sorted(escorted_journeys):
             found_options: list[EscortOption] = []
             for escort in scenario.escorts:
                 found_options += trips.options(escort, journeys[j])
+            needs = {n for u in riders_of[j] for c in units[u].per_step if c.needs_escort for n in c.needs}
+            found_options = nearest_escorts(scenario, found_options, sorted(needs))
             legs = tuple(leg.key for leg in journeys[j].itinerary.legs)
             for escort_id, out, back in seeded_duties.get(legs, []):
                 option = trips.option(scenario.escort(escort_id), journeys[j], out, back)
