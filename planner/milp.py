@@ -8,6 +8,7 @@ same rows, same objective; nothing is modelled twice.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections import defaultdict
@@ -109,7 +110,9 @@ class HighsModel:
         h.run()
         info = h.getInfo()
         status = h.getModelStatus()
-        bound = max(0, self.model.in_idr_bound(info.mip_dual_bound))
+        # Before its first LP (a presolve cut short by the time limit) HiGHS knows no bound.
+        dual = info.mip_dual_bound
+        bound = max(0, self.model.in_idr_bound(dual)) if math.isfinite(dual) else 0
         if info.primal_solution_status != 2:  # no feasible plan found
             name = "infeasible" if status == highspy.HighsModelStatus.kInfeasible else "unknown"
             return Solution({}, {}, 0, bound, name)

@@ -72,9 +72,16 @@ class Optimizer:
 
     # -- the problem -----------------------------------------------------------------------------
 
-    def problem(self, seed: Plan | None = None) -> Problem:
+    def problem(self, seed: Plan | None = None, deadline: float | None = None) -> Problem:
         """Units, their candidate journeys and escort options; the journeys and duties of
-        ``seed`` (the baseline's plan) are always among them, so that it can be a hint."""
+        ``seed`` (the baseline's plan) are always among them, so that it can be a hint.
+
+        Raises ``OutOfTime`` once ``time.perf_counter()`` passes ``deadline``."""
+
+        def on_time() -> None:
+            if deadline is not None and time.perf_counter() > deadline:
+                raise OutOfTime
+
         scenario, network = self.scenario, self.network
         settings = scenario.settings
         units = planning_units(scenario)
@@ -85,6 +92,7 @@ class Optimizer:
         priced: dict[tuple[str, str], list[Journey]] = {}
         riders: Counter[str] = Counter()
         for (origin, home), members in by_pair.items():
+            on_time()
             earliest = max(settings.start, min(units[u].earliest for u in members))
             found = [
                 price(scenario, network, it)
@@ -120,6 +128,7 @@ class Optimizer:
         escorted_journeys = {j for u, js in usable.items() if units[u].escorted for j in js}
         seeded_duties = _seed_duties(seed)
         for j in sorted(escorted_journeys):
+            on_time()
             found_options: list[EscortOption] = []
             for escort in scenario.escorts:
                 found_options += trips.options(escort, journeys[j])
@@ -141,7 +150,11 @@ class Optimizer:
         started = time.perf_counter()
         scenario = self.scenario
         self.baseline = Baseline(scenario, self.network).plan()
-        problem = self.problem(self.baseline if options.hints else None)
+        try:
+            problem = self.problem(self.baseline if options.hints else None, started + options.time_limit)
+        except OutOfTime:
+            # Too big to model in the time given: the baseline's plan is the best known.
+            return self._fallback(started, 0)
         parts = components(problem) if options.decompose else [list(range(len(problem.units)))]
         sizes = [max(1, len(part)) for part in parts]
         travel: dict[tuple[int, int], int] = {}
@@ -166,6 +179,17 @@ class Optimizer:
 
         for index, part in enumerate(parts):
             sub = restrict(problem, part)
+            solution: Solution
+            if options.hints and time.perf_counter() - started >= options.time_limit:
+                # No time left for this part: the baseline's plan for it, which the parts
+                # already solved leave feasible (they share nothing scarce with it).
+                solution = _baseline_solution(sub, self.baseline)
+                statuses.append(solution.status)
+                for (u, j), count in solution.travel.items():
+                    travel[(part[u], sub.global_journeys[j])] = count
+                for j, used in solution.escorts.items():
+                    escorts[sub.global_journeys[j]] = used
+                continue
             model = ReturnModel(sub)
             variables += len(model.m.proto.variables)
             if options.hints:
@@ -173,7 +197,6 @@ class Optimizer:
             left = options.time_limit - (time.perf_counter() - started)
             share = left * sizes[index] / sum(sizes[index:])
             work = _share(options.work_limit, sizes, index)
-            solution: Solution
             if options.engine == "highs":
                 solution = HighsModel(model).solve(share, options.workers, options.gap)
             else:
@@ -397,6 +420,19 @@ def restrict(problem: Problem, part: list[int]) -> Problem:
         used,
     )
     return sub
+
+
+class OutOfTime(Exception):
+    """The time limit passed before the problem was built."""
+
+
+def _baseline_solution(problem: Problem, baseline: Plan) -> Solution:
+    """The baseline's plan of a part, as a solution with nothing proven (bound 0)."""
+    travel, used = baseline_hint(problem, baseline)
+    escorts: dict[int, list[EscortOption]] = defaultdict(list)
+    for j, o in sorted(used):
+        escorts[j].append(problem.options[j][o])
+    return Solution(travel, dict(escorts), 0, 0, "feasible")
 
 
 # -- warm start ----------------------------------------------------------------------------------

@@ -132,6 +132,44 @@ def test_the_same_seed_and_work_limit_give_the_same_plan() -> None:
     assert replace(first, solve_seconds=0) == replace(second, solve_seconds=0)
 
 
+def test_with_no_time_to_build_the_model_the_baseline_plan_comes_back_valid() -> None:
+    s = scenario(
+        (case("C1"), case("C2", category="tppo"), case("C3", household_id="H"), case("C4", household_id="H")),
+        services=(ferry("F1", 2), ferry("F2", 3), back_ferry("R1", 4), back_ferry("R2", 5)),
+        escorts=(escort("E1"), escort("E2", sex="M")),
+    )
+    optimizer = Optimizer(s)
+    plan = optimizer.plan(Options(time_limit=0))
+    assert check_plan(s, plan) == []
+    assert plan.status == "timeout"
+    assert optimizer.baseline is not None
+    assert plan.objective.total_idr == optimizer.baseline.objective.total_idr
+    assert plan.planned_case_ids == optimizer.baseline.planned_case_ids
+
+
+def test_the_baseline_plan_of_each_part_makes_a_valid_plan_of_the_whole() -> None:
+    """What the optimizer returns for the parts it has no time left for: here every unit is
+    a part of its own, and together they must give back the baseline's plan."""
+    from planner.cli import demo_path
+    from planner.optimizer import _baseline_solution, restrict
+
+    s = read_scenario(demo_path())
+    optimizer = Optimizer(s)
+    baseline = optimizer.plan(Options(time_limit=0))  # the baseline, and the network built
+    problem = optimizer.problem(baseline)
+    travel: dict[tuple[int, int], int] = {}
+    escorts = {}
+    for part in ([u] for u in range(len(problem.units))):
+        sub = restrict(problem, part)
+        solution = _baseline_solution(sub, baseline)
+        travel |= {(part[u], sub.global_journeys[j]): n for (u, j), n in solution.travel.items()}
+        escorts |= {sub.global_journeys[j]: used for j, used in solution.escorts.items()}
+    plan = optimizer._assemble(problem, travel, escorts, "feasible", 0, 0.0)
+    assert check_plan(s, plan) == []
+    assert plan.objective.total_idr == baseline.objective.total_idr
+    assert sorted(plan.planned_case_ids) == sorted(baseline.planned_case_ids)
+
+
 def test_preferred_lines_are_spent_first_when_the_total_is_equal() -> None:
     cheap = BudgetLine("B-FIRST", "Dana cadangan", "Dinsos", 10_000_000, preference=1)
     plan = optimize(scenario((case("C1"),), lines=(LINE, cheap)))
