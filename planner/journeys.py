@@ -28,6 +28,7 @@ it removed anything, so the optimizer knows whether its bound covers every journ
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -37,7 +38,7 @@ from datetime import date, datetime, timedelta
 from planner.assemble import journey_days, seat_fare_idr
 from planner.network import ONWARD, Itinerary, Onward, TransportNetwork, passes_once
 from planner.plan import Leg
-from planner.scenario import Escort, Scenario
+from planner.scenario import Escort, Location, Scenario
 
 VehicleKey = tuple[str, datetime]  # (link_id, departure): riders share vehicles
 # Beyond this many non-dominated journeys per first-departure day, only the cheapest are kept.
@@ -300,6 +301,40 @@ class EscortTrips:
         pairs = dict.fromkeys([(outs[0], backs[0]), (outs[-1], backs[-1])])
         return [o for out, back in pairs if (o := self.option(escort, journey, out, back)) is not None]
 
+    def party_options(
+        self, journey: Journey, needs: Sequence[str], keep: int = ESCORTS_KEPT
+    ) -> list[EscortOption]:
+        """The options of ``nearest_escorts`` for a party on ``journey``, its cases needing
+        ``needs``.  Escorts are tried nearest first (out to the start and back from the end,
+        as the crow flies) and only until twice ``keep`` of them, and of those able to meet
+        each need, can serve: the ways of far-away escorts are never searched."""
+        legs = journey.itinerary.legs
+        start = self.scenario.location(legs[0].from_id)
+        end = self.scenario.location(legs[-1].to_id)
+
+        def away(escort: Escort) -> tuple[float, str]:
+            base = self.scenario.location(escort.base_id)
+            return (_apart(base, start) + _apart(end, base), escort.escort_id)
+
+        wanted = 2 * keep
+        found: list[EscortOption] = []
+        served = 0
+        able = dict.fromkeys(needs, 0)
+        for escort in sorted(self.scenario.escorts, key=away):
+            meets = [need for need in able if _meets(escort, need)]
+            if served >= wanted and all(able[need] >= wanted for need in meets):
+                if all(count >= wanted for count in able.values()):
+                    break
+                continue
+            options = self.options(escort, journey)
+            if not options:
+                continue
+            found += options
+            served += 1
+            for need in meets:
+                able[need] += 1
+        return nearest_escorts(self.scenario, found, needs, keep)
+
     def option(
         self, escort: Escort, journey: Journey, out: Itinerary | None, back: Itinerary | None
     ) -> EscortOption | None:
@@ -348,6 +383,12 @@ def nearest_escorts(
         able = [e for e in ranked if _meets(e, need)]
         kept.update(e.escort_id for e in able[:keep])
     return [option for option in options if option.escort_id in kept]
+
+
+def _apart(a: Location, b: Location) -> float:
+    """How far apart two places are, in degrees on a flat map: enough to rank them."""
+    across = (a.lon - b.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    return math.hypot(a.lat - b.lat, across)
 
 
 def _meets(escort: Escort, need: str) -> bool:

@@ -22,7 +22,6 @@ from planner.journeys import (
     EscortTrips,
     Journey,
     candidate_journeys,
-    nearest_escorts,
     price,
     roomy_services,
 )
@@ -129,11 +128,8 @@ class Optimizer:
         seeded_duties = _seed_duties(seed)
         for j in sorted(escorted_journeys):
             on_time()
-            found_options: list[EscortOption] = []
-            for escort in scenario.escorts:
-                found_options += trips.options(escort, journeys[j])
             needs = {n for u in riders_of[j] for c in units[u].per_step if c.needs_escort for n in c.needs}
-            found_options = nearest_escorts(scenario, found_options, sorted(needs))
+            found_options = trips.party_options(journeys[j], sorted(needs))
             legs = tuple(leg.key for leg in journeys[j].itinerary.legs)
             for escort_id, out, back in seeded_duties.get(legs, []):
                 option = trips.option(scenario.escort(escort_id), journeys[j], out, back)
