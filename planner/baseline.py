@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 
 from planner.assemble import (
@@ -266,6 +266,17 @@ class Baseline:
         scenario = self.scenario
         base = scenario.location(escort.base_id)
         first, last = itinerary.legs[0], itinerary.legs[-1]
+        # The duty covers at least the party's own travel: an escort off duty or busy then
+        # cannot serve, whatever the ways out and back, which need not be searched.
+        if not self._free(
+            escort,
+            base.local_date(first.depart),
+            base.local_date(last.arrive),
+            first.depart,
+            last.arrive,
+            booking,
+        ):
+            return None
         outbound: Itinerary | None = None
         if escort.base_id != first.from_id:
             need_by = first.depart - self.settings.connection(first.mode)
@@ -298,12 +309,22 @@ class Baseline:
                 return None
         start = outbound.depart if outbound else first.depart
         end = back.arrive if back else last.arrive
-        if base.local_date(start) < escort.available_from or base.local_date(end) > escort.available_to:
+        if not self._free(escort, base.local_date(start), base.local_date(end), start, end, booking):
             return None
-        for busy_start, busy_end in booking.duties.get(escort.escort_id, []):
-            if start <= busy_end and busy_start <= end:
-                return None
         return EscortTrip(escort.escort_id, outbound, back)
+
+    @staticmethod
+    def _free(
+        escort: Escort, first: date, last: date, start: datetime, end: datetime, booking: _Booking
+    ) -> bool:
+        """Whether the escort is on duty from ``first`` to ``last`` and booked for nothing
+        between ``start`` and ``end``."""
+        if first < escort.available_from or last > escort.available_to:
+            return False
+        return not any(
+            start <= busy_end and busy_start <= end
+            for busy_start, busy_end in booking.duties.get(escort.escort_id, [])
+        )
 
 
 def _helps(cases: list[Case], current: list[Escort], escort: Escort) -> bool:

@@ -110,6 +110,7 @@ class TransportNetwork:
         self._services_to: dict[str, dict[str, int]] = {}
         self._onward: dict[tuple[str, str, int, int], tuple[Onward, ...]] = {}
         self._near: dict[str, tuple[list[float], list[Service]]] = {}
+        self._legs_before: dict[tuple[int, str], tuple[Leg, ...]] = {}
         # One leg per service, made once: journeys share them.
         self._legs = {s.service_id: _service_leg(s) for s in scenario.services}
         self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
@@ -183,6 +184,14 @@ class TransportNetwork:
 
     def _road_legs_before(self, path: RoadPath, service: Service) -> tuple[Leg, ...]:
         """Time a road path to arrive just in time for ``service``."""
+        # Paths live in ``_road_paths`` for the network's life, so their ids stay theirs.
+        key = (id(path), service.service_id)
+        found = self._legs_before.get(key)
+        if found is None:
+            found = self._legs_before[key] = self._time_road_before(path, service)
+        return found
+
+    def _time_road_before(self, path: RoadPath, service: Service) -> tuple[Leg, ...]:
         legs: list[Leg] = []
         arrive_by = service.depart - self.settings.connection(service.mode)
         for link in reversed(path.links):
