@@ -24,7 +24,7 @@ from planner.assemble import (
 )
 from planner.charging import allocate
 from planner.network import ONWARD, Itinerary, Reachability, TransportNetwork
-from planner.plan import Plan, Reason, Unplanned
+from planner.plan import Leg, Plan, Reason, Unplanned
 from planner.scenario import Case, Escort, Household, Scenario
 
 # An officer looks at the first departures that come, not every combination of them, and
@@ -41,6 +41,7 @@ class _Booking:
     seats: dict[str, int]
     money: dict[str, int]
     duties: dict[str, list[tuple[datetime, datetime]]] = field(default_factory=dict)
+    parties: dict[tuple[Leg, ...], int] = field(default_factory=dict)  # legs -> index in the plan
 
 
 def needs_of(cases: Sequence[Case]) -> tuple[int, bool, bool, bool]:
@@ -163,7 +164,7 @@ class Baseline:
         self, itinerary: Itinerary, cases: list[Case], choices: list[PartyChoice], booking: _Booking
     ) -> tuple[Reason, str] | None:
         scenario = self.scenario
-        joined = next((i for i, ch in enumerate(choices) if ch.itinerary.legs == itinerary.legs), None)
+        joined = booking.parties.get(itinerary.legs)
         party_cases = cases + (
             [scenario.case(c) for c in choices[joined].case_ids] if joined is not None else []
         )
@@ -216,6 +217,7 @@ class Baseline:
                 choices[joined].case_ids + tuple(c.case_id for c in cases), itinerary, tuple(trips)
             )
         else:
+            booking.parties[itinerary.legs] = len(choices)
             choices.append(choice)
         return None
 
