@@ -232,17 +232,31 @@ class Baseline:
         if escorts_suffice(cases, current):
             return chosen
         start = itinerary.legs[0].from_id
-        for escort in sorted(scenario.escorts, key=lambda e: (e.base_id != start, e.escort_id)):
-            if escort in current or not _helps(cases, current, escort):
-                continue
-            trip = self._trip(escort, itinerary, booking)
-            if trip is None:
-                continue
-            chosen.append(trip)
-            current.append(escort)
-            if escorts_suffice(cases, current):
-                return chosen
-        return None
+        # Seats the escorts chosen so far take on their own ways out and back, held while the
+        # next ones look for seats: two escorts must not both count on the last one.
+        held: list[str] = []
+        try:
+            for escort in sorted(scenario.escorts, key=lambda e: (e.base_id != start, e.escort_id)):
+                if escort in current or not _helps(cases, current, escort):
+                    continue
+                trip = self._trip(escort, itinerary, booking)
+                if trip is None:
+                    continue
+                chosen.append(trip)
+                current.append(escort)
+                if escorts_suffice(cases, current):
+                    return chosen
+                for leg in (
+                    *(trip.outbound.legs if trip.outbound else ()),
+                    *(trip.back.legs if trip.back else ()),
+                ):
+                    if leg.service_id is not None and leg not in itinerary.legs:
+                        booking.seats[leg.service_id] -= 1
+                        held.append(leg.service_id)
+            return None
+        finally:
+            for service_id in held:
+                booking.seats[service_id] += 1
 
     def _ways(self, from_id: str, to_id: str) -> tuple[list[float], list[Itinerary]]:
         """Every way between two places over the window and the days around it, by departure

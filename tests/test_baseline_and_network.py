@@ -125,3 +125,20 @@ def test_escort_goes_out_with_the_party_and_comes_back_within_availability() -> 
     assert duty.return_legs[-1].to_id == "SHL-PKB"
     assert duty.days == (date(2026, 12, 5) - date(2026, 12, 2)).days + 1
     assert duty.end - duty.start > timedelta(days=3)
+
+
+def test_two_escorts_of_one_party_never_both_count_on_the_last_seat_home() -> None:
+    # Two trafficking victims need two escorts (one case each); the ferry back has one seat,
+    # so the second escort must wait for the later ferry, never take a seat that is not there.
+    world = scenario(
+        (case("C1", category="tppo", household_id="H"), case("C2", category="tppo", household_id="H")),
+        services=(ferry("F1", 2), back_ferry("R1", 4, seats=1), back_ferry("R2", 5)),
+        escorts=(escort("E1", max_cases=1), escort("E2", max_cases=1)),
+    )
+    plan = plan_baseline(world)
+    assert check_plan(world, plan) == []
+    assert plan.planned_case_ids == ("C1", "C2")
+    backs = sorted(
+        next(leg.service_id for leg in d.return_legs if leg.service_id) for d in plan.escort_duties
+    )
+    assert backs == ["R1", "R2"]
