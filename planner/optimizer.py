@@ -35,6 +35,8 @@ from planner.scenario import Scenario
 Progress = Callable[[float, int, int], None]
 # The part of a model's time given to finding a good first plan from the linear relaxation.
 LP_START_SHARE = 0.25
+# A problem not built within this part of the time leaves too little to model and solve it.
+PROBLEM_SHARE = 0.5
 Engine = Literal["cp-sat", "highs"]
 
 
@@ -147,7 +149,8 @@ class Optimizer:
         scenario = self.scenario
         self.baseline = Baseline(scenario, self.network).plan()
         try:
-            problem = self.problem(self.baseline if options.hints else None, started + options.time_limit)
+            deadline = started + options.time_limit * PROBLEM_SHARE
+            problem = self.problem(self.baseline if options.hints else None, deadline)
         except OutOfTime:
             # Too big to model in the time given: the baseline's plan is the best known.
             return self._fallback(started, 0)
@@ -176,7 +179,9 @@ class Optimizer:
         for index, part in enumerate(parts):
             sub = restrict(problem, part)
             solution: Solution
-            if options.hints and time.perf_counter() - started >= options.time_limit:
+            if time.perf_counter() - started >= options.time_limit:
+                if not options.hints:
+                    return self._fallback(started, 0)  # the baseline's journeys may be missing
                 # No time left for this part: the baseline's plan for it, which the parts
                 # already solved leave feasible (they share nothing scarce with it).
                 solution = _baseline_solution(sub, self.baseline)
