@@ -115,6 +115,16 @@ class TransportNetwork:
         self._legs = {s.service_id: _service_leg(s) for s in scenario.services}
         self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
         self._build()
+        # The connections after each service as plain lists: the search for ways on walks
+        # them for every destination, and graph views cost more than the walk.
+        self._next: dict[str, list[tuple[Service, Leg, tuple[tuple[tuple[Leg, ...], int], ...]]]] = {
+            s.service_id: [
+                (following, self._legs[next_id], tuple(zip(data["roads"], data["road_costs"], strict=True)))
+                for _, (_, next_id), data in self.timed.out_edges(("arr", s.service_id), data=True)
+                for following in (scenario.service(next_id),)
+            ]
+            for s in scenario.services
+        }
 
     # -- construction -------------------------------------------------------------------
 
@@ -347,15 +357,13 @@ class TransportNetwork:
             parts.append((tail, None, None))
         if services_left > 0:
             needed = self.services_to(to_id)
-            for _, (_, next_id), data in self.timed.out_edges(("arr", service_id), data=True):
-                following = self.scenario.service(next_id)
+            for following, leg, leads in self._next[service_id]:
                 if needed.get(following.to_id, services_left) > services_left - 1:
                     continue
-                rest = self.onward_ways(next_id, to_id, services_left - 1, keep)
+                rest = self.onward_ways(following.service_id, to_id, services_left - 1, keep)
                 if not rest:
                     continue
-                leg = self._legs[following.service_id]
-                for lead, road_cost in zip(data["roads"], data["road_costs"], strict=True):
+                for lead, road_cost in leads:
                     cost = road_cost + following.fare_idr
                     for way in rest:
                         size = len(lead) + 1 + len(way.legs)
