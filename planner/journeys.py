@@ -333,6 +333,9 @@ class EscortTrips:
             served += 1
             for need in meets:
                 able[need] += 1
+        # In the scenario's order of escorts, whatever the order they were tried in.
+        order = {e.escort_id: i for i, e in enumerate(self.scenario.escorts)}
+        found.sort(key=lambda option: order[option.escort_id])
         return nearest_escorts(self.scenario, found, needs, keep)
 
     def option(
