@@ -20,7 +20,7 @@ from planner.scenario import Scenario
 def busy_week() -> tuple[Scenario, Plan, Plan]:
     scenario = generate(80, seed=3, escort_ratio=0.5, budget_ratio=0.6)
     optimizer = Optimizer(scenario)
-    plan = optimizer.plan(Options(time_limit=900, seed=0, work_limit=40))
+    plan = optimizer.plan(Options(time_limit=900, seed=0, work_limit=60))
     assert optimizer.baseline is not None
     return scenario, plan, optimizer.baseline
 
