@@ -202,11 +202,8 @@ class Baseline:
             )
         booking.money.update(money)
         for trip in new_trips:
-            seats = [leg for leg in escort_legs(choice, trip) if leg.service_id is not None]
-            for leg in seats:
-                if leg not in itinerary.legs:
-                    assert leg.service_id is not None
-                    booking.seats[leg.service_id] -= 1
+            for service_id in _own_seats(trip, itinerary):
+                booking.seats[service_id] -= 1
             legs = escort_legs(choice, trip)
             booking.duties.setdefault(trip.escort_id, []).append((legs[0].depart, legs[-1].arrive))
         for leg in itinerary.legs:
@@ -246,13 +243,9 @@ class Baseline:
                 current.append(escort)
                 if escorts_suffice(cases, current):
                     return chosen
-                for leg in (
-                    *(trip.outbound.legs if trip.outbound else ()),
-                    *(trip.back.legs if trip.back else ()),
-                ):
-                    if leg.service_id is not None and leg not in itinerary.legs:
-                        booking.seats[leg.service_id] -= 1
-                        held.append(leg.service_id)
+                for service_id in _own_seats(trip, itinerary):
+                    booking.seats[service_id] -= 1
+                    held.append(service_id)
             return None
         finally:
             for service_id in held:
@@ -341,6 +334,12 @@ class Baseline:
             start <= busy_end and busy_start <= end
             for busy_start, busy_end in booking.duties.get(escort.escort_id, [])
         )
+
+
+def _own_seats(trip: EscortTrip, itinerary: Itinerary) -> list[str]:
+    """The services an escort takes a seat on going out and back, beyond the party's own."""
+    own = (*(trip.outbound.legs if trip.outbound else ()), *(trip.back.legs if trip.back else ()))
+    return [leg.service_id for leg in own if leg.service_id is not None and leg not in itinerary.legs]
 
 
 def _helps(cases: list[Case], current: list[Escort], escort: Escort) -> bool:

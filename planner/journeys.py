@@ -321,11 +321,11 @@ class EscortTrips:
         served = 0
         able = dict.fromkeys(needs, 0)
         for escort in sorted(self.scenario.escorts, key=away):
+            if served >= wanted and all(count >= wanted for count in able.values()):
+                break
             meets = [need for need in able if _meets(escort, need)]
             if served >= wanted and all(able[need] >= wanted for need in meets):
-                if all(count >= wanted for count in able.values()):
-                    break
-                continue
+                continue  # enough escorts, and enough for every need this one meets
             options = self.options(escort, journey)
             if not options:
                 continue
