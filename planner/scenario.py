@@ -50,6 +50,7 @@ class Location:
     lon: float
     province: str
     utc_offset: timedelta
+    receiver: str | None = None  # the office that takes people over at this home, if named
 
     @property
     def tz(self) -> timezone:

@@ -312,6 +312,7 @@ class Validator:
                 "lon": True,
                 "province": True,
                 "utc_offset": False,
+                "receiver": False,
             },
         )
         if table is None:
@@ -326,6 +327,7 @@ class Validator:
             lon = c.get("lon", parse_float_range(*LON_RANGE, "lon"))
             province_text = c.get("province", parse_text)
             offset = c.get("utc_offset", parse_offset, required=False)
+            receiver = c.get("receiver", parse_text, required=False)
             province = None
             if province_text is not None:
                 province = timezones.canonical_province(province_text)
@@ -365,7 +367,7 @@ class Validator:
                 and location_id not in self.locations
             ):
                 self.locations[location_id] = Location(
-                    location_id, name, cast(Any, kind), lat, lon, province, offset
+                    location_id, name, cast(Any, kind), lat, lon, province, offset, receiver
                 )
         self.unique(table, "location_id", ids)
 

@@ -40,9 +40,18 @@ def _day(value: date | None) -> str:
 def scenario_tables(scenario: Scenario) -> dict[str, TableRows]:
     tables: dict[str, TableRows] = {}
     tables["locations"] = (
-        ("location_id", "name", "kind", "lat", "lon", "province", "utc_offset"),
+        ("location_id", "name", "kind", "lat", "lon", "province", "utc_offset", "receiver"),
         [
-            [loc.location_id, loc.name, loc.kind, loc.lat, loc.lon, loc.province, _offset(loc.utc_offset)]
+            [
+                loc.location_id,
+                loc.name,
+                loc.kind,
+                loc.lat,
+                loc.lon,
+                loc.province,
+                _offset(loc.utc_offset),
+                loc.receiver or "",
+            ]
             for loc in scenario.locations.values()
         ],
     )

@@ -107,8 +107,9 @@ def zone(place: Location) -> str:
 
 
 def receiver(home: Location, lang: Lang) -> str:
-    """Who takes the person over at home: the home region's social office (domain step 6)."""
-    return RECEIVER(lang).format(place=home.name)
+    """Who takes the person over at home: the office named in locations.csv, or else the
+    home region's social office, which receives returnees (handover, step 6 of a return)."""
+    return home.receiver or RECEIVER(lang).format(place=home.name)
 
 
 def age_group(age: int, lang: Lang) -> str:
