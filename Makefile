@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_OUT ?= out/demo
+# The map's test renders map.html in a real browser: Debian's chromium, driven by Playwright.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test lint typecheck pytest install clean lock
+.PHONY: demo test lint typecheck pytest install clean lock chromium
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +17,14 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# A file target: nothing to do (and no apt-get update) when chromium is already there.
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "chromium is missing at $(CHROMIUM) and there is no apt-get: install chromium there" >&2; exit 1; }
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+chromium: $(CHROMIUM)
 
 demo: $(STAMP)
 	$(BIN)/repat demo --out $(DEMO_OUT)
@@ -26,7 +37,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from maps.route_map import write_map
 from planner.baseline import plan_baseline
 from planner.check import check_plan
 from planner.errors import PlanFormatError, Problem, ScenarioError
@@ -22,6 +24,10 @@ from planner.io.validate import read_scenario
 from planner.io.write import write_scenario
 from planner.optimizer import Optimizer, Options
 from planner.plan import Plan
+from planner.reports.budget import write_budget
+from planner.reports.itineraries import write_itineraries
+from planner.reports.labels import Lang
+from planner.reports.manifests import write_manifests
 from planner.scenario import Scenario
 
 app = typer.Typer(
@@ -93,8 +99,11 @@ def summarise(scenario: Scenario) -> None:
     )
 
 
-def _plan_and_write(scenario: Scenario, out_dir: Path, baseline_only: bool, options: Options) -> None:
-    """Plan, check the plan against the contract, write plan.json and show the summary."""
+def _plan_and_write(
+    scenario: Scenario, out_dir: Path, baseline_only: bool, options: Options, looks: Looks | None = None
+) -> None:
+    """Plan, check the plan against the contract, write plan.json and its outputs, and show
+    the summary."""
     started = time.perf_counter()
     if baseline_only:
         result = replace(plan_baseline(scenario), solve_seconds=time.perf_counter() - started)
@@ -120,6 +129,26 @@ def _plan_and_write(scenario: Scenario, out_dir: Path, baseline_only: bool, opti
         )
         raise typer.Exit(1)
     out.print(f"Plan written to [bold]{path}[/]")
+    _write_outputs(scenario, result, out_dir, looks or Looks())
+
+
+@dataclass(frozen=True, slots=True)
+class Looks:
+    """How the outputs read: their language, and whether the map names people."""
+
+    lang: Lang = "id"
+    map_names: bool = False
+
+
+def _write_outputs(scenario: Scenario, plan: Plan, out_dir: Path, looks: Looks) -> None:
+    """Everything the three users read, beside plan.json."""
+    written = [
+        *write_manifests(scenario, plan, out_dir, looks.lang),
+        write_itineraries(scenario, plan, out_dir, looks.lang),
+        write_budget(scenario, plan, out_dir, looks.lang),
+        write_map(scenario, plan, out_dir / "map.html", looks.lang, looks.map_names),
+    ]
+    out.print("Outputs: " + ", ".join(f"[bold]{path.name}[/]" for path in written))
 
 
 def _progress() -> Callable[[float, int, int], None]:
@@ -172,6 +201,19 @@ def show_plan(plans: list[tuple[str, Plan]]) -> None:
 TimeLimit = Annotated[float, typer.Option("--time-limit", help="Seconds the optimizer may search.", min=0.1)]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed of the search.")]
 Workers = Annotated[int, typer.Option("--workers", help="Search threads (2 suits a 2-core machine).", min=1)]
+
+
+class Language(StrEnum):
+    id = "id"
+    en = "en"
+
+
+LangOption = Annotated[
+    Language, typer.Option("--lang", help="Language of the outputs: id (Bahasa Indonesia) or en.")
+]
+MapNames = Annotated[
+    bool, typer.Option("--map-names", help="Show people's names on the map (for internal use only).")
+]
 WorkLimit = Annotated[
     float | None,
     typer.Option(
@@ -193,10 +235,88 @@ def plan(
     seed: Seed = 0,
     workers: Workers = 2,
     work_limit: WorkLimit = None,
+    lang: LangOption = Language.id,
+    map_names: MapNames = False,
 ) -> None:
-    """Plan a scenario with the optimizer and write DIR/plan.json."""
+    """Plan a scenario with the optimizer; write DIR/plan.json, the manifests, itineraries,
+    budget report and route map."""
     options = Options(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
-    _plan_and_write(_load(scenario), out_dir, baseline, options)
+    _plan_and_write(_load(scenario), out_dir, baseline, options, Looks(_lang(lang), map_names))
+
+
+@app.command()
+def report(
+    scenario: ScenarioArg,
+    plan_json: Annotated[Path, typer.Argument(help="The plan.json to report on (any plan, hand-made too).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the outputs into.")] = Path("out"),
+    lang: LangOption = Language.id,
+    map_names: MapNames = False,
+    unchecked: Annotated[
+        bool,
+        typer.Option("--unchecked", help="Write the outputs even if the plan breaks rules of the contract."),
+    ] = False,
+) -> None:
+    """Make the manifests, itineraries, budget report and route map of a plan."""
+    loaded = _load(scenario)
+    given = _read_plan(plan_json)
+    violations = check_plan(loaded, given)
+    for violation in violations:
+        err.print(str(violation), markup=False, highlight=False)
+    if violations and not unchecked:
+        err.print(
+            f"[bold red]{len(violations)} violation(s)[/]: no outputs written. "
+            "Fix the plan, or pass --unchecked to report on it as it is."
+        )
+        raise typer.Exit(1)
+    unknown = _unknown_references(loaded, given)
+    if unknown:
+        _problems(unknown, f"{plan_json} names what {scenario} does not have")
+        raise typer.Exit(2)
+    _write_outputs(loaded, given, out_dir, Looks(_lang(lang), map_names))
+
+
+def _read_plan(path: Path) -> Plan:
+    try:
+        return read_plan(path)
+    except PlanFormatError as error:
+        _problems(error.problems, f"{path} is not a readable plan")
+        raise typer.Exit(2) from None
+
+
+def _unknown_references(scenario: Scenario, plan: Plan) -> list[Problem]:
+    """Ids in the plan the scenario lacks: outputs cannot describe them, even unchecked."""
+    found: dict[tuple[str, str], Problem] = {}
+
+    def need(where: str, what: str | None, known: bool) -> None:
+        if what is not None and not known:
+            found[(where, what)] = Problem(
+                "plan.json", 0, where, f"'{what}' is not in the scenario", "make the plan from this scenario"
+            )
+
+    legs = [leg for party in plan.parties for leg in party.legs]
+    legs += [leg for duty in plan.escort_duties for leg in (*duty.outbound_legs, *duty.return_legs)]
+    for leg in legs:
+        need(
+            "legs.service_id", leg.service_id, leg.service_id is None or scenario.has_service(leg.service_id)
+        )
+        need("legs.from_id", leg.from_id, leg.from_id in scenario.locations)
+        need("legs.to_id", leg.to_id, leg.to_id in scenario.locations)
+    for party in plan.parties:
+        for case_id in party.case_ids:
+            need("parties.case_ids", case_id, scenario.has_case(case_id))
+        for escort_id in party.escort_ids:
+            need("parties.escort_ids", escort_id, scenario.has_escort(escort_id))
+    for duty in plan.escort_duties:
+        need("escort_duties.escort_id", duty.escort_id, scenario.has_escort(duty.escort_id))
+    for item in plan.unplanned:
+        need("unplanned.case_id", item.case_id, scenario.has_case(item.case_id))
+    for charge in plan.charges:
+        need("charges.budget_line_id", charge.budget_line_id, scenario.has_budget_line(charge.budget_line_id))
+    return list(found.values())
+
+
+def _lang(value: Language) -> Lang:
+    return "en" if value is Language.en else "id"
 
 
 @app.command()
@@ -205,11 +325,7 @@ def check(
 ) -> None:
     """Verify a plan against every rule of the contract and recompute its cost."""
     loaded = _load(scenario)
-    try:
-        given = read_plan(plan_json)
-    except PlanFormatError as error:
-        _problems(error.problems, f"{plan_json} is not a readable plan")
-        raise typer.Exit(2) from None
+    given = _read_plan(plan_json)
     violations = check_plan(loaded, given)
     for violation in violations:
         out.print(str(violation), markup=False, highlight=False)
@@ -232,15 +348,19 @@ def demo(
     ),
     time_limit: TimeLimit = 30.0,
     seed: Seed = 0,
+    lang: LangOption = Language.id,
+    map_names: MapNames = False,
 ) -> None:
-    """Plan the built-in demo week, or export it as a starting point for your own."""
+    """Plan the built-in demo week and write its outputs, or export it as a starting point
+    for your own."""
     scenario = _load(demo_path())
     if export is not None:
         written = write_scenario(scenario, export)
         out.print(f"Demo scenario written to [bold]{written}[/]")
         return
     summarise(scenario)
-    _plan_and_write(scenario, out_dir, False, Options(time_limit=time_limit, seed=seed))
+    options = Options(time_limit=time_limit, seed=seed)
+    _plan_and_write(scenario, out_dir, False, options, Looks(_lang(lang), map_names))
 
 
 def main() -> None:
