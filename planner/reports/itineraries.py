@@ -74,6 +74,7 @@ L = {
         "{parties} parties, {cases} people, {escorts} escorts; {waiting} people not returned.",
     ),
     "window": Text("Jangka waktu", "Window"),
+    "span": Text("{first} s.d. {last} ({days} hari)", "{first} to {last} ({days} days)"),
     "hours": Text("{h} jam {m} menit", "{h} h {m} min"),
 }
 
@@ -238,7 +239,10 @@ def render_itineraries(scenario: Scenario, plan: Plan, lang: Lang = "id") -> str
         escorts=len({d.escort_id for d in plan.escort_duties}),
         waiting=len(waiting),
     )
-    window = f"{day(plan.start.date(), lang)} + {plan.horizon_days}"
+    last = plan.start.date() + timedelta(days=plan.horizon_days - 1)
+    window = L["span"](lang).format(
+        first=day(plan.start.date(), lang), last=day(last, lang), days=plan.horizon_days
+    )
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("planner.reports", "templates"),
         autoescape=True,
