@@ -37,6 +37,7 @@ from folium.template import Template
 from geodata.geometry import INDONESIA_LAT, INDONESIA_LON, leg_line
 from planner.plan import Leg, Party, Plan
 from planner.reports import written
+from planner.reports.details import detail
 from planner.reports.labels import (
     CATEGORIES,
     MODES,
@@ -411,7 +412,9 @@ class _Drawing:
         private = self.private_words()
         by_place: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for item in self.plan.unplanned:
-            by_place[self.scenario.case(item.case_id).location_id].append((item.reason, item.detail))
+            by_place[self.scenario.case(item.case_id).location_id].append(
+                (item.reason, detail(item.detail, self.lang))
+            )
         layer = folium.FeatureGroup(name=self.t("unplanned_layer", n=len(self.plan.unplanned)))
         for location_id, items in sorted(by_place.items()):
             place = self.scenario.location(location_id)

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from planner.plan import Charge, Plan
 from planner.reports import written
+from planner.reports.details import detail
 from planner.reports.labels import CATEGORIES, COST_TYPES, Lang, Text, day, word
 from planner.reports.workbook import BOLD, ROLES, fit_columns, header, put_row, sheet_title
 from planner.scenario import COST_TYPES as COST_TYPE_KEYS
@@ -290,7 +291,7 @@ def _waiting(sheet: Any, scenario: Scenario, plan: Plan, lang: Lang) -> None:
                 scenario.location(case.location_id).name,
                 home.name,
                 home.province,
-                item.detail,
+                detail(item.detail, lang),
             ],
         )
     fit_columns(sheet)

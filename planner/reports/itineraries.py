@@ -16,6 +16,7 @@ import jinja2
 
 from planner.plan import Leg, Party, Plan
 from planner.reports import written
+from planner.reports.details import detail
 from planner.reports.labels import (
     CATEGORIES,
     MODES,
@@ -229,7 +230,7 @@ def render_itineraries(scenario: Scenario, plan: Plan, lang: Lang = "id") -> str
             name=scenario.case(u.case_id).name or "",
             place=scenario.location(scenario.case(u.case_id).location_id).name,
             reason=word(REASONS, u.reason, lang),
-            detail=u.detail,
+            detail=detail(u.detail, lang),
         )
         for u in plan.unplanned
     ]
