@@ -127,6 +127,16 @@ def _read_zip(path: Path) -> RawScenario:
     return _read_files(files, path.stem, str(path))
 
 
+def read_files(files: Mapping[str, bytes], name: str) -> RawScenario:
+    """Read a scenario's files given by name (``cases.csv``, ``scenario.toml``...), as a
+    service receives them; a file too big is a problem like any other."""
+    checked: dict[str, bytes | Problem] = {
+        file: _too_big(file, len(content)) if len(content) > MAX_FILE_BYTES else content
+        for file, content in files.items()
+    }
+    return _read_files(checked, name, name)
+
+
 def _read_files(files: Mapping[str, bytes | Problem], name: str, source: str) -> RawScenario:
     problems: list[Problem] = []
     tables: dict[str, Table] = {}

@@ -58,14 +58,16 @@ DETAIL = Text("Keterangan rencana", "What the plan says")
 UNKNOWN_LINE = Text("(tidak ada di skenario)", "(not in the scenario)")
 
 
-def write_budget(scenario: Scenario, plan: Plan, out_dir: Path, lang: Lang = "id") -> Path:
+def write_budget(
+    scenario: Scenario, plan: Plan, out_dir: Path, lang: Lang = "id", names: bool = True
+) -> Path:
     """Write ``budget.xlsx`` into ``out_dir`` and return its path."""
     workbook = Workbook()
     _lines(workbook.active, scenario, plan, lang)
     _charges(workbook.create_sheet(), plan, lang)
     _per_party(workbook.create_sheet(), scenario, plan, lang)
     _per_province(workbook.create_sheet(), scenario, plan, lang)
-    _waiting(workbook.create_sheet(), scenario, plan, lang)
+    _waiting(workbook.create_sheet(), scenario, plan, lang, names)
     path = out_dir / "budget.xlsx"
     with written(path) as part:
         workbook.save(part)
@@ -255,7 +257,9 @@ def _split(amount: int, weights: Counter[str]) -> dict[str, int]:
     return shares
 
 
-def _waiting(sheet: Any, scenario: Scenario, plan: Plan, lang: Lang) -> None:
+def _waiting(sheet: Any, scenario: Scenario, plan: Plan, lang: Lang, names: bool) -> None:
+    """The cases waiting for money; their names only where the reader may see them (the
+    service gives budget staff the workbook without)."""
     sheet.title = sheet_title(WAITING_SHEET(lang))
     header(
         sheet,
@@ -284,7 +288,7 @@ def _waiting(sheet: Any, scenario: Scenario, plan: Plan, lang: Lang) -> None:
             row,
             [
                 case.case_id,
-                case.name,
+                case.name if names else None,
                 word(CATEGORIES, case.category, lang),
                 case.priority,
                 day(case.ready, lang),
