@@ -8,7 +8,7 @@ DEMO_OUT ?= out/demo
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test lint typecheck pytest install clean lock chromium
+.PHONY: demo test lint typecheck pytest install clean lock chromium postgres
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ $(CHROMIUM):
 
 chromium: $(CHROMIUM)
 
+# The API's tests run on SQLite and again on a real PostgreSQL server: Debian's, on loopback
+# only (scripts/postgres.sh installs, starts and prepares it; quick when that is done).  Its
+# URL is kept in $(PG_URL) for the tests.  REPAT_SKIP_POSTGRES=1 skips it and its tests.
+PG_URL := $(VENV)/postgres-url
+postgres:
+	@mkdir -p $(VENV)
+	@bash scripts/postgres.sh > $(PG_URL).part && mv $(PG_URL).part $(PG_URL)
+	@echo "REPAT_TEST_POSTGRES_URL=$$(cat $(PG_URL))"
+
 demo: $(STAMP)
 	$(BIN)/repat demo --out $(DEMO_OUT)
 
@@ -37,8 +46,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(CHROMIUM)
-	$(BIN)/pytest -q
+pytest: $(STAMP) $(CHROMIUM) postgres
+	REPAT_TEST_POSTGRES_URL="$$(cat $(PG_URL))" $(BIN)/pytest -q
 
 test: lint typecheck pytest
 

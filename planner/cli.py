@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -361,6 +362,100 @@ def demo(
     summarise(scenario)
     options = Options(time_limit=time_limit, seed=seed)
     _plan_and_write(scenario, out_dir, False, options, Looks(_lang(lang), map_names))
+
+
+# -- the planning service ----------------------------------------------------------------------------
+
+DATABASE_ENV = "REPAT_DATABASE_URL"
+Database = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help=f"Database URL, e.g. postgresql+psycopg://user:password@host/repat "
+        f"(default: ${DATABASE_ENV}, else SQLite in the data folder).",
+        show_default=False,
+    ),
+]
+DataDir = Annotated[
+    Path, typer.Option("--data", help="Folder of the service's data: the SQLite database by default.")
+]
+
+
+def _database(db: str | None, data: Path) -> str:
+    """The database's URL, brought to the newest schema."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from api.db import default_url, upgrade
+
+    url = db or os.environ.get(DATABASE_ENV) or ""
+    if not url:
+        data.mkdir(parents=True, exist_ok=True)
+        url = default_url(data)
+    try:
+        upgrade(url)
+    except (SQLAlchemyError, ValueError) as error:
+        # The URL may hold a password: name the error, never the URL.
+        err.print(
+            f"[bold red]The database cannot be opened[/]: {type(error).__name__}: {str(error).splitlines()[0]}"
+        )
+        raise typer.Exit(2) from None
+    return url
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    db: Database = None,
+    data: DataDir = Path("repat-data"),
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes that solve plans (0: none, jobs wait).", min=0)
+    ] = 2,
+) -> None:
+    """Start the planning service: its API, and worker processes that solve the jobs."""
+    import uvicorn
+
+    from api.app import create_app
+
+    url = _database(db, data)
+    uvicorn.run(create_app(url, workers=workers), host=host, port=port)
+
+
+class Role(StrEnum):
+    officer = "officer"
+    budget = "budget"
+    coordinator = "coordinator"
+    admin = "admin"
+
+
+users = typer.Typer(help="Users of the planning service and their API keys.", no_args_is_help=True)
+app.add_typer(users, name="users")
+
+
+@users.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user's name, unique in the service.")],
+    office: Annotated[str, typer.Option("--office", help="The user's office; a new name adds the office.")],
+    role: Annotated[Role, typer.Option("--role", help="What the user may see and do.")],
+    db: Database = None,
+    data: DataDir = Path("repat-data"),
+) -> None:
+    """Add a user and print their API key: it is shown this once, and only its hash is kept."""
+    from api.auth import add_user
+    from api.db import make_engine, sessions
+
+    url = _database(db, data)
+    engine = make_engine(url)
+    try:
+        with sessions(engine)() as session, session.begin():
+            key = add_user(session, name, office, role.value)
+    except ValueError as error:
+        err.print(f"[bold red]No user added[/]: {error}", highlight=False)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    err.print(f"User [bold]{name}[/] added to {office} as {role.value}. Their API key, shown only this once:")
+    out.print(key, soft_wrap=True, markup=False, highlight=False)
 
 
 def main() -> None:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import bisect
 import math
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -535,7 +537,12 @@ class ReturnModel:
             self.m.add_hint(var, 1 if key in escorts else 0)
 
     def polish_hint(
-        self, support: set[int], time_limit: float, workers: int, work_limit: float | None = None
+        self,
+        support: set[int],
+        time_limit: float,
+        workers: int,
+        work_limit: float | None = None,
+        stop: threading.Event | None = None,
     ) -> int | None:
         """Search the plans whose travel and escort decisions lie in ``support`` (variable
         indices), from the current hint; the best plan found becomes the hint.
@@ -554,7 +561,8 @@ class ReturnModel:
         if work_limit is not None:
             solver.parameters.max_deterministic_time = work_limit
             solver.parameters.num_workers = 1
-        status = solver.solve(narrow)
+        with stoppable(solver, stop):
+            status = solver.solve(narrow)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         values = solver.response_proto.solution
@@ -581,7 +589,10 @@ class ReturnModel:
         work_limit: float | None = None,
         progress: ProgressFn | None = None,
         gap: float = 0.0,
+        stop: threading.Event | None = None,
     ) -> Solution:
+        """Search for ``time_limit`` seconds, or until ``stop`` is set: either way the best
+        plan found so far is the solution."""
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = max(0.1, time_limit)
@@ -608,7 +619,8 @@ class ReturnModel:
             solver.best_bound_callback = lambda bound: progress(
                 time.perf_counter() - clock, -1, self.in_idr_bound(bound)
             )
-        status = solver.solve(self.m, callback)
+        with stoppable(solver, stop):
+            status = solver.solve(self.m, callback)
         name = solver.status_name(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Solution({}, {}, 0, max(0, self.in_idr_bound(solver.best_objective_bound)), name.lower())
@@ -623,6 +635,34 @@ class ReturnModel:
         # CP-SAT says OPTIMAL when it stops at the gap asked for; the plan says what was proven.
         proven = "optimal" if bound >= objective else "feasible"
         return Solution(travel, dict(escorts), objective, bound, proven)
+
+
+# How often a solve looks whether it was asked to stop.
+STOP_POLL_SECONDS = 0.1
+
+
+@contextmanager
+def stoppable(solver: cp_model.CpSolver, stop: threading.Event | None) -> Iterator[None]:
+    """Stop ``solver``'s search once ``stop`` is set, from a thread of its own: the solve holds
+    the calling thread until it ends.  A stop before the search has begun does nothing in
+    CP-SAT, so the thread asks again until the solve returns."""
+    if stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(STOP_POLL_SECONDS):
+            if stop.is_set():
+                solver.stop_search()
+
+    watcher = threading.Thread(target=watch, name="cp-sat-stop", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):

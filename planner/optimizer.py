@@ -7,6 +7,7 @@ seeds every model with a hint, so that a plan at least as good is known from the
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -73,14 +74,18 @@ class Optimizer:
 
     # -- the problem -----------------------------------------------------------------------------
 
-    def problem(self, seed: Plan | None = None, deadline: float | None = None) -> Problem:
+    def problem(
+        self, seed: Plan | None = None, deadline: float | None = None, stop: threading.Event | None = None
+    ) -> Problem:
         """Units, their candidate journeys and escort options; the journeys and duties of
         ``seed`` (the baseline's plan) are always among them, so that it can be a hint.
 
-        Raises ``OutOfTime`` once ``time.perf_counter()`` passes ``deadline``."""
+        Raises ``OutOfTime`` once ``time.perf_counter()`` passes ``deadline`` or ``stop`` is set."""
 
         def on_time() -> None:
             if deadline is not None and time.perf_counter() > deadline:
+                raise OutOfTime
+            if stop is not None and stop.is_set():
                 raise OutOfTime
 
         scenario, network = self.scenario, self.network
@@ -143,14 +148,28 @@ class Optimizer:
 
     # -- solving ---------------------------------------------------------------------------------
 
-    def plan(self, options: Options | None = None, progress: Progress | None = None) -> Plan:
+    def plan(
+        self,
+        options: Options | None = None,
+        progress: Progress | None = None,
+        stop: threading.Event | None = None,
+    ) -> Plan:
+        """The best plan found within the options' time limit.  Setting ``stop`` (from another
+        thread) ends the search early, as running out of time does: the plan is then the best
+        found so far, the baseline's where nothing better is known."""
         options = options or Options()
         started = time.perf_counter()
         scenario = self.scenario
+
+        def stopped() -> bool:
+            return stop is not None and stop.is_set()
+
         self.baseline = Baseline(scenario, self.network).plan()
+        if stopped():
+            return self._fallback(started, 0)
         try:
             deadline = started + options.time_limit * PROBLEM_SHARE
-            problem = self.problem(self.baseline if options.hints else None, deadline)
+            problem = self.problem(self.baseline if options.hints else None, deadline, stop)
         except OutOfTime:
             # Too big to model in the time given: the baseline's plan is the best known.
             return self._fallback(started, 0)
@@ -179,7 +198,7 @@ class Optimizer:
         for index, part in enumerate(parts):
             sub = restrict(problem, part)
             solution: Solution
-            if time.perf_counter() - started >= options.time_limit:
+            if time.perf_counter() - started >= options.time_limit or stopped():
                 if not options.hints:
                     return self._fallback(started, 0)  # the baseline's journeys may be missing
                 # No time left for this part: the baseline's plan for it, which the parts
@@ -203,10 +222,12 @@ class Optimizer:
             else:
                 if options.lp_start:
                     clock = time.perf_counter()
-                    self._polish(sub, model, share * LP_START_SHARE, options, work)
+                    self._polish(sub, model, share * LP_START_SHARE, options, work, stop)
                     share -= time.perf_counter() - clock
                     work = work * (1 - LP_START_SHARE) if work is not None else None
-                solution = model.solve(share, options.workers, options.seed, work, report(index), options.gap)
+                solution = model.solve(
+                    share, options.workers, options.seed, work, report(index), options.gap, stop
+                )
             statuses.append(solution.status)
             objective += solution.objective
             bound += solution.bound
@@ -224,7 +245,13 @@ class Optimizer:
         return self._assemble(problem, travel, escorts, status, bound, time.perf_counter() - started)
 
     def _polish(
-        self, problem: Problem, model: ReturnModel, seconds: float, options: Options, work: float | None
+        self,
+        problem: Problem,
+        model: ReturnModel,
+        seconds: float,
+        options: Options,
+        work: float | None,
+        stop: threading.Event | None = None,
     ) -> None:
         """Start the search near the best plan: the linear relaxation (HiGHS, in a money unit
         its simplex handles well) says which journeys and escorts matter, and a short search
@@ -238,7 +265,7 @@ class Optimizer:
             var.index for var in (*model.x.values(), *model.y.values()) if values[var.index] > 1e-6
         } | model.hinted()
         left = max(seconds / 3, seconds - (time.perf_counter() - started))
-        model.polish_hint(support, left, options.workers, work * LP_START_SHARE if work else None)
+        model.polish_hint(support, left, options.workers, work * LP_START_SHARE if work else None, stop)
 
     def _fallback(self, started: float, bound: int) -> Plan:
         """No model found a plan in time: the baseline's plan, with the bound proven so far."""
@@ -478,8 +505,13 @@ def _legs(itinerary: object) -> tuple[tuple[str | None, str, str, str, datetime]
     return tuple(leg.key for leg in itinerary.legs)  # type: ignore[attr-defined]
 
 
-def optimize(scenario: Scenario, options: Options | None = None, progress: Progress | None = None) -> Plan:
-    return Optimizer(scenario).plan(options, progress)
+def optimize(
+    scenario: Scenario,
+    options: Options | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> Plan:
+    return Optimizer(scenario).plan(options, progress, stop)
 
 
 __all__ = ["Optimizer", "Options", "Stats", "optimize"]

@@ -1,0 +1,608 @@
+"""The planning service: FastAPI over the planner, its outputs and the database.
+
+Requests only read and write the database and render outputs; solving runs in worker
+processes (``api.worker``), so the service answers while plans solve.  Every object belongs
+to an office: a user sees only their office's, and another office's object is "not found".
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Body, FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import Path as PathParameter
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import scenarios as uploads
+from api.auth import Principal, add_user, role
+from api.db import AuditEntry, Job, StoredPlan, StoredScenario, User, make_engine, sessions, upgrade
+from api.worker import WorkerPool, recover_interrupted
+from maps.route_map import write_map
+from planner.check import check_plan
+from planner.errors import PlanFormatError
+from planner.io.plan_json import plan_from_dict, plan_to_dict
+from planner.plan import Plan
+from planner.reports.budget import write_budget
+from planner.reports.itineraries import write_itineraries
+from planner.reports.manifests import write_manifests
+from planner.scenario import Scenario
+
+MiB = 1024 * 1024
+OFFICER = role("officer")
+READERS = role("officer", "budget", "coordinator")
+BUDGET = role("officer", "budget")
+MAPS = role("officer", "coordinator")
+ADMIN = role("admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Ids are 32-bit columns: a larger number names nothing, and SQLite cannot even bind one past
+# 64 bits (a 500), so such a request is refused before the database sees it.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+# At module level, not beside the routes: with postponed annotations FastAPI resolves a
+# parameter's type from the module's globals, and /openapi.json failed on a local alias.
+Language = Annotated[Literal["id", "en"], Query(description="id: Bahasa Indonesia, en: English")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# -- what the service answers ----------------------------------------------------------------------
+
+
+class ScenarioOut(BaseModel):
+    scenario_id: int
+    name: str
+    uploaded: str
+    summary: dict[str, Any]
+
+
+class SolveRequest(BaseModel):
+    time_limit: float = Field(30.0, gt=0, le=3600, description="Seconds the optimizer may search.")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    work_limit: float | None = Field(None, gt=0, le=10_000, description="Deterministic work limit.")
+    baseline: bool = Field(False, description="Plan first come, first served only.")
+
+
+class JobOut(BaseModel):
+    job_id: int
+    scenario_id: int
+    state: str
+    parameters: dict[str, Any]
+    submitted: str
+    started: str | None
+    ended: str | None
+    best_idr: int | None
+    bound_idr: int | None
+    progress_seconds: float | None
+    message: str | None
+    plan_id: int | None
+
+
+class PlanOut(BaseModel):
+    plan_id: int
+    scenario_id: int
+    version: int
+    status: str
+    total_idr: int
+    gap: float
+    solve_seconds: float
+    parameters: dict[str, Any]
+    created: str
+
+
+class PlanDocument(PlanOut):
+    plan: dict[str, Any]
+
+
+class CheckOut(BaseModel):
+    valid: bool
+    violations: list[str]
+    total_idr: int
+    planned_cases: int
+
+
+# Printable text only: PostgreSQL refuses a NUL in a text column (a 500), and a control
+# character in a name is a typing accident, not a name.
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+
+
+class NewUser(BaseModel):
+    name: str = Field(min_length=1, max_length=200, pattern=PRINTABLE)
+    role: Literal["officer", "budget", "coordinator", "admin"]
+
+
+class UserOut(BaseModel):
+    user_id: int
+    name: str
+    role: str
+
+
+class NewKey(UserOut):
+    api_key: str
+
+
+class AuditOut(BaseModel):
+    at: str
+    user_id: int | None
+    action: str
+    subject: str
+    detail: str
+
+
+# -- the application -------------------------------------------------------------------------------
+
+
+def create_app(url: str, *, workers: int = 0, max_upload_bytes: int = 20 * MiB) -> FastAPI:
+    """The service on the database at ``url``, with ``workers`` solving processes."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        upgrade(url)
+        engine = make_engine(url)
+        app.state.sessions = sessions(engine)
+        recover_interrupted(app.state.sessions)
+        pool = WorkerPool(url, workers)
+        pool.start()
+        try:
+            yield
+        finally:
+            pool.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="repat planning service",
+        version="1",
+        description="Upload a week's scenario, solve it, fetch the plan, manifests, budget report and map.",
+        lifespan=lifespan,
+    )
+    app.state.max_upload_bytes = max_upload_bytes
+    _errors(app)
+    _routes(app)
+    return app
+
+
+def _errors(app: FastAPI) -> None:
+    """Every error is a JSON body that says what went wrong."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        body = error.detail if isinstance(error.detail, dict) else {"error": str(error.detail)}
+        return JSONResponse(body, status_code=error.status_code, headers=getattr(error, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "message": str(e.get("msg", ""))}
+            for e in error.errors()
+        ]
+        return JSONResponse({"error": "the request is not valid", "problems": problems}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def crashed(_: Request, error: Exception) -> JSONResponse:
+        return JSONResponse({"error": f"the service failed: {type(error).__name__}"}, status_code=500)
+
+    @app.middleware("http")
+    async def limit_size(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        length = request.headers.get("content-length")
+        limit = request.app.state.max_upload_bytes
+        if length is not None and length.isdigit() and int(length) > limit:
+            return JSONResponse(
+                {"error": f"the request is {int(length) // MiB} MiB, more than the {limit // MiB} MiB limit"},
+                status_code=413,
+            )
+        return await call_next(request)
+
+
+def _db(request: Request) -> Session:
+    factory = request.app.state.sessions
+    session: Session = factory()
+    return session
+
+
+def _audit(session: Session, who: Principal, action: str, subject: str = "", detail: str = "") -> None:
+    session.add(
+        AuditEntry(
+            user_id=who.user_id, office_id=who.office_id, action=action, subject=subject, detail=detail
+        )
+    )
+
+
+def _own(session: Session, kind: type[Any], key: int, who: Principal, what: str) -> Any:
+    """An object of the user's office, or 404: another office's objects do not exist for them."""
+    found = session.get(kind, key)
+    if found is None or found.office_id != who.office_id:
+        raise HTTPException(404, f"{what} {key} not found")
+    return found
+
+
+def _iso(moment: Any) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _scenario_out(row: StoredScenario) -> ScenarioOut:
+    return ScenarioOut(
+        scenario_id=row.scenario_id, name=row.name, uploaded=_iso(row.uploaded) or "", summary=row.summary
+    )
+
+
+def job_out(job: Job) -> JobOut:
+    return JobOut(
+        job_id=job.job_id,
+        scenario_id=job.scenario_id,
+        state=job.state,
+        parameters=job.parameters,
+        submitted=_iso(job.submitted) or "",
+        started=_iso(job.started),
+        ended=_iso(job.ended),
+        best_idr=job.best_idr,
+        bound_idr=job.bound_idr,
+        progress_seconds=job.progress_seconds,
+        message=job.message,
+        plan_id=job.plan_id,
+    )
+
+
+def _plan_out(row: StoredPlan) -> PlanOut:
+    return PlanOut(
+        plan_id=row.plan_id,
+        scenario_id=row.scenario_id,
+        version=row.version,
+        status=row.status,
+        total_idr=row.total_idr,
+        gap=row.gap,
+        solve_seconds=row.solve_seconds,
+        parameters=row.parameters,
+        created=_iso(row.created) or "",
+    )
+
+
+def _store_scenario(request: Request, who: Principal, scenario: Scenario) -> ScenarioOut:
+    with _db(request) as session, session.begin():
+        row = StoredScenario(
+            office_id=who.office_id,
+            name=scenario.name,
+            archive=uploads.archive(scenario),
+            summary=uploads.summary(scenario),
+            uploaded_by=who.user_id,
+        )
+        session.add(row)
+        session.flush()
+        _audit(session, who, "upload scenario", f"scenario {row.scenario_id}", scenario.name)
+        return _scenario_out(row)
+
+
+def _rejected(error: uploads.UploadError) -> JSONResponse:
+    return JSONResponse(
+        {
+            "error": "the scenario is not valid; nothing was stored",
+            "problems": uploads.problem_dicts(error.problems),
+        },
+        status_code=422,
+    )
+
+
+async def _read_uploads(request: Request, files: list[UploadFile]) -> dict[str, bytes]:
+    limit = request.app.state.max_upload_bytes
+    read: dict[str, bytes] = {}
+    total = 0
+    for upload in files:
+        content = await upload.read(limit + 1)
+        total += len(content)
+        if total > limit:
+            raise HTTPException(413, f"the upload is more than the {limit // MiB} MiB limit")
+        read[Path(upload.filename or "upload").name] = content
+    return read
+
+
+def _routes(app: FastAPI) -> None:
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    # -- scenarios ---------------------------------------------------------------------------------
+
+    @app.post("/scenarios", status_code=201, response_model=ScenarioOut, tags=["scenarios"])
+    async def upload_scenario(
+        request: Request,
+        files: Annotated[
+            list[UploadFile], File(description="One .zip or .xlsx, or the CSV files and scenario.toml.")
+        ],
+        who: Annotated[Principal, OFFICER],
+    ) -> Any:
+        """Upload a scenario; a valid one is stored, an invalid one answers every problem."""
+        try:
+            scenario = uploads.from_files(await _read_uploads(request, files))
+        except uploads.UploadError as error:
+            return _rejected(error)
+        return _store_scenario(request, who, scenario)
+
+    @app.post("/scenarios/json", status_code=201, response_model=ScenarioOut, tags=["scenarios"])
+    def upload_scenario_json(
+        request: Request, document: Annotated[dict[str, Any], Body()], who: Annotated[Principal, OFFICER]
+    ) -> Any:
+        """Upload a scenario as JSON: ``{"name", "settings", "tables": {"cases": [...], ...}}``."""
+        try:
+            scenario = uploads.from_json(document)
+        except uploads.UploadError as error:
+            return _rejected(error)
+        return _store_scenario(request, who, scenario)
+
+    @app.get("/scenarios", response_model=list[ScenarioOut], tags=["scenarios"])
+    def list_scenarios(request: Request, who: Annotated[Principal, READERS]) -> list[ScenarioOut]:
+        with _db(request) as session:
+            rows = session.scalars(
+                select(StoredScenario)
+                .where(StoredScenario.office_id == who.office_id)
+                .order_by(StoredScenario.scenario_id)
+            )
+            return [_scenario_out(r) for r in rows]
+
+    @app.get("/scenarios/{scenario_id}", response_model=ScenarioOut, tags=["scenarios"])
+    def get_scenario(request: Request, scenario_id: Id, who: Annotated[Principal, READERS]) -> ScenarioOut:
+        with _db(request) as session:
+            return _scenario_out(_own(session, StoredScenario, scenario_id, who, "scenario"))
+
+    @app.get("/scenarios/{scenario_id}/cases", tags=["scenarios"])
+    def get_cases(
+        request: Request, scenario_id: Id, who: Annotated[Principal, READERS]
+    ) -> list[dict[str, Any]]:
+        """The cases; names and national ids only for officers."""
+        with _db(request) as session, session.begin():
+            row = _own(session, StoredScenario, scenario_id, who, "scenario")
+            if who.sees_names:
+                _audit(session, who, "read names", f"scenario {scenario_id}")
+            return uploads.case_rows(uploads.unarchive(row.archive), who.sees_names)
+
+    @app.post("/scenarios/{scenario_id}/check", response_model=CheckOut, tags=["scenarios"])
+    async def check(
+        request: Request,
+        scenario_id: Id,
+        plan_file: Annotated[UploadFile, File(description="A plan.json, hand-made or not.")],
+        who: Annotated[Principal, OFFICER],
+    ) -> Any:
+        """Check a plan against every rule of the contract for this scenario."""
+        with _db(request) as session:
+            row = _own(session, StoredScenario, scenario_id, who, "scenario")
+        content = (await _read_uploads(request, [plan_file]))[Path(plan_file.filename or "plan.json").name]
+        try:
+            plan = plan_from_dict(json.loads(content), plan_file.filename or "plan.json")
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            return JSONResponse({"error": f"the plan is not JSON: {error}"}, status_code=422)
+        except PlanFormatError as error:
+            return JSONResponse(
+                {
+                    "error": "the plan is not readable",
+                    "problems": uploads.problem_dicts(list(error.problems)),
+                },
+                status_code=422,
+            )
+        violations = check_plan(uploads.unarchive(row.archive), plan)
+        return CheckOut(
+            valid=not violations,
+            violations=[str(v) for v in violations],
+            total_idr=plan.objective.total_idr,
+            planned_cases=len(plan.planned_case_ids),
+        )
+
+    # -- solve jobs --------------------------------------------------------------------------------
+
+    @app.post("/scenarios/{scenario_id}/jobs", status_code=202, response_model=JobOut, tags=["jobs"])
+    def solve(
+        request: Request, scenario_id: Id, parameters: SolveRequest, who: Annotated[Principal, OFFICER]
+    ) -> JobOut:
+        """Start solving; poll the job for progress, fetch its plan when it ends."""
+        with _db(request) as session, session.begin():
+            _own(session, StoredScenario, scenario_id, who, "scenario")
+            job = Job(
+                office_id=who.office_id,
+                scenario_id=scenario_id,
+                parameters=parameters.model_dump(),
+                submitted_by=who.user_id,
+            )
+            session.add(job)
+            session.flush()
+            _audit(session, who, "start solve", f"job {job.job_id}", json.dumps(parameters.model_dump()))
+            return job_out(job)
+
+    @app.get("/jobs", response_model=list[JobOut], tags=["jobs"])
+    def list_jobs(
+        request: Request, who: Annotated[Principal, READERS], state: str | None = None
+    ) -> list[JobOut]:
+        with _db(request) as session:
+            query = select(Job).where(Job.office_id == who.office_id)
+            if state is not None:
+                query = query.where(Job.state == state)
+            return [job_out(j) for j in session.scalars(query.order_by(Job.job_id))]
+
+    @app.get("/jobs/{job_id}", response_model=JobOut, tags=["jobs"])
+    def get_job(request: Request, job_id: Id, who: Annotated[Principal, READERS]) -> JobOut:
+        with _db(request) as session:
+            return job_out(_own(session, Job, job_id, who, "job"))
+
+    @app.post("/jobs/{job_id}/cancel", response_model=JobOut, tags=["jobs"])
+    def cancel(request: Request, job_id: Id, who: Annotated[Principal, OFFICER]) -> JobOut:
+        """Stop a job: a queued job never starts, a running one stops and keeps its best plan."""
+        with _db(request) as session, session.begin():
+            job = _own(session, Job, job_id, who, "job")
+            if job.state == "queued":
+                job.state = "cancelled"
+                job.ended = func.now()
+            elif job.state == "running":
+                job.state = "cancelling"
+            else:
+                raise HTTPException(
+                    409, f"job {job_id} is {job.state}; only a queued or running job can be cancelled"
+                )
+            _audit(session, who, "cancel solve", f"job {job_id}")
+            session.flush()
+            session.refresh(job)
+            return job_out(job)
+
+    @app.post("/jobs/{job_id}/rerun", status_code=202, response_model=JobOut, tags=["jobs"])
+    def rerun(request: Request, job_id: Id, who: Annotated[Principal, OFFICER]) -> JobOut:
+        """Run an interrupted, failed or cancelled job again, as a new job."""
+        with _db(request) as session, session.begin():
+            old = _own(session, Job, job_id, who, "job")
+            if old.state not in ("interrupted", "failed", "cancelled"):
+                raise HTTPException(
+                    409, f"job {job_id} is {old.state}; only an ended job without a plan runs again"
+                )
+            job = Job(
+                office_id=who.office_id,
+                scenario_id=old.scenario_id,
+                parameters=old.parameters,
+                submitted_by=who.user_id,
+            )
+            session.add(job)
+            session.flush()
+            _audit(session, who, "rerun solve", f"job {job.job_id}", f"again of job {job_id}")
+            return job_out(job)
+
+    # -- plans and their outputs -------------------------------------------------------------------
+
+    @app.get("/plans", response_model=list[PlanOut], tags=["plans"])
+    def list_plans(
+        request: Request,
+        who: Annotated[Principal, READERS],
+        scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    ) -> list[PlanOut]:
+        with _db(request) as session:
+            query = select(StoredPlan).where(StoredPlan.office_id == who.office_id)
+            if scenario_id is not None:
+                query = query.where(StoredPlan.scenario_id == scenario_id)
+            return [_plan_out(p) for p in session.scalars(query.order_by(StoredPlan.plan_id))]
+
+    @app.get("/plans/{plan_id}", response_model=PlanDocument, tags=["plans"])
+    def get_plan(request: Request, plan_id: Id, who: Annotated[Principal, READERS]) -> PlanDocument:
+        """The plan as the data contract's plan.json (it names cases by id only)."""
+        with _db(request) as session:
+            row = _own(session, StoredPlan, plan_id, who, "plan")
+            return PlanDocument(**_plan_out(row).model_dump(), plan=row.plan_json)
+
+    def output(
+        request: Request,
+        plan_id: int,
+        who: Principal,
+        make: Callable[[Scenario, Plan, Path], Path],
+        media: str,
+    ) -> Response:
+        with _db(request) as session, session.begin():
+            row = _own(session, StoredPlan, plan_id, who, "plan")
+            stored = session.get(StoredScenario, row.scenario_id)
+            assert stored is not None
+            _audit(session, who, "fetch output", f"plan {plan_id}", request.url.path.rsplit("/", 1)[-1])
+            scenario, plan = uploads.unarchive(stored.archive), plan_from_dict(row.plan_json)
+        with tempfile.TemporaryDirectory() as folder:
+            path = make(scenario, plan, Path(folder))
+            name = f"plan-{plan_id}-{path.name}"
+            return Response(
+                path.read_bytes(),
+                media_type=media,
+                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            )
+
+    @app.get("/plans/{plan_id}/manifests.xlsx", tags=["outputs"])
+    def manifests_xlsx(
+        request: Request, plan_id: Id, who: Annotated[Principal, OFFICER], lang: Language = "id"
+    ) -> Response:
+        """Manifests per departure, with names and national ids: officers only."""
+        return output(request, plan_id, who, lambda s, p, d: write_manifests(s, p, d, lang)[0], XLSX)
+
+    @app.get("/plans/{plan_id}/manifests.csv", tags=["outputs"])
+    def manifests_csv(
+        request: Request, plan_id: Id, who: Annotated[Principal, OFFICER], lang: Language = "id"
+    ) -> Response:
+        return output(request, plan_id, who, lambda s, p, d: write_manifests(s, p, d, lang)[1], "text/csv")
+
+    @app.get("/plans/{plan_id}/itineraries.html", tags=["outputs"])
+    def itineraries(
+        request: Request, plan_id: Id, who: Annotated[Principal, OFFICER], lang: Language = "id"
+    ) -> Response:
+        return output(request, plan_id, who, lambda s, p, d: write_itineraries(s, p, d, lang), "text/html")
+
+    @app.get("/plans/{plan_id}/budget.xlsx", tags=["outputs"])
+    def budget(
+        request: Request, plan_id: Id, who: Annotated[Principal, BUDGET], lang: Language = "id"
+    ) -> Response:
+        """The budget workbook; names of waiting cases only for officers."""
+        names = who.sees_names
+        return output(request, plan_id, who, lambda s, p, d: write_budget(s, p, d, lang, names=names), XLSX)
+
+    @app.get("/plans/{plan_id}/map.html", tags=["outputs"])
+    def route_map(
+        request: Request,
+        plan_id: Id,
+        who: Annotated[Principal, MAPS],
+        lang: Language = "id",
+        names: Annotated[bool, Query(description="Names on the map: officers only.")] = False,
+    ) -> Response:
+        if names and not who.sees_names:
+            raise HTTPException(403, f"the {who.role} role may not see names")
+        return output(
+            request, plan_id, who, lambda s, p, d: write_map(s, p, d / "map.html", lang, names), "text/html"
+        )
+
+    # -- users and the audit log ---------------------------------------------------------------------
+
+    @app.get("/users", response_model=list[UserOut], tags=["admin"])
+    def list_users(request: Request, who: Annotated[Principal, ADMIN]) -> list[UserOut]:
+        with _db(request) as session:
+            rows = session.scalars(select(User).where(User.office_id == who.office_id).order_by(User.user_id))
+            return [UserOut(user_id=u.user_id, name=u.name, role=u.role) for u in rows]
+
+    @app.post("/users", status_code=201, response_model=NewKey, tags=["admin"])
+    def create_user(request: Request, new: NewUser, who: Annotated[Principal, ADMIN]) -> NewKey:
+        """Add a user to the admin's office; the key is shown once."""
+        with _db(request) as session, session.begin():
+            office = _office_name(session, who.office_id)
+            try:
+                key = add_user(session, new.name, office, new.role)
+            except ValueError as error:
+                raise HTTPException(409, str(error)) from None
+            session.flush()
+            user = session.scalar(select(User).where(User.name == new.name))
+            assert user is not None
+            _audit(session, who, "add user", f"user {user.user_id}", f"{new.name} as {new.role}")
+            return NewKey(user_id=user.user_id, name=user.name, role=user.role, api_key=key)
+
+    @app.get("/audit", response_model=list[AuditOut], tags=["admin"])
+    def audit(
+        request: Request, who: Annotated[Principal, ADMIN], limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    ) -> list[AuditOut]:
+        with _db(request) as session:
+            rows = session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.office_id == who.office_id)
+                .order_by(AuditEntry.entry_id.desc())
+                .limit(limit)
+            )
+            return [
+                AuditOut(
+                    at=_iso(e.at) or "",
+                    user_id=e.user_id,
+                    action=e.action,
+                    subject=e.subject,
+                    detail=e.detail,
+                )
+                for e in rows
+            ]
+
+
+def _office_name(session: Session, office_id: int) -> str:
+    from api.db import Office
+
+    office = session.get(Office, office_id)
+    assert office is not None
+    return office.name
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    return plan_to_dict(plan)
