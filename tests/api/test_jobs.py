@@ -5,6 +5,7 @@ was running when the server was killed is interrupted, and runs again on request
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import signal
@@ -22,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from api.app import create_app
@@ -138,6 +140,15 @@ def test_a_solve_reports_progress_and_each_solve_is_a_new_version(api: Api, tmp_
     assert one.json()["total_idr"] == first["best_idr"] == one.json()["plan"]["objective"]["total_idr"]
     scenario = read_scenario(demo_path())
     assert check_plan(scenario, plan_from_dict(one.json()["plan"])) == []
+    # What the other users read off the finished plan: the map and the budget workbook.
+    route_map = api.get(f"/plans/{first['plan_id']}/map.html")
+    assert route_map.status_code == 200 and route_map.headers["content-type"].startswith("text/html")
+    assert "leaflet" in route_map.text.lower()
+    budget = api.get(f"/plans/{first['plan_id']}/budget.xlsx")
+    assert budget.status_code == 200
+    lines = load_workbook(io.BytesIO(budget.content)).worksheets[0]
+    totals = [row for row in lines.iter_rows(values_only=True) if row[0] == "Jumlah"]
+    assert totals and totals[0][5] == one.json()["plan"]["objective"]["cost_idr"]
 
     second = api.ended(api.solve(scenario_id, baseline=True)["job_id"])
     assert second["state"] == "finished", second
