@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import AsyncIterator, Callable
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -48,10 +50,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # 64 bits (a 500), so such a request is refused before the database sees it.
 MAX_ID = 2**31 - 1
 Id = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
+# api.db.JOB_STATES: any other text names no job (and a NUL in it was a 500 on PostgreSQL).
+JobState = Literal["queued", "running", "cancelling", "finished", "cancelled", "failed", "interrupted"]
 # At module level, not beside the routes: with postponed annotations FastAPI resolves a
 # parameter's type from the module's globals, and /openapi.json failed on a local alias.
 Language = Annotated[Literal["id", "en"], Query(description="id: Bahasa Indonesia, en: English")]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # -- what the service answers ----------------------------------------------------------------------
@@ -140,6 +143,33 @@ class AuditOut(BaseModel):
 # -- the application -------------------------------------------------------------------------------
 
 
+class Rendered:
+    """The outputs rendered lately, newest kept: a bounded cache shared by the request threads."""
+
+    def __init__(self, most_bytes: int = 64 * MiB) -> None:
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self._most = most_bytes
+        self._size = 0
+
+    def get(self, key: Hashable) -> bytes | None:
+        with self._lock:
+            content = self._items.get(key)
+            if content is not None:
+                self._items.move_to_end(key)
+            return content
+
+    def put(self, key: Hashable, content: bytes) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = content
+            self._size += len(content)
+            while self._size > self._most and len(self._items) > 1:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+
+
 def create_app(url: str, *, workers: int = 0, max_upload_bytes: int = 20 * MiB) -> FastAPI:
     """The service on the database at ``url``, with ``workers`` solving processes."""
 
@@ -164,6 +194,7 @@ def create_app(url: str, *, workers: int = 0, max_upload_bytes: int = 20 * MiB) 
         lifespan=lifespan,
     )
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.rendered = Rendered()
     _errors(app)
     _routes(app)
     return app
@@ -414,7 +445,7 @@ def _routes(app: FastAPI) -> None:
 
     @app.get("/jobs", response_model=list[JobOut], tags=["jobs"])
     def list_jobs(
-        request: Request, who: Annotated[Principal, READERS], state: str | None = None
+        request: Request, who: Annotated[Principal, READERS], state: JobState | None = None
     ) -> list[JobOut]:
         with _db(request) as session:
             query = select(Job).where(Job.office_id == who.office_id)
@@ -494,20 +525,27 @@ def _routes(app: FastAPI) -> None:
         make: Callable[[Scenario, Plan, Path], Path],
         media: str,
     ) -> Response:
+        file = request.url.path.rsplit("/", 1)[-1]
+        # A stored plan never changes, so an output once rendered is the same for everyone
+        # who may see the same things (rendering a map takes seconds).
+        key = (plan_id, file, tuple(sorted(request.query_params.items())), who.sees_names)
         with _db(request) as session, session.begin():
             row = _own(session, StoredPlan, plan_id, who, "plan")
-            stored = session.get(StoredScenario, row.scenario_id)
-            assert stored is not None
-            _audit(session, who, "fetch output", f"plan {plan_id}", request.url.path.rsplit("/", 1)[-1])
-            scenario, plan = uploads.unarchive(stored.archive), plan_from_dict(row.plan_json)
-        with tempfile.TemporaryDirectory() as folder:
-            path = make(scenario, plan, Path(folder))
-            name = f"plan-{plan_id}-{path.name}"
-            return Response(
-                path.read_bytes(),
-                media_type=media,
-                headers={"Content-Disposition": f'attachment; filename="{name}"'},
-            )
+            _audit(session, who, "fetch output", f"plan {plan_id}", file)
+            content = app.state.rendered.get(key)
+            if content is None:
+                stored = session.get(StoredScenario, row.scenario_id)
+                assert stored is not None
+                scenario, plan = uploads.unarchive(stored.archive), plan_from_dict(row.plan_json)
+        if content is None:
+            with tempfile.TemporaryDirectory() as folder:
+                content = make(scenario, plan, Path(folder)).read_bytes()
+            app.state.rendered.put(key, content)
+        return Response(
+            content,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}-{file}"'},
+        )
 
     @app.get("/plans/{plan_id}/manifests.xlsx", tags=["outputs"])
     def manifests_xlsx(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from collections import Counter
 from dataclasses import replace
@@ -21,6 +22,12 @@ from planner.io.read import TABLES, read_files, read_raw
 from planner.io.validate import read_scenario, validate
 from planner.io.write import write_zip
 from planner.scenario import Scenario
+
+# The stored name's column holds 300 characters, and PostgreSQL refuses a NUL in any text.
+NAME_CHARS = 300
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Well under the 255 bytes a file name may have on Linux.
+FILE_NAME_BYTES = 200
 
 
 class UploadError(Exception):
@@ -35,9 +42,14 @@ def from_files(files: dict[str, bytes]) -> Scenario:
     """A scenario from uploaded files: one archive or workbook, or a folder's files."""
     names = list(files)
     if len(names) == 1 and names[0].lower().endswith((".zip", ".xlsx")):
-        suffix = Path(names[0]).suffix.lower()
+        suffix = ".zip" if names[0].lower().endswith(".zip") else ".xlsx"
+        stem = names[0][: -len(suffix)]
+        # The file keeps the upload's name, which the problems and by default the scenario
+        # take, unless a file system could not hold it.
+        if not stem or CONTROL.search(stem) or len(stem.encode()) > FILE_NAME_BYTES:
+            stem = "scenario"
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"{Path(names[0]).stem or 'scenario'}{suffix}"
+            path = Path(folder) / f"{stem}{suffix}"
             path.write_bytes(files[names[0]])
             return _valid(lambda: validate(read_raw(path)), names[0])
     unknown = [n for n in names if n not in {f"{t}.csv" for t in TABLES} | {"scenario.toml"}]
@@ -100,6 +112,18 @@ def _valid(read: Any, source: str) -> Scenario:
         scenario: Scenario = read()
     except ScenarioError as error:
         raise UploadError(list(error.problems)) from None
+    if len(scenario.name) > NAME_CHARS or CONTROL.search(scenario.name):
+        raise UploadError(
+            [
+                Problem(
+                    source,
+                    0,
+                    "name",
+                    "is not a usable name for the scenario",
+                    f"name it in at most {NAME_CHARS} characters, without control characters",
+                )
+            ]
+        )
     return scenario
 
 

@@ -4,6 +4,7 @@ officers, in JSON and files alike."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -195,3 +196,15 @@ def test_only_officers_upload_and_solve_and_only_admins_manage_users(service: Se
     assert service.client.get("/plans", headers={"Authorization": f"Bearer {key}"}).status_code == 200
     assert service.get("/audit", "admin")[0] == 200
     assert service.get(f"/plans/{service.plan_id}", "admin")[0] == 403
+
+
+def test_an_output_rendered_once_is_served_again_and_every_fetch_is_audited(service: Service) -> None:
+    path = f"/plans/{service.plan_id}/map.html"
+    first, again = service.get(path, "coordinator"), service.get(path, "coordinator")
+    assert first == again and first[0] == 200
+    named = service.get(f"{path}?names=true", "officer")
+    assert named[1] != first[1], "a named map is never served to those who may not see names"
+    assert service.get(path, "coordinator") == first
+    status, content = service.get("/audit?limit=1000", "admin")
+    fetches = [e for e in json.loads(content) if e["action"] == "fetch output"]
+    assert status == 200 and len(fetches) >= 4
