@@ -27,12 +27,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import scenarios as uploads
 from api.auth import Principal, add_user, role
-from api.db import AuditEntry, Job, StoredPlan, StoredScenario, User, make_engine, sessions, upgrade
+from api.db import AuditEntry, Job, Office, StoredPlan, StoredScenario, User, make_engine, sessions, upgrade
 from api.worker import WorkerPool, recover_interrupted
 from maps.route_map import write_map
 from planner.check import check_plan
 from planner.errors import PlanFormatError
-from planner.io.plan_json import plan_from_dict, plan_to_dict
+from planner.io.plan_json import plan_from_dict
 from planner.plan import Plan
 from planner.reports.budget import write_budget
 from planner.reports.itineraries import write_itineraries
@@ -635,12 +635,6 @@ def _routes(app: FastAPI) -> None:
 
 
 def _office_name(session: Session, office_id: int) -> str:
-    from api.db import Office
-
     office = session.get(Office, office_id)
     assert office is not None
     return office.name
-
-
-def plan_document(plan: Plan) -> dict[str, Any]:
-    return plan_to_dict(plan)
