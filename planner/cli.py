@@ -27,7 +27,7 @@ from planner.optimizer import Optimizer, Options
 from planner.plan import Plan
 from planner.reports.budget import write_budget
 from planner.reports.itineraries import write_itineraries
-from planner.reports.labels import Lang
+from planner.reports.labels import Lang, rupiah
 from planner.reports.manifests import write_manifests
 from planner.scenario import Scenario
 
@@ -48,10 +48,6 @@ ScenarioArg = Annotated[
 def demo_path() -> Path:
     """The demo week shipped inside the package."""
     return Path(str(resources.files("planner") / "demo"))
-
-
-def _rp(amount: int) -> str:
-    return "Rp " + f"{amount:,}".replace(",", ".")
 
 
 def _problems(problems: tuple[Problem, ...] | list[Problem], title: str) -> None:
@@ -96,7 +92,7 @@ def summarise(scenario: Scenario) -> None:
     out.print(
         f"{len(scenario.services)} services, {len(scenario.links)} road links, "
         f"{len(scenario.escorts)} escorts ({women} women), {len(scenario.budget_lines)} budget lines "
-        f"with {_rp(sum(b.ceiling_idr for b in scenario.budget_lines))} in all"
+        f"with {rupiah(sum(b.ceiling_idr for b in scenario.budget_lines))} in all"
     )
 
 
@@ -164,7 +160,7 @@ def _progress() -> Callable[[float, int, int], None]:
         state["shown"] = seconds
         gap = (best - state["bound"]) / best if best > 0 else 0.0
         out.print(
-            f"  {seconds:5.1f} s  best {_rp(best)}  bound {_rp(int(state['bound']))}  gap {gap:.1%}",
+            f"  {seconds:5.1f} s  best {rupiah(best)}  bound {rupiah(int(state['bound']))}  gap {gap:.1%}",
             highlight=False,
         )
 
@@ -187,13 +183,13 @@ def show_plan(plans: list[tuple[str, Plan]]) -> None:
     row("parties", lambda p: str(len(p.parties)))
     for reason in reasons:
         row(f"unplanned: {reason}", lambda p, r=reason: str(sum(u.reason == r for u in p.unplanned)))  # type: ignore[misc]
-    row("money (cost_idr)", lambda p: _rp(p.objective.cost_idr))
-    row("waiting (priority-weighted)", lambda p: _rp(p.objective.waiting_idr))
-    row("shelter days", lambda p: _rp(p.objective.shelter_idr))
-    row("total_idr", lambda p: _rp(p.objective.total_idr))
+    row("money (cost_idr)", lambda p: rupiah(p.objective.cost_idr))
+    row("waiting (priority-weighted)", lambda p: rupiah(p.objective.waiting_idr))
+    row("shelter days", lambda p: rupiah(p.objective.shelter_idr))
+    row("total_idr", lambda p: rupiah(p.objective.total_idr))
     row(
         "lower bound",
-        lambda p: _rp(p.objective.lower_bound_idr) if p.objective.lower_bound_idr else "none proven",
+        lambda p: rupiah(p.objective.lower_bound_idr) if p.objective.lower_bound_idr else "none proven",
     )
     row("gap", lambda p: f"{p.objective.gap:.2%}" if p.objective.lower_bound_idr else "-")
     out.print(table)
@@ -334,7 +330,7 @@ def check(
         err.print(f"[bold red]{len(violations)} violation(s).[/]")
         raise typer.Exit(1)
     out.print(
-        f"[green]The plan obeys every rule.[/] total {_rp(given.objective.total_idr)}, {len(given.planned_case_ids)} cases planned"
+        f"[green]The plan obeys every rule.[/] total {rupiah(given.objective.total_idr)}, {len(given.planned_case_ids)} cases planned"
     )
 
 
