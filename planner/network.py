@@ -71,6 +71,7 @@ class Onward:
     legs: tuple[Leg, ...]
     cost_idr: int
     arrive: datetime
+    at: float  # ``arrive`` as POSIX seconds: ways are compared by the million
 
 
 class Reachability(Enum):
@@ -116,15 +117,18 @@ class TransportNetwork:
         self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
         self._build()
         # The connections after each service as plain lists: the search for ways on walks
-        # them for every destination, and graph views cost more than the walk.
-        self._next: dict[str, list[tuple[Service, Leg, tuple[tuple[tuple[Leg, ...], int], ...]]]] = {
+        # them for every destination, and graph views cost more than the walk.  Of the road
+        # ways to a next service only the cheapest (then the shortest) is kept: the ways on
+        # through that service arrive alike whatever the road, so a dearer road never wins.
+        self._next: dict[str, list[tuple[Service, Leg, tuple[Leg, ...], int]]] = {
             s.service_id: [
-                (following, self._legs[next_id], tuple(zip(data["roads"], data["road_costs"], strict=True)))
+                (following, self._legs[next_id], *_cheapest_lead(data["roads"], data["road_costs"]))
                 for _, (_, next_id), data in self.timed.out_edges(("arr", s.service_id), data=True)
                 for following in (scenario.service(next_id),)
             ]
             for s in scenario.services
         }
+        self._tails: dict[tuple[int, str], tuple[Leg, ...]] = {}
 
     # -- construction -------------------------------------------------------------------
 
@@ -304,7 +308,7 @@ class TransportNetwork:
         empty way on).  A caller that compares journeys can do so before building them; a
         journey built from parts must still pass each place once (``passes_once``)."""
         for it in self._road_only(from_id, to_id, earliest, latest, road_days):
-            yield it.legs, (Onward((), 0, it.arrive),)
+            yield it.legs, (Onward((), 0, it.arrive, it.arrive.timestamp()),)
         for first, lead in self._starts(from_id, to_id, earliest, latest):
             ways = self.onward_ways(first.service_id, to_id, self.max_services - 1, onward)
             yield (*lead, self._legs[first.service_id]), ways
@@ -344,42 +348,47 @@ class TransportNetwork:
         once per destination, however many journeys pass through it.
         """
         key = (service_id, to_id, services_left, keep)
-        if key in self._onward:
-            return self._onward[key]
+        found = self._onward.get(key)
+        if found is not None:
+            return found
         service = self.scenario.service(service_id)
-        # Candidates are compared on (cost, arrival, legs) before any of them is built.
-        candidates: list[tuple[int, datetime, int, int]] = []
-        parts: list[tuple[tuple[Leg, ...], Leg | None, Onward | None]] = []
+        # Candidates are (cost, arrival, legs, order, road, service, way on): compared on the
+        # numbers before any of them is built; ``order`` keeps the comparison off the rest.
+        candidates: list[tuple[int, float, int, int, tuple[Leg, ...], Leg | None, Onward | None]] = []
         for path in self.road_paths(service.to_id, to_id):
-            tail = self._road_legs_after(path, service.arrive, first=False)
+            tail = self._tail(path, service)
             arrive = tail[-1].arrive if tail else service.arrive
-            candidates.append((path.cost_per_rider, arrive, len(tail), len(parts)))
-            parts.append((tail, None, None))
+            candidates.append(
+                (path.cost_per_rider, arrive.timestamp(), len(tail), len(candidates), tail, None, None)
+            )
         if services_left > 0:
             needed = self.services_to(to_id)
-            for following, leg, leads in self._next[service_id]:
+            for following, leg, lead, road_cost in self._next[service_id]:
                 if needed.get(following.to_id, services_left) > services_left - 1:
                     continue
                 rest = self.onward_ways(following.service_id, to_id, services_left - 1, keep)
-                if not rest:
-                    continue
-                for lead, road_cost in leads:
-                    cost = road_cost + following.fare_idr
-                    for way in rest:
-                        size = len(lead) + 1 + len(way.legs)
-                        candidates.append((cost + way.cost_idr, way.arrive, size, len(parts)))
-                        parts.append((lead, leg, way))
-        best = tuple(
-            Onward(
-                (*lead, leg, *way.legs) if leg is not None and way is not None else lead,
-                cost,
-                arrive,
-            )
-            for cost, arrive, _, index in _best_ways(candidates, keep)
-            for lead, leg, way in (parts[index],)
+                cost = road_cost + following.fare_idr
+                size = len(lead) + 1
+                for way in rest:
+                    candidates.append(
+                        (cost + way.cost_idr, way.at, size + len(way.legs), len(candidates), lead, leg, way)
+                    )
+        found = tuple(
+            Onward((*lead, leg, *way.legs), cost, way.arrive, at)
+            if leg is not None and way is not None
+            else Onward(lead, cost, lead[-1].arrive if lead else service.arrive, at)
+            for cost, at, _, _, lead, leg, way in _best_ways(candidates, keep)
         )
-        self._onward[key] = best
-        return best
+        self._onward[key] = found
+        return found
+
+    def _tail(self, path: RoadPath, service: Service) -> tuple[Leg, ...]:
+        """A road path timed to leave as soon as possible after ``service`` arrives."""
+        key = (id(path), service.service_id)
+        found = self._tails.get(key)
+        if found is None:
+            found = self._tails[key] = self._road_legs_after(path, service.arrive, first=False)
+        return found
 
     def _extend(self, legs: tuple[Leg, ...], visited: set[str], to_id: str) -> Iterator[Itinerary]:
         last = legs[-1]
@@ -432,18 +441,26 @@ class TransportNetwork:
             day += timedelta(days=1)
 
 
-def _best_ways(
-    found: list[tuple[int, datetime, int, int]], keep: int
-) -> list[tuple[int, datetime, int, int]]:
-    """Ways (cost, arrival, legs, index) no other beats on cost and arrival; the ``keep``
+def _best_ways(found: list[_Way], keep: int) -> list[_Way]:
+    """Ways (cost, arrival, legs, order, ...) no other beats on cost and arrival; the ``keep``
     cheapest, with the earliest."""
-    front: list[tuple[int, datetime, int, int]] = []
+    front: list[_Way] = []
+    # ``order`` is unique, so the sort never compares the legs.
     for way in sorted(found):
         if not front or way[1] < front[-1][1]:
             front.append(way)
     if len(front) > keep:
         front = [*front[: keep - 1], front[-1]]
     return front
+
+
+_Way = tuple[int, float, int, int, tuple[Leg, ...], Leg | None, "Onward | None"]
+
+
+def _cheapest_lead(roads: tuple[tuple[Leg, ...], ...], costs: tuple[int, ...]) -> tuple[tuple[Leg, ...], int]:
+    """The cheapest road way to a next service, the one with fewer legs among equals."""
+    lead, cost = min(zip(roads, costs, strict=True), key=lambda item: (item[1], len(item[0])))
+    return lead, cost
 
 
 def passes_once(from_id: str, legs: tuple[Leg, ...]) -> bool:
