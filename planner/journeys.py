@@ -34,7 +34,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Generic, Protocol, TypeVar
 
+from planner import costs
 from planner.assemble import journey_days, seat_fare_idr
 from planner.network import ONWARD, Itinerary, Onward, TransportNetwork, passes_once
 from planner.plan import Leg
@@ -90,6 +92,94 @@ class EscortOption:
     vehicles: tuple[VehicleKey, ...]  # vehicle rides on the way out and back
 
 
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A journey known by the numbers that choose among journeys (those of ``Journey``), from
+    the parts the network finds it in: most journeys are dropped, and only the kept ones are
+    built and priced leg by leg."""
+
+    head: tuple[Leg, ...]  # to and on the first service, or a whole road-only journey
+    way: Onward  # on from there
+    fare_idr: int
+    days: int
+    anchor_date: date
+    depart_date: date
+    ready_by: datetime
+    arrive: datetime
+    vehicle_worst_idr: int
+    service_ids: tuple[str, ...]
+
+    @property
+    def depart(self) -> datetime:
+        return self.head[0].depart
+
+    @property
+    def itinerary(self) -> Itinerary:
+        return Itinerary((*self.head, *self.way.legs))
+
+
+class JourneyDrafts:
+    """The journeys ``TransportNetwork.itineraries(..., onward=ONWARD)`` gives, as drafts.
+
+    A way on is shared by every journey that reaches its service, so what it adds (fares,
+    services, places passed) is worked out once per way."""
+
+    def __init__(self, scenario: Scenario, network: TransportNetwork) -> None:
+        self.scenario = scenario
+        self.network = network
+        # By the way's id; the way is kept alongside, so that its id stays its own.
+        self._ways: dict[int, tuple[Onward, tuple[str, ...], frozenset[str] | None]] = {}
+
+    def between(self, from_id: str, to_id: str, earliest: datetime) -> list[Draft]:
+        scenario, settings = self.scenario, self.network.settings
+        start, home = scenario.location(from_id), scenario.location(to_id)
+        drafts: list[Draft] = []
+        for head, ways in self.network.way_parts(from_id, to_id, earliest, settings.end, None, ONWARD):
+            stops = [from_id, *(leg.to_id for leg in head)]
+            passed = set(stops)
+            if len(passed) < len(stops):
+                continue
+            first = head[0]
+            anchor = next((leg for leg in head if leg.is_service), first)
+            anchor_date = scenario.location(anchor.from_id).local_date(anchor.depart)
+            depart_date = start.local_date(first.depart)
+            ready_by = first.depart - settings.connection(first.mode)
+            fare = seat_fare_idr(scenario, head)
+            worst = sum(
+                scenario.link(link_id).vehicle_cost_idr for link_id, _ in _vehicle_keys(scenario, head)
+            )
+            services = tuple(leg.service_id for leg in head if leg.service_id is not None)
+            for way in ways:
+                way_services, way_stops = self._way(way)
+                if way_stops is None or not passed.isdisjoint(way_stops):
+                    continue
+                drafts.append(
+                    Draft(
+                        head=head,
+                        way=way,
+                        fare_idr=fare + way.fare_idr,
+                        days=costs.day_count(depart_date, home.local_date(way.arrive)),
+                        anchor_date=anchor_date,
+                        depart_date=depart_date,
+                        ready_by=ready_by,
+                        arrive=way.arrive,
+                        vehicle_worst_idr=worst + way.cost_idr - way.fare_idr,
+                        service_ids=services + way_services,
+                    )
+                )
+        return drafts
+
+    def _way(self, way: Onward) -> tuple[tuple[str, ...], frozenset[str] | None]:
+        """A way's services, and the places it stops at (None when it passes one twice)."""
+        found = self._ways.get(id(way))
+        if found is None:
+            stops = [leg.to_id for leg in way.legs]
+            unique = frozenset(stops)
+            services = tuple(leg.service_id for leg in way.legs if leg.service_id is not None)
+            found = self._ways[id(way)] = (way, services, unique if len(unique) == len(stops) else None)
+        return found[1], found[2]
+
+
 def price(scenario: Scenario, network: TransportNetwork, itinerary: Itinerary) -> Journey:
     first = itinerary.legs[0]
     anchor = itinerary.anchor
@@ -107,7 +197,33 @@ def price(scenario: Scenario, network: TransportNetwork, itinerary: Itinerary) -
     )
 
 
-def dominates(a: Journey, b: Journey, roomy: set[str], vehicle_rides_paid_by_escort_lines: bool) -> bool:
+class Priced(Protocol):
+    """What the choice among journeys looks at: a ``Journey`` or a ``Draft``."""
+
+    @property
+    def fare_idr(self) -> int: ...
+    @property
+    def days(self) -> int: ...
+    @property
+    def anchor_date(self) -> date: ...
+    @property
+    def depart_date(self) -> date: ...
+    @property
+    def ready_by(self) -> datetime: ...
+    @property
+    def arrive(self) -> datetime: ...
+    @property
+    def depart(self) -> datetime: ...
+    @property
+    def vehicle_worst_idr(self) -> int: ...
+    @property
+    def service_ids(self) -> tuple[str, ...]: ...
+
+
+P = TypeVar("P", bound=Priced)
+
+
+def dominates(a: Priced, b: Priced, roomy: set[str], vehicle_rides_paid_by_escort_lines: bool) -> bool:
     """Whether ``a`` dominates ``b`` in the sense of the module's proof."""
     worst = a.vehicle_worst_idr
     if worst and not vehicle_rides_paid_by_escort_lines:
@@ -124,29 +240,29 @@ def dominates(a: Journey, b: Journey, roomy: set[str], vehicle_rides_paid_by_esc
 
 
 @dataclass(frozen=True, slots=True)
-class JourneySet:
-    journeys: tuple[Journey, ...]
+class JourneySet(Generic[P]):
+    journeys: tuple[P, ...]
     enumerated: int
     capped: int  # journeys no kept journey dominates, dropped by MAX_PER_DAY
 
 
 def candidate_journeys(
     scenario: Scenario,
-    priced: Sequence[Journey],
+    priced: Sequence[P],
     roomy: set[str],
     max_per_day: int = MAX_PER_DAY,
-) -> JourneySet:
+) -> JourneySet[P]:
     """The journeys worth offering among ``priced`` (all of one start and home)."""
     escort_only_lines = any(line.pays("escort") and not line.pays("fare") for line in scenario.budget_lines)
-    by_day: dict[date, list[Journey]] = defaultdict(list)
+    by_day: dict[date, list[P]] = defaultdict(list)
     for journey in priced:
         by_day[journey.anchor_date].append(journey)
-    chosen: list[Journey] = []
+    chosen: list[P] = []
     capped = 0
     for day in sorted(by_day):
         # Cheapest first, so that a dominating journey is met before those it dominates.
         group = sorted(by_day[day], key=lambda j: (j.fare_idr + j.vehicle_worst_idr, j.days, j.arrive))
-        kept: list[Journey] = []
+        kept: list[P] = []
         per_first: dict[tuple[str, ...], int] = defaultdict(int)
         for journey in group:
             if any(dominates(other, journey, roomy, not escort_only_lines) for other in kept):
@@ -180,7 +296,6 @@ class EscortTrips:
         self.scenario = scenario
         self.network = network
         self._all: dict[tuple[str, str], tuple[list[float], list[tuple[Itinerary, int]]]] = {}
-        self._way_fares: dict[int, tuple[int, Onward]] = {}  # the way kept: its id stays its own
         # Parties that start or end alike share an escort's ways out or back.
         self._out: dict[tuple[str, date, str, datetime], list[Itinerary]] = {}
         self._back: dict[tuple[str, date, str, datetime], list[Itinerary]] = {}
@@ -210,7 +325,7 @@ class EscortTrips:
             depart = -head[0].depart.timestamp()
             fare = seat_fare_idr(self.scenario, head)
             for way in ways:
-                candidates.append((depart, way.arrive.timestamp(), fare + self._fare(way), len(heads), way))
+                candidates.append((depart, way.at, fare + way.fare_idr, len(heads), way))
             heads.append(head)
         candidates.sort(key=lambda c: c[:3])
         kept: list[tuple[Itinerary, int]] = []
@@ -234,13 +349,6 @@ class EscortTrips:
             front_fare[rival + 1 : end] = [fare]
         ordered = sorted(kept, key=lambda item: item[0].depart)
         return [it.depart.timestamp() for it, _ in ordered], ordered
-
-    def _fare(self, way: Onward) -> int:
-        """A way on's seat fares, once per way (ways on are shared by many journeys)."""
-        key = id(way)
-        if key not in self._way_fares:
-            self._way_fares[key] = (seat_fare_idr(self.scenario, way.legs), way)
-        return self._way_fares[key][0]
 
     def _departing(
         self, from_id: str, to_id: str, first: datetime, last: datetime

@@ -70,6 +70,7 @@ class Onward:
 
     legs: tuple[Leg, ...]
     cost_idr: int
+    fare_idr: int  # seat and per-person road fares: ``cost_idr`` without the vehicles
     arrive: datetime
     at: float  # ``arrive`` as POSIX seconds: ways are compared by the million
 
@@ -90,6 +91,10 @@ class RoadPath:
     def cost_per_rider(self) -> int:
         """Fares, and a whole vehicle where the link hires one: the most one rider can cost."""
         return sum(link.fare_idr + link.vehicle_cost_idr for link in self.links)
+
+    @property
+    def fare_per_rider(self) -> int:
+        return sum(link.fare_idr for link in self.links)
 
     @property
     def duration(self) -> timedelta:
@@ -120,9 +125,13 @@ class TransportNetwork:
         # them for every destination, and graph views cost more than the walk.  Of the road
         # ways to a next service only the cheapest (then the shortest) is kept: the ways on
         # through that service arrive alike whatever the road, so a dearer road never wins.
-        self._next: dict[str, list[tuple[Service, Leg, tuple[Leg, ...], int]]] = {
+        self._next: dict[str, list[tuple[Service, Leg, tuple[Leg, ...], int, int]]] = {
             s.service_id: [
-                (following, self._legs[next_id], *_cheapest_lead(data["roads"], data["road_costs"]))
+                (
+                    following,
+                    self._legs[next_id],
+                    *_cheapest_lead(data["roads"], data["road_costs"], data["road_fares"]),
+                )
                 for _, (_, next_id), data in self.timed.out_edges(("arr", s.service_id), data=True)
                 for following in (scenario.service(next_id),)
             ]
@@ -168,11 +177,12 @@ class TransportNetwork:
                             continue
                         edge = (("arr", arriving.service_id), ("dep", leaving.service_id))
                         if not self.timed.has_edge(*edge):
-                            self.timed.add_edge(*edge, roads=(), road_costs=())
+                            self.timed.add_edge(*edge, roads=(), road_costs=(), road_fares=())
                         data = self.timed.edges[edge]
                         data["roads"] = (*data["roads"], legs)
                         # What a rider pays for these legs, whole vehicles counted.
                         data["road_costs"] = (*data["road_costs"], path.cost_per_rider)
+                        data["road_fares"] = (*data["road_fares"], path.fare_per_rider)
 
     def road_paths(self, from_id: str, to_id: str) -> tuple[RoadPath, ...]:
         """Road-only ways from one place to another (the empty way when they coincide).
@@ -308,7 +318,7 @@ class TransportNetwork:
         empty way on).  A caller that compares journeys can do so before building them; a
         journey built from parts must still pass each place once (``passes_once``)."""
         for it in self._road_only(from_id, to_id, earliest, latest, road_days):
-            yield it.legs, (Onward((), 0, it.arrive, it.arrive.timestamp()),)
+            yield it.legs, (Onward((), 0, 0, it.arrive, it.arrive.timestamp()),)
         for first, lead in self._starts(from_id, to_id, earliest, latest):
             ways = self.onward_ways(first.service_id, to_id, self.max_services - 1, onward)
             yield (*lead, self._legs[first.service_id]), ways
@@ -352,32 +362,51 @@ class TransportNetwork:
         if found is not None:
             return found
         service = self.scenario.service(service_id)
-        # Candidates are (cost, arrival, legs, order, road, service, way on): compared on the
-        # numbers before any of them is built; ``order`` keeps the comparison off the rest.
-        candidates: list[tuple[int, float, int, int, tuple[Leg, ...], Leg | None, Onward | None]] = []
+        # Candidates are (cost, arrival, legs, order, fare, road, service, way on): compared on
+        # the numbers before any of them is built; ``order`` keeps the comparison off the rest.
+        candidates: list[_Way] = []
         for path in self.road_paths(service.to_id, to_id):
             tail = self._tail(path, service)
             arrive = tail[-1].arrive if tail else service.arrive
             candidates.append(
-                (path.cost_per_rider, arrive.timestamp(), len(tail), len(candidates), tail, None, None)
+                (
+                    path.cost_per_rider,
+                    arrive.timestamp(),
+                    len(tail),
+                    len(candidates),
+                    path.fare_per_rider,
+                    tail,
+                    None,
+                    None,
+                )
             )
         if services_left > 0:
             needed = self.services_to(to_id)
-            for following, leg, lead, road_cost in self._next[service_id]:
+            for following, leg, lead, road_cost, road_fare in self._next[service_id]:
                 if needed.get(following.to_id, services_left) > services_left - 1:
                     continue
                 rest = self.onward_ways(following.service_id, to_id, services_left - 1, keep)
                 cost = road_cost + following.fare_idr
+                fare = road_fare + following.fare_idr
                 size = len(lead) + 1
                 for way in rest:
                     candidates.append(
-                        (cost + way.cost_idr, way.at, size + len(way.legs), len(candidates), lead, leg, way)
+                        (
+                            cost + way.cost_idr,
+                            way.at,
+                            size + len(way.legs),
+                            len(candidates),
+                            fare + way.fare_idr,
+                            lead,
+                            leg,
+                            way,
+                        )
                     )
         found = tuple(
-            Onward((*lead, leg, *way.legs), cost, way.arrive, at)
+            Onward((*lead, leg, *way.legs), cost, fare, way.arrive, at)
             if leg is not None and way is not None
-            else Onward(lead, cost, lead[-1].arrive if lead else service.arrive, at)
-            for cost, at, _, _, lead, leg, way in _best_ways(candidates, keep)
+            else Onward(lead, cost, fare, lead[-1].arrive if lead else service.arrive, at)
+            for cost, at, _, _, fare, lead, leg, way in _best_ways(candidates, keep)
         )
         self._onward[key] = found
         return found
@@ -454,13 +483,15 @@ def _best_ways(found: list[_Way], keep: int) -> list[_Way]:
     return front
 
 
-_Way = tuple[int, float, int, int, tuple[Leg, ...], Leg | None, "Onward | None"]
+_Way = tuple[int, float, int, int, int, tuple[Leg, ...], Leg | None, "Onward | None"]
 
 
-def _cheapest_lead(roads: tuple[tuple[Leg, ...], ...], costs: tuple[int, ...]) -> tuple[tuple[Leg, ...], int]:
-    """The cheapest road way to a next service, the one with fewer legs among equals."""
-    lead, cost = min(zip(roads, costs, strict=True), key=lambda item: (item[1], len(item[0])))
-    return lead, cost
+def _cheapest_lead(
+    roads: tuple[tuple[Leg, ...], ...], costs: tuple[int, ...], fares: tuple[int, ...]
+) -> tuple[tuple[Leg, ...], int, int]:
+    """The cheapest road way to a next service (cost and fare per rider), the one with fewer
+    legs among equals."""
+    return min(zip(roads, costs, fares, strict=True), key=lambda item: (item[1], len(item[0])))
 
 
 def passes_once(from_id: str, legs: tuple[Leg, ...]) -> bool:

@@ -19,16 +19,18 @@ from planner.assemble import EscortTrip, PartyChoice, build_plan
 from planner.baseline import Baseline
 from planner.charging import allocate
 from planner.journeys import (
+    Draft,
     EscortOption,
     EscortTrips,
     Journey,
+    JourneyDrafts,
     candidate_journeys,
     price,
     roomy_services,
 )
 from planner.milp import HighsModel
 from planner.model import Problem, ReturnModel, Solution, money_unit, planning_units
-from planner.network import ONWARD, Itinerary, TransportNetwork
+from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan, Status
 from planner.reasons import explain_unplanned
 from planner.scenario import Scenario
@@ -95,15 +97,13 @@ class Optimizer:
         for u, unit in enumerate(units):
             if unit.ready < settings.end_date:
                 by_pair[(unit.origin, unit.home)].append(u)
-        priced: dict[tuple[str, str], list[Journey]] = {}
+        priced: dict[tuple[str, str], list[Draft]] = {}
         riders: Counter[str] = Counter()
+        drafting = JourneyDrafts(scenario, network)
         for (origin, home), members in by_pair.items():
             on_time()
             earliest = max(settings.start, min(units[u].earliest for u in members))
-            found = [
-                price(scenario, network, it)
-                for it in network.itineraries(origin, home, earliest, onward=ONWARD)
-            ]
+            found = drafting.between(origin, home, earliest)
             priced[(origin, home)] = found
             people = sum(units[u].size for u in members)
             for service_id in {s for j in found for s in j.service_ids}:
@@ -118,7 +118,8 @@ class Optimizer:
             enumerated += kept.enumerated
             capped += kept.capped
             # One journey per set of legs: a party is defined by its legs (rule 5).
-            distinct = {_key(j.itinerary): j for j in (*seeded.get(pair, []), *kept.journeys)}
+            built = [price(scenario, network, draft.itinerary) for draft in kept.journeys]
+            distinct = {_key(j.itinerary): j for j in (*seeded.get(pair, []), *built)}
             for journey in distinct.values():
                 index = len(journeys)
                 journeys.append(journey)
