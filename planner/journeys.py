@@ -319,21 +319,21 @@ class EscortTrips:
         # A way that leaves no later, arrives no earlier and costs no less is never taken.
         # Ways are compared on numbers and only the ones kept are built: most are beaten.
         heads: list[tuple[Leg, ...]] = []
-        candidates: list[tuple[float, float, int, int, Onward]] = []
+        candidates: list[tuple[float, float, int, int, int, Onward]] = []
         found = self.network.way_parts(from_id, to_id, self._earliest, self._latest, None, ONWARD)
         for head, ways in found:
             depart = -head[0].depart.timestamp()
             fare = seat_fare_idr(self.scenario, head)
             for way in ways:
-                candidates.append((depart, way.at, fare + way.fare_idr, len(heads), way))
+                candidates.append((depart, way.at, fare + way.fare_idr, len(candidates), len(heads), way))
             heads.append(head)
-        candidates.sort(key=lambda c: c[:3])
+        candidates.sort()  # the order found breaks ties, and the ways are never compared
         kept: list[tuple[Itinerary, int]] = []
         # The later-leaving ways seen so far that nothing beats: arrivals ascending, fares
         # descending; the last one arriving no later than a way is its cheapest rival.
         front_arrive: list[float] = []
         front_fare: list[int] = []
-        for _, arrive, fare, index, way in candidates:
+        for _, arrive, fare, _, index, way in candidates:
             rival = bisect_right(front_arrive, arrive) - 1
             if rival >= 0 and front_fare[rival] <= fare:
                 continue

@@ -18,6 +18,7 @@ journey made of road links alone leaves at ``ROAD_DAY_START`` local time.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -113,6 +114,7 @@ class TransportNetwork:
         self.road: nx.MultiDiGraph = nx.MultiDiGraph()
         self.timed: nx.DiGraph = nx.DiGraph()
         self._road_paths: dict[tuple[str, str], tuple[RoadPath, ...]] = {}
+        self._road_from: dict[str, dict[str, list[tuple[Link, ...]]]] = {}
         self._services_to: dict[str, dict[str, int]] = {}
         self._onward: dict[tuple[str, str, int, int], tuple[Onward, ...]] = {}
         self._near: dict[str, tuple[list[float], list[Service]]] = {}
@@ -198,12 +200,32 @@ class TransportNetwork:
         elif from_id not in self.road or to_id not in self.road:
             found = ()
         else:
-            candidates = [
-                RoadPath(tuple(self.road.edges[edge]["link"] for edge in edges))
-                for edges in nx.all_simple_edge_paths(self.road, from_id, to_id, cutoff=MAX_ROAD_LINKS)
-            ]
+            candidates = [RoadPath(links) for links in self._simple_road_paths(from_id).get(to_id, ())]
             found = tuple(_pareto_roads(candidates))
         self._road_paths[key] = found
+        return found
+
+    def _simple_road_paths(self, from_id: str) -> dict[str, list[tuple[Link, ...]]]:
+        """Every road path of at most ``MAX_ROAD_LINKS`` links from ``from_id`` that passes no
+        place twice, by destination, depth first with links in the road graph's order (that
+        of ``networkx.all_simple_edge_paths``).  One walk per start serves every destination:
+        a walk per pair of places cost seconds on a province's network."""
+        found = self._road_from.get(from_id)
+        if found is not None:
+            return found
+        found = defaultdict(list)
+
+        def walk(place: str, links: tuple[Link, ...], passed: set[str]) -> None:
+            for _, to_id, link in self.road.out_edges(place, data="link"):
+                if to_id in passed:
+                    continue
+                path = (*links, link)
+                found[to_id].append(path)
+                if len(path) < MAX_ROAD_LINKS:
+                    walk(to_id, path, passed | {to_id})
+
+        walk(from_id, (), {from_id})
+        self._road_from[from_id] = found
         return found
 
     def _road_legs_before(self, path: RoadPath, service: Service) -> tuple[Leg, ...]:
