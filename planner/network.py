@@ -161,30 +161,51 @@ class TransportNetwork:
         times = {
             origin: [s.depart.timestamp() for s in departures] for origin, departures in by_origin.items()
         }
+        connection: dict[str, timedelta] = {
+            mode: self.settings.connection(mode) for mode in {s.mode for s in scenario.services}
+        }
+        connection.update({link.mode: self.settings.connection(link.mode) for link in scenario.links})
+        # The connections are gathered per edge, in the order found, then added at once.
+        roads: dict[
+            tuple[tuple[str, str], tuple[str, str]], tuple[list[tuple[Leg, ...]], list[int], list[int]]
+        ]
+        roads = {}
         for arriving in scenario.services:
+            arrival = ("arr", arriving.service_id)
             for target, departures in by_origin.items():
                 for path in self.road_paths(arriving.to_id, target):
                     duration = path.duration
-                    first_mode = path.links[0].mode if path.links else None
+                    cost, fare = path.cost_per_rider, path.fare_per_rider
+                    # The connection before the road, or before the next service without one.
+                    first = connection[path.links[0].mode] if path.links else None
+                    latest = arriving.arrive + self.max_layover + duration
                     # No departure before the arrival plus the road can be caught.
                     start = bisect_left(times[target], (arriving.arrive + duration).timestamp())
                     for leaving in departures[start:]:
-                        if leaving.depart > arriving.arrive + self.max_layover + duration:
+                        if leaving.depart > latest:
                             break
                         if leaving.service_id == arriving.service_id:
                             continue
-                        ready = arriving.arrive + self.settings.connection(first_mode or leaving.mode)
+                        ready = arriving.arrive + (first if first is not None else connection[leaving.mode])
                         legs = self._road_legs_before(path, leaving)
                         if (legs[0].depart if legs else leaving.depart) < ready:
                             continue
-                        edge = (("arr", arriving.service_id), ("dep", leaving.service_id))
-                        if not self.timed.has_edge(*edge):
-                            self.timed.add_edge(*edge, roads=(), road_costs=(), road_fares=())
-                        data = self.timed.edges[edge]
-                        data["roads"] = (*data["roads"], legs)
-                        # What a rider pays for these legs, whole vehicles counted.
-                        data["road_costs"] = (*data["road_costs"], path.cost_per_rider)
-                        data["road_fares"] = (*data["road_fares"], path.fare_per_rider)
+                        edge = (arrival, ("dep", leaving.service_id))
+                        found = roads.get(edge)
+                        if found is None:
+                            found = roads[edge] = ([], [], [])
+                        found[0].append(legs)
+                        # What a rider pays for these legs, whole vehicles counted, and without.
+                        found[1].append(cost)
+                        found[2].append(fare)
+        self.timed.add_edges_from(
+            (
+                arrival,
+                departure,
+                {"roads": tuple(legs), "road_costs": tuple(costs), "road_fares": tuple(fares)},
+            )
+            for (arrival, departure), (legs, costs, fares) in roads.items()
+        )
 
     def road_paths(self, from_id: str, to_id: str) -> tuple[RoadPath, ...]:
         """Road-only ways from one place to another (the empty way when they coincide).
