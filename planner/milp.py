@@ -1,9 +1,9 @@
 """The same model as one monolithic MILP, solved by HiGHS: a yardstick for the CP-SAT search.
 
-The CP-SAT model of ``planner.model`` is linear except for the escorts' no-overlap
-constraints, and those are also stated as linear rows (``ReturnModel._busy``) that are exact
-for duties fixed in time.  So the MILP is read straight off the CP-SAT model: same variables,
-same rows, same objective; nothing is modelled twice.
+The CP-SAT model of ``planner.model`` is linear: even the escorts' no-overlap rule is stated as
+linear rows (``ReturnModel._busy``), exact for duties fixed in time.  So the MILP is read
+straight off the CP-SAT model: same variables, same rows, same objective; nothing is modelled
+twice.
 """
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ class HighsModel:
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         return list(h.getSolution().col_value)
+
+    def relaxation_bound(self) -> int:
+        """After ``relaxation``: its optimum as a bound of the model, in rupiah.  Every plan's
+        total is a whole number of the model's money units, so the optimum rounds up, once
+        HiGHS's tolerance (relative 1e-7 on the objective) is taken off."""
+        value = self.highs.getInfo().objective_function_value
+        return max(0, self.model.in_idr_bound(value - 1e-6 * abs(value)))
 
     def _translate(self) -> MilpSize:
         proto, h = _message(self.model.m), self.highs

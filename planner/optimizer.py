@@ -221,14 +221,16 @@ class Optimizer:
             if options.engine == "highs":
                 solution = HighsModel(model).solve(share, options.workers, options.gap)
             else:
+                relaxed = 0
                 if options.lp_start:
                     clock = time.perf_counter()
-                    self._polish(sub, model, share * LP_START_SHARE, options, work, stop)
+                    relaxed = self._polish(sub, model, share, options, work, stop)
                     share -= time.perf_counter() - clock
                     work = work * (1 - LP_START_SHARE) if work is not None else None
                 solution = model.solve(
                     share, options.workers, options.seed, work, report(index), options.gap, stop
                 )
+                solution = _with_bound(solution, relaxed)
             statuses.append(solution.status)
             objective += solution.objective
             bound += solution.bound
@@ -249,24 +251,29 @@ class Optimizer:
         self,
         problem: Problem,
         model: ReturnModel,
-        seconds: float,
+        share: float,
         options: Options,
         work: float | None,
         stop: threading.Event | None = None,
-    ) -> None:
+    ) -> int:
         """Start the search near the best plan: the linear relaxation (HiGHS, in a money unit
         its simplex handles well) says which journeys and escorts matter, and a short search
-        over those alone, from the baseline's plan, gives the hint."""
+        over those alone, from the baseline's plan, gives the hint.  This takes a quarter of
+        the part's ``share`` of the time, but the relaxation may take up to half of it: without
+        it there is neither a good hint nor, when time is short, any bound.  Returns the
+        relaxation's bound (0 without one)."""
         started = time.perf_counter()
+        seconds = share * LP_START_SHARE
         relaxed = HighsModel(ReturnModel(problem, money_unit(problem.scenario)))
-        values = relaxed.relaxation(seconds * 2 / 3)
+        values = relaxed.relaxation(max(seconds * 2 / 3, share / 2))
         if values is None:
-            return
+            return 0
         support = {
             var.index for var in (*model.x.values(), *model.y.values()) if values[var.index] > 1e-6
         } | model.hinted()
         left = max(seconds / 3, seconds - (time.perf_counter() - started))
         model.polish_hint(support, left, options.workers, work * LP_START_SHARE if work else None, stop)
+        return relaxed.relaxation_bound()
 
     def _fallback(self, started: float, bound: int) -> Plan:
         """No model found a plan in time: the baseline's plan, with the bound proven so far."""
@@ -346,6 +353,15 @@ def _bare(legs: tuple[Leg, ...]) -> Itinerary:
 
 def _key(itinerary: Itinerary) -> tuple[object, ...]:
     return tuple(leg.key for leg in itinerary.legs)
+
+
+def _with_bound(solution: Solution, bound: int) -> Solution:
+    """The solution with ``bound`` (the linear relaxation's) where it proves more than the
+    search did: on a big week cut short, the search may not have finished its own."""
+    if solution.status not in ("optimal", "feasible") or bound <= solution.bound:
+        return solution
+    bound = min(bound, solution.objective)
+    return replace(solution, bound=bound, status="optimal" if bound >= solution.objective else "feasible")
 
 
 def _share(work_limit: float | None, sizes: list[int], index: int) -> float | None:

@@ -170,6 +170,23 @@ def test_the_baseline_plan_of_each_part_makes_a_valid_plan_of_the_whole() -> Non
     assert sorted(plan.planned_case_ids) == sorted(baseline.planned_case_ids)
 
 
+def test_a_search_cut_short_still_proves_the_linear_relaxation_s_bound() -> None:
+    """The demo week with almost no search: CP-SAT proves little, and the plan's bound is the
+    linear relaxation's, which no plan of the model can beat."""
+    from planner.cli import demo_path
+    from planner.model import money_unit
+
+    s = read_scenario(demo_path())
+    optimizer = Optimizer(s)
+    plan = optimizer.plan(Options(time_limit=900, seed=0, work_limit=0.2, decompose=False))
+    assert check_plan(s, plan) == []
+    assert optimizer.baseline is not None
+    relaxed = HighsModel(ReturnModel(optimizer.problem(optimizer.baseline), money_unit(s)))
+    assert relaxed.relaxation(60) is not None
+    assert plan.objective.lower_bound_idr >= relaxed.relaxation_bound() > 0
+    assert plan.objective.lower_bound_idr <= plan.objective.total_idr
+
+
 def test_preferred_lines_are_spent_first_when_the_total_is_equal() -> None:
     cheap = BudgetLine("B-FIRST", "Dana cadangan", "Dinsos", 10_000_000, preference=1)
     plan = optimize(scenario((case("C1"),), lines=(LINE, cheap)))
