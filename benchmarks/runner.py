@@ -43,6 +43,16 @@ TARGETS: dict[str, Target] = {
     "XL": Target(300, None),
 }
 
+# Issue 4's busy district weeks, 50 to 150 cases with scarce escorts and a tight budget: each
+# (cases, seed) must be proven within 1% in 30 s.  The 80- and 150-case weeks are those of
+# tests/test_busy_week.py.
+BUSY_WEEKS: tuple[tuple[int, int], ...] = ((50, 1), (80, 3), (150, 1))
+BUSY_TARGET = Target(30, 0.01)
+
+
+def busy_week(cases: int, seed: int) -> Instance:
+    return Instance(str(cases), seed, escort_ratio=0.5, budget_ratio=0.6)
+
 
 @dataclass(frozen=True, slots=True)
 class Instance:
@@ -57,7 +67,8 @@ class Instance:
         return f"{self.size}{tight}-{self.seed}"
 
     def scenario(self) -> Scenario:
-        return generate(self.size, self.seed, escort_ratio=self.escort_ratio, budget_ratio=self.budget_ratio)
+        cases: int | str = int(self.size) if self.size.isdigit() else self.size
+        return generate(cases, self.seed, escort_ratio=self.escort_ratio, budget_ratio=self.budget_ratio)
 
 
 @dataclass(frozen=True, slots=True)

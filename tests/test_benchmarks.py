@@ -26,3 +26,21 @@ def test_the_runner_solves_size_s_with_every_method_and_every_plan_passes_the_ch
     assert int(optimizer["total_idr"]) <= int(baseline["total_idr"])
     assert (tmp_path / "results.md").read_text(encoding="utf-8").count("| S-0 |") == 4
     assert (tmp_path / "scaling.png").stat().st_size > 10_000
+
+
+def test_the_busy_weeks_are_the_issue_s_range_with_scarce_escorts_and_a_tight_budget() -> None:
+    from benchmarks.generator import generate
+    from benchmarks.runner import BUSY_TARGET, BUSY_WEEKS, busy_week
+
+    assert BUSY_TARGET.seconds == 30 and BUSY_TARGET.gap == 0.01
+    assert [cases for cases, _ in BUSY_WEEKS] == [50, 80, 150]
+    for cases, seed in BUSY_WEEKS[:1]:
+        instance = busy_week(cases, seed)
+        scenario = instance.scenario()
+        assert len(scenario.cases) == cases
+        assert instance.name == f"{cases}-tight-{seed}"
+        relaxed = generate(cases, seed)
+        assert len(scenario.escorts) < len(relaxed.escorts)
+        assert sum(b.ceiling_idr for b in scenario.budget_lines) < sum(
+            b.ceiling_idr for b in relaxed.budget_lines
+        )
