@@ -224,14 +224,12 @@ class Optimizer:
                 continue
             relaxation = None
             if options.engine == "cp-sat" and options.lp_start:
-                left = options.time_limit * (1 - ASSEMBLY_SHARE) - (time.perf_counter() - started)
-                relaxation = Relaxation(sub, max(0.1, left * sizes[index] / sum(sizes[index:]) / 2))
+                relaxation = Relaxation(sub, max(0.1, _time_share(options, started, sizes, index) / 2))
             model = ReturnModel(sub)
             variables += len(model.m.proto.variables)
             if options.hints:
                 model.hint(*baseline_hint(sub, self.baseline))
-            left = options.time_limit * (1 - ASSEMBLY_SHARE) - (time.perf_counter() - started)
-            share = left * sizes[index] / sum(sizes[index:])
+            share = _time_share(options, started, sizes, index)
             work = _share(options.work_limit, sizes, index)
             if options.engine == "highs":
                 solution = HighsModel(model).solve(share, options.workers, options.gap)
@@ -408,6 +406,12 @@ def _with_bound(solution: Solution, bound: int) -> Solution:
         return solution
     bound = min(bound, solution.objective)
     return replace(solution, bound=bound, status="optimal" if bound >= solution.objective else "feasible")
+
+
+def _time_share(options: Options, started: float, sizes: list[int], index: int) -> float:
+    """Part ``index``'s share of the seconds left, by its size among the parts left."""
+    left = options.time_limit * (1 - ASSEMBLY_SHARE) - (time.perf_counter() - started)
+    return left * sizes[index] / sum(sizes[index:])
 
 
 def _share(work_limit: float | None, sizes: list[int], index: int) -> float | None:
