@@ -20,7 +20,7 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -167,6 +167,22 @@ class Problem:
     usable: dict[int, list[int]]  # unit index -> journey indices it may take
     options: dict[int, list[EscortOption]]  # journey index -> escort options
     global_journeys: list[int] = field(default_factory=list)  # a part's journeys in the whole
+
+    def narrowed(self, travel: Collection[tuple[int, int]], escorts: Collection[tuple[int, int]]) -> Problem:
+        """The same problem with fewer choices: unit ``u`` may take journey ``j`` only where
+        ``(u, j)`` is in ``travel``, and journey ``j`` keeps its ``o``-th escort option only
+        where ``(j, o)`` is in ``escorts``.  Journeys keep their indices, so its plans are
+        plans of this problem; options are renumbered."""
+        usable = {u: [j for j in js if (u, j) in travel] for u, js in self.usable.items()}
+        options = {j: [o for k, o in enumerate(os) if (j, k) in escorts] for j, os in self.options.items()}
+        return Problem(
+            self.scenario,
+            self.units,
+            self.journeys,
+            {u: js for u, js in usable.items() if js},
+            {j: os for j, os in options.items() if os},
+            self.global_journeys,
+        )
 
 
 @dataclass
@@ -510,12 +526,14 @@ class ReturnModel:
     # -- hints and solving -----------------------------------------------------------------------
 
     def hint(self, travel: dict[tuple[int, int], int], escorts: set[tuple[int, int]]) -> None:
-        """Start the search from a known plan (the baseline's).
+        """Start the search from a known plan: the baseline's, or a better one found on the way.
 
         The plan fixes who travels and which escorts go; a short solve of the model with those
         fixed finds the vehicles and money flows that go with them, so that the hint is a
-        complete, feasible solution and the search has a plan from its first second.
+        complete, feasible solution and the search has a plan from its first second.  A new
+        hint replaces the one before.
         """
+        self.m.clear_hints()  # type: ignore[no-untyped-call]
         fixed = self.m.clone()
         for key, var in self.x.items():
             fixed.add(fixed.get_int_var_from_proto_index(var.index) == travel.get(key, 0))
@@ -534,47 +552,6 @@ class ReturnModel:
             self.m.add_hint(var, travel.get(key, 0))
         for key, var in self.y.items():
             self.m.add_hint(var, 1 if key in escorts else 0)
-
-    def polish_hint(
-        self,
-        support: set[int],
-        time_limit: float,
-        workers: int,
-        work_limit: float | None = None,
-        stop: threading.Event | None = None,
-    ) -> int | None:
-        """Search the plans whose travel and escort decisions lie in ``support`` (variable
-        indices), from the current hint; the best plan found becomes the hint.
-
-        With ``support`` read off the linear relaxation, this is a small problem that CP-SAT
-        often solves to optimality in seconds: the full search then starts from a plan close
-        to the best instead of the baseline's.  Returns the plan's total, or None.
-        """
-        narrow = self.m.clone()
-        for var in (*self.x.values(), *self.y.values()):
-            if var.index not in support:
-                narrow.add(narrow.get_int_var_from_proto_index(var.index) == 0)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-        solver.parameters.num_workers = workers
-        if work_limit is not None:
-            solver.parameters.max_deterministic_time = work_limit
-            solver.parameters.num_workers = 1
-        with stoppable(solver, stop):
-            status = solver.solve(narrow)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        values = solver.response_proto.solution
-        self.m.clear_hints()  # type: ignore[no-untyped-call]
-        for index in range(len(self.m.proto.variables)):
-            self.m.add_hint(self.m.get_int_var_from_proto_index(index), values[index])
-        return round(solver.objective_value) * self.unit
-
-    def hinted(self) -> set[int]:
-        """Indices of the travel and escort variables the hint sets above zero."""
-        chosen = {var.index for var in (*self.x.values(), *self.y.values())}
-        hint = self.m.proto.solution_hint
-        return {v for v, value in zip(hint.vars, hint.values, strict=True) if value and v in chosen}
 
     def in_idr_bound(self, bound: float) -> int:
         """A bound in the model's money unit, in rupiah: every total is a whole number of units."""

@@ -227,8 +227,9 @@ class Optimizer:
                 relaxation = Relaxation(sub, max(0.1, _time_share(options, started, sizes, index) / 2))
             model = ReturnModel(sub)
             variables += len(model.m.proto.variables)
+            seed = baseline_hint(sub, self.baseline) if options.hints else ({}, set())
             if options.hints:
-                model.hint(*baseline_hint(sub, self.baseline))
+                model.hint(*seed)
             share = _time_share(options, started, sizes, index)
             work = _share(options.work_limit, sizes, index)
             if options.engine == "highs":
@@ -237,7 +238,7 @@ class Optimizer:
                 relaxed = 0
                 if relaxation is not None:
                     clock = time.perf_counter()
-                    relaxed = self._polish(relaxation, model, share, options, work, stop)
+                    relaxed = self._polish(relaxation, model, seed, share, options, work, stop)
                     share -= time.perf_counter() - clock
                     work = work * (1 - LP_START_SHARE) if work is not None else None
                 solution = model.solve(
@@ -264,26 +265,42 @@ class Optimizer:
         self,
         relaxation: Relaxation,
         model: ReturnModel,
+        seed: tuple[dict[tuple[int, int], int], set[tuple[int, int]]],
         share: float,
         options: Options,
         work: float | None,
         stop: threading.Event | None = None,
     ) -> int:
         """Start the search near the best plan: the linear relaxation says which journeys and
-        escorts matter, and a short search over those alone, from the baseline's plan, gives
-        the hint.  This takes a quarter of the part's ``share`` of the time, whatever is still
-        spent waiting for the relaxation included.  Returns the relaxation's bound (0 without
-        one)."""
+        escorts matter, and a short search of the problem narrowed to those and the baseline's
+        (``seed``) gives the hint.  This takes a quarter of the part's ``share`` of the time,
+        whatever is still spent waiting for the relaxation included.  Returns the relaxation's
+        bound (0 without one).
+
+        The narrowed problem is modelled on its own: on the 150-case busy week it has 1,222
+        variables against 30,444, and 2 s of search find Rp 415.0 M where the same search
+        over the whole model, its other choices fixed to zero, found Rp 456.5 M.
+        """
         started = time.perf_counter()
         seconds = share * LP_START_SHARE
         values, bound = relaxation.result()
         if values is None:
             return 0
-        support = {
-            var.index for var in (*model.x.values(), *model.y.values()) if values[var.index] > 1e-6
-        } | model.hinted()
+        travel, escorts = seed
+        narrow = model.p.narrowed(
+            {key for key, var in model.x.items() if values[var.index] > 1e-6} | set(travel),
+            {key for key, var in model.y.items() if values[var.index] > 1e-6} | escorts,
+        )
+        small = ReturnModel(narrow)
+        if options.hints and self.baseline is not None:
+            small.hint(*baseline_hint(narrow, self.baseline))
         left = max(seconds / 3, seconds - (time.perf_counter() - started))
-        model.polish_hint(support, left, options.workers, work * LP_START_SHARE if work else None, stop)
+        found = small.solve(
+            left, options.workers, options.seed, work * LP_START_SHARE if work else None, stop=stop
+        )
+        if found.status in ("optimal", "feasible"):
+            chosen = {(j, model.p.options[j].index(o)) for j, used in found.escorts.items() for o in used}
+            model.hint(found.travel, chosen)
         return bound
 
     def _fallback(self, started: float, bound: int) -> Plan:
