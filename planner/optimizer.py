@@ -222,11 +222,11 @@ class Optimizer:
                 for j, used in solution.escorts.items():
                     escorts[sub.global_journeys[j]] = used
                 continue
+            model = ReturnModel(sub, money_unit(sub.scenario))
+            variables += len(model.m.proto.variables)
             relaxation = None
             if options.engine == "cp-sat" and options.lp_start:
-                relaxation = Relaxation(sub, max(0.1, _time_share(options, started, sizes, index) / 2))
-            model = ReturnModel(sub)
-            variables += len(model.m.proto.variables)
+                relaxation = Relaxation(model, max(0.1, _time_share(options, started, sizes, index) / 2))
             seed = baseline_hint(sub, self.baseline) if options.hints else ({}, set())
             if options.hints:
                 model.hint(*seed)
@@ -291,7 +291,7 @@ class Optimizer:
             {key for key, var in model.x.items() if values[var.index] > 1e-6} | set(travel),
             {key for key, var in model.y.items() if values[var.index] > 1e-6} | escorts,
         )
-        small = ReturnModel(narrow)
+        small = ReturnModel(narrow, model.unit)
         if options.hints and self.baseline is not None:
             small.hint(*baseline_hint(narrow, self.baseline))
         left = max(seconds / 3, seconds - (time.perf_counter() - started))
@@ -386,12 +386,12 @@ def _key(itinerary: Itinerary) -> tuple[object, ...]:
 class Relaxation:
     """The linear relaxation of a part, solved by HiGHS (in a money unit its simplex handles
     well) in a thread of its own.  HiGHS lets go of the interpreter while it solves, so the
-    relaxation runs on the second core while the CP-SAT model and its hint are built: on the
-    150-case busy week that hides 3 s of its 5-8.  Without it there is neither a good hint
-    nor, when time is short, any bound, so it may take half of the part's time."""
+    relaxation runs on the second core while the baseline's plan is made a hint.  Without it
+    there is neither a good hint nor, when time is short, any bound, so it may take half of
+    the part's time."""
 
-    def __init__(self, problem: Problem, time_limit: float) -> None:
-        self.model = HighsModel(ReturnModel(problem, money_unit(problem.scenario)))
+    def __init__(self, model: ReturnModel, time_limit: float) -> None:
+        self.model = HighsModel(model)
         self._values: list[float] | None = None
         self._failed: BaseException | None = None
         self._thread = threading.Thread(
