@@ -22,7 +22,7 @@ from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from planner.journeys import EscortOption
-from planner.model import ReturnModel, Solution
+from planner.model import ReturnModel, Solution, money_unit
 
 _INF = highspy.kHighsInf
 _HUGE = 2**62  # CP-SAT's open domain ends
@@ -36,10 +36,12 @@ class MilpSize:
 
 
 class HighsModel:
-    """A ``ReturnModel`` handed to HiGHS."""
+    """A ``ReturnModel`` handed to HiGHS, its money counted in the largest unit that divides
+    every amount (``money_unit``): in rupiah, HiGHS's simplex stalls on some weeks."""
 
     def __init__(self, model: ReturnModel) -> None:
         self.model = model
+        self.unit = money_unit(model.p.scenario)
         self.highs = _quiet_highs()
         self.size = self._translate()
 
@@ -63,22 +65,31 @@ class HighsModel:
         total is a whole number of the model's money units, so the optimum rounds up, once
         HiGHS's tolerance (relative 1e-7 on the objective) is taken off."""
         value = self.highs.getInfo().objective_function_value
-        return max(0, self.model.in_idr_bound(value - 1e-6 * abs(value)))
+        return max(0, self._in_idr_bound(value - 1e-6 * abs(value)))
+
+    def _in_idr_bound(self, bound: float) -> int:
+        return math.ceil(bound - 1e-6) * self.unit
 
     def _translate(self) -> MilpSize:
+        """The model's rows and objective with money in ``self.unit``: every amount is a
+        multiple of it, so dividing the money variables' bounds, the rows that name them and
+        the objective by the ratio of the units is exact."""
         proto, h = _message(self.model.m), self.highs
-        domains = [list(v.domain) for v in proto.variables]
+        ratio = self.unit // self.model.unit
+        money_variables = self.model.money_variables
+        domains = np.array([(v.domain[0], v.domain[-1]) for v in proto.variables], float).reshape(-1, 2)
+        domains[money_variables.start : money_variables.stop] /= ratio
         count = len(domains)
-        h.addVars(count, np.array([d[0] for d in domains], float), np.array([d[-1] for d in domains], float))
+        h.addVars(count, domains[:, 0], domains[:, 1])
         everything = np.arange(count, dtype=np.int32)
         h.changeColsIntegrality(count, everything, np.full(count, highspy.HighsVarType.kInteger))
         cost = np.zeros(count)
         for var, coeff in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-            cost[var] = coeff
+            cost[var] = coeff / ratio
         h.changeColsCost(count, everything, cost)
         # With the constant part of total_idr (everyone's waiting if unplanned) inside the
         # model, HiGHS's relative gap is the gap of total_idr, as CP-SAT's is.
-        h.changeObjectiveOffset(float(proto.objective.offset))
+        h.changeObjectiveOffset(float(proto.objective.offset) / ratio)
         # The rows are gathered first and handed over at once: one call per row cost seconds.
         lows: list[float] = []
         highs: list[float] = []
@@ -94,11 +105,21 @@ class HighsModel:
                 bounds = list(linear.domain)
                 if len(bounds) != 2:
                     raise ValueError("the MILP reading handles linear rows over one interval only")
+                names = list(linear.vars)
+                coeffs = list(linear.coeffs)
+                row_ratio = 1
+                if ratio != 1 and any(v in money_variables for v in names):
+                    # A money row: divided by the ratio, with its money variables counted in
+                    # the larger unit, whose coefficients therefore stay.
+                    row_ratio = ratio
+                    coeffs = [
+                        c if v in money_variables else c / ratio for v, c in zip(names, coeffs, strict=True)
+                    ]
                 starts.append(len(columns))
-                lows.append(-_INF if bounds[0] <= -_HUGE else float(bounds[0]))
-                highs.append(_INF if bounds[1] >= _HUGE else float(bounds[1]))
-                columns += linear.vars
-                values += linear.coeffs
+                lows.append(-_INF if bounds[0] <= -_HUGE else bounds[0] / row_ratio)
+                highs.append(_INF if bounds[1] >= _HUGE else bounds[1] / row_ratio)
+                columns += names
+                values += coeffs
             elif kind == "bool_or":
                 # At least one literal true; a negated literal ~v counts as (1 - v).
                 terms: dict[int, float] = defaultdict(float)
@@ -142,7 +163,7 @@ class HighsModel:
         status = h.getModelStatus()
         # Before its first LP (a presolve cut short by the time limit) HiGHS knows no bound.
         dual = info.mip_dual_bound
-        bound = max(0, self.model.in_idr_bound(dual)) if math.isfinite(dual) else 0
+        bound = max(0, self._in_idr_bound(dual)) if math.isfinite(dual) else 0
         if info.primal_solution_status != 2:  # no feasible plan found
             name = "infeasible" if status == highspy.HighsModelStatus.kInfeasible else "unknown"
             return Solution({}, {}, 0, bound, name)
@@ -153,7 +174,7 @@ class HighsModel:
         for (j, o), var in sorted(m.y.items()):
             if round(values[var.index]):
                 escorts[j].append(m.p.options[j][o])
-        objective = round(info.objective_function_value) * m.unit
+        objective = round(info.objective_function_value) * self.unit
         # HiGHS says optimal when it stops at the gap asked for; the plan says what was proven.
         bound = min(bound, objective)
         return Solution(

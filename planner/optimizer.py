@@ -29,7 +29,7 @@ from planner.journeys import (
     roomy_services,
 )
 from planner.milp import HighsModel
-from planner.model import Problem, ReturnModel, Solution, money_unit, planning_units
+from planner.model import Problem, ReturnModel, Solution, planning_units
 from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan, Status
 from planner.reasons import explain_unplanned
@@ -222,7 +222,7 @@ class Optimizer:
                 for j, used in solution.escorts.items():
                     escorts[sub.global_journeys[j]] = used
                 continue
-            model = ReturnModel(sub, money_unit(sub.scenario))
+            model = ReturnModel(sub)
             variables += len(model.m.proto.variables)
             relaxation = None
             if options.engine == "cp-sat" and options.lp_start:
@@ -291,7 +291,7 @@ class Optimizer:
             {key for key, var in model.x.items() if values[var.index] > 1e-6} | set(travel),
             {key for key, var in model.y.items() if values[var.index] > 1e-6} | escorts,
         )
-        small = ReturnModel(narrow, model.unit)
+        small = ReturnModel(narrow)
         if options.hints and self.baseline is not None:
             small.hint(*baseline_hint(narrow, self.baseline))
         left = max(seconds / 3, seconds - (time.perf_counter() - started))
@@ -384,8 +384,7 @@ def _key(itinerary: Itinerary) -> tuple[object, ...]:
 
 
 class Relaxation:
-    """The linear relaxation of a part, solved by HiGHS (in a money unit its simplex handles
-    well) in a thread of its own.  HiGHS lets go of the interpreter while it solves, so the
+    """The linear relaxation of a part, solved by HiGHS in a thread of its own.  HiGHS lets go of the interpreter while it solves, so the
     relaxation runs on the second core while the baseline's plan is made a hint.  Without it
     there is neither a good hint nor, when time is short, any bound, so it may take half of
     the part's time."""
