@@ -174,17 +174,32 @@ def test_a_search_cut_short_still_proves_the_linear_relaxation_s_bound() -> None
     """The demo week with almost no search: CP-SAT proves little, and the plan's bound is the
     linear relaxation's, which no plan of the model can beat."""
     from planner.cli import demo_path
-    from planner.model import money_unit
 
     s = read_scenario(demo_path())
     optimizer = Optimizer(s)
     plan = optimizer.plan(Options(time_limit=900, seed=0, work_limit=0.2, decompose=False))
     assert check_plan(s, plan) == []
     assert optimizer.baseline is not None
-    relaxed = HighsModel(ReturnModel(optimizer.problem(optimizer.baseline), money_unit(s)))
+    relaxed = HighsModel(ReturnModel(optimizer.problem(optimizer.baseline)))
     assert relaxed.relaxation(60) is not None
     assert plan.objective.lower_bound_idr >= relaxed.relaxation_bound() > 0
     assert plan.objective.lower_bound_idr <= plan.objective.total_idr
+
+
+def test_highs_reads_a_model_in_rupiah_as_exactly_the_model_in_the_money_unit() -> None:
+    """The optimizer's model counts rupiah; HiGHS rescales it as it reads it, and must find
+    the relaxation of the same model built in the larger unit."""
+    from planner.cli import demo_path
+    from planner.model import money_unit
+
+    s = read_scenario(demo_path())
+    problem = Optimizer(s).problem()
+    in_rupiah = HighsModel(ReturnModel(problem))
+    in_units = HighsModel(ReturnModel(problem, money_unit(s)))
+    assert in_rupiah.unit == in_units.unit == money_unit(s) > 1
+    assert in_rupiah.size == in_units.size
+    assert in_rupiah.relaxation(60) is not None and in_units.relaxation(60) is not None
+    assert in_rupiah.relaxation_bound() == in_units.relaxation_bound() > 0
 
 
 def test_preferred_lines_are_spent_first_when_the_total_is_equal() -> None:
