@@ -58,8 +58,14 @@ def postgres_server() -> Iterator[Engine]:
 
 
 def _drop(connection: Any, name: str) -> None:
+    # Only the tests' own sessions: an autovacuum worker may be in the database too, runs as
+    # the superuser and may not be ended by the tests' role (DROP DATABASE ends it itself).
     connection.execute(
-        text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name}
+        text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = :name AND usename = current_user"
+        ),
+        {"name": name},
     )
     connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
 
