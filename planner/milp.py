@@ -22,7 +22,7 @@ from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from planner.journeys import EscortOption
-from planner.model import ReturnModel, Solution, money_unit
+from planner.model import ReturnModel, Solution, idr_bound, money_unit
 
 _INF = highspy.kHighsInf
 _HUGE = 2**62  # CP-SAT's open domain ends
@@ -65,10 +65,7 @@ class HighsModel:
         total is a whole number of the model's money units, so the optimum rounds up, once
         HiGHS's tolerance (relative 1e-7 on the objective) is taken off."""
         value = self.highs.getInfo().objective_function_value
-        return max(0, self._in_idr_bound(value - 1e-6 * abs(value)))
-
-    def _in_idr_bound(self, bound: float) -> int:
-        return math.ceil(bound - 1e-6) * self.unit
+        return max(0, idr_bound(value - 1e-6 * abs(value), self.unit))
 
     def _translate(self) -> MilpSize:
         """The model's rows and objective with money in ``self.unit``: every amount is a
@@ -163,7 +160,7 @@ class HighsModel:
         status = h.getModelStatus()
         # Before its first LP (a presolve cut short by the time limit) HiGHS knows no bound.
         dual = info.mip_dual_bound
-        bound = max(0, self._in_idr_bound(dual)) if math.isfinite(dual) else 0
+        bound = max(0, idr_bound(dual, self.unit)) if math.isfinite(dual) else 0
         if info.primal_solution_status != 2:  # no feasible plan found
             name = "infeasible" if status == highspy.HighsModelStatus.kInfeasible else "unknown"
             return Solution({}, {}, 0, bound, name)

@@ -133,6 +133,11 @@ def money_unit(scenario: Scenario) -> int:
     return math.gcd(*amounts) or 1
 
 
+def idr_bound(bound: float, unit: int) -> int:
+    """A bound counted in ``unit``, in rupiah: every total is a whole number of units."""
+    return math.ceil(bound - 1e-6) * unit
+
+
 def case_journey_cost(scenario: Scenario, case: Case, journey: Journey) -> int:
     """What one case adds to total_idr on ``journey``, shared vehicles aside."""
     settings = scenario.settings
@@ -559,8 +564,7 @@ class ReturnModel:
             self.m.add_hint(var, 1 if key in escorts else 0)
 
     def in_idr_bound(self, bound: float) -> int:
-        """A bound in the model's money unit, in rupiah: every total is a whole number of units."""
-        return math.ceil(bound - 1e-6) * self.unit
+        return idr_bound(bound, self.unit)
 
     def solve(
         self,
