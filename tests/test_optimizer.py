@@ -186,6 +186,22 @@ def test_a_search_cut_short_still_proves_the_linear_relaxation_s_bound() -> None
     assert plan.objective.lower_bound_idr <= plan.objective.total_idr
 
 
+def test_the_relaxation_pays_a_whole_car_whichever_of_two_ferries_a_case_takes() -> None:
+    """Two ferries leave Kumai together, so both journeys ride the same cars.  Half the case on
+    each would need half a car each way if the rule "whoever rides needs a whole car" were
+    stated journey by journey; stated over both, the relaxation is the optimum itself."""
+    s = scenario((case("C1"),), services=(ferry("F1", 2), ferry("F2", 2), back_ferry("R1", 4)))
+    optimizer = Optimizer(s)
+    plan = optimizer.plan(FAST)
+    assert check_plan(s, plan) == [] and plan.status == "optimal"
+    assert optimizer.baseline is not None
+    problem = optimizer.problem(optimizer.baseline)
+    assert len(problem.journeys) == 2
+    relaxed = HighsModel(ReturnModel(problem))
+    assert relaxed.relaxation(60) is not None
+    assert relaxed.relaxation_bound() == plan.objective.total_idr == 1_545_000
+
+
 def test_highs_reads_a_model_in_rupiah_as_exactly_the_model_in_the_money_unit() -> None:
     """The optimizer's model counts rupiah; HiGHS rescales it as it reads it, and must find
     the relaxation of the same model built in the larger unit."""
