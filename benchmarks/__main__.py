@@ -79,6 +79,8 @@ def busy(
         comparison = compare(instance, target, highs_factor or None)
         comparisons.append(comparison)
         _print(comparison)
+    met = sum(c.met for c in comparisons)
+    console.print(f"[bold]1% in {time_limit:.0f} s met on {met} of {len(comparisons)} busy weeks[/]")
     _save(comparisons, out, plot=False)
 
 

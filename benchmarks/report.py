@@ -60,6 +60,8 @@ def markdown(comparisons: list[Comparison], command: str, machine: str) -> str:
             f"| {c.optimizer.instance} | {target} | {'yes' if c.met else 'no'} "
             f"| {c.versus_baseline:.3f} | {versus_highs} | {speed} |"
         )
+    met = sum(c.met for c in comparisons)
+    lines += ["", f"Target met on {met} of {len(comparisons)} instances."]
     return "\n".join(lines) + "\n"
 
 
