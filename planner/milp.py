@@ -22,7 +22,7 @@ from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from planner.journeys import EscortOption
-from planner.model import ReturnModel, Solution, idr_bound, money_unit
+from planner.model import Cut, ReturnModel, Solution, idr_bound, money_unit
 
 _INF = highspy.kHighsInf
 _HUGE = 2**62  # CP-SAT's open domain ends
@@ -59,6 +59,27 @@ class HighsModel:
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         return list(h.getSolution().col_value)
+
+    def add_cuts(self, cuts: list[Cut]) -> None:
+        """Add rows of the model's own variables that name no money (``ReturnModel.ride_cuts``),
+        so they are read as they are.  The next ``relaxation`` starts from the last basis."""
+        starts: list[int] = []
+        columns: list[int] = []
+        values: list[float] = []
+        for names, coeffs, _ in cuts:
+            assert not any(v in self.model.money_variables for v in names)
+            starts.append(len(columns))
+            columns += names
+            values += coeffs
+        self.highs.addRows(
+            len(cuts),
+            np.full(len(cuts), -_INF),
+            np.array([upper for _, _, upper in cuts], float),
+            len(columns),
+            np.array(starts, np.int32),
+            np.array(columns, np.int32),
+            np.array(values, float),
+        )
 
     def relaxation_bound(self) -> int:
         """After ``relaxation``: its optimum as a bound of the model, in rupiah.  Every plan's
