@@ -567,10 +567,11 @@ class ReturnModel:
 
             sum(x[u, j] for j in S) <= upper * (sum(y[j, o] for j in S, o not riding k) + n[k])
 
-        Stated for every unit, vehicle and S this came to 10,000 rows and 330,000 nonzeros on
-        the 150-case busy week, and the relaxation took 8-13 s instead of 2.5; found here from
-        the relaxation's own values, S is the journeys where the row's left side gains
-        (which makes the most broken row of the family), and only broken rows are kept.
+        Stated in advance for each unit and vehicle, with S each journey alone and all of them,
+        this came to 10,000 rows and 330,000 nonzeros on the 150-case busy week, and the
+        relaxation took 8-13 s instead of 2.5.  Found here from the relaxation's own values, S
+        is the journeys where the row's left side gains (which makes the most broken row of
+        the family), and only broken rows are kept.
         """
         p = self.p
         taken: dict[int, float] = defaultdict(float)

@@ -44,8 +44,9 @@ Progress = Callable[[float, int, int], None]
 LP_START_SHARE = 0.4
 # The most of a part's time the linear relaxation may take.  Without it there is neither a
 # good hint nor a bound, and the search alone does worse: on the 150-case busy week at 30 s,
-# a relaxation cut short at half the time (it takes 5-9 s there) left the baseline's hint and
-# no bound, and the plan ended at Rp 611.8 M against 415-421 M with it.
+# a relaxation cut short at half the time (it took 5-9 s there before the vehicle rows of
+# ``ReturnModel._vehicles``, 3-4 s with its cuts since) left the baseline's hint and no bound,
+# and the plan ended at Rp 611.8 M against 415-421 M with it.
 RELAXATION_SHARE = 0.8
 # A problem not built within this part of the time leaves too little to model and solve it.
 PROBLEM_SHARE = 0.5
