@@ -577,14 +577,19 @@ class ReturnModel:
         taken: dict[int, float] = defaultdict(float)
         for (j, _), var in self.y.items():
             taken[j] += values[var.index]
+        # The escorts of journey j that do not ride vehicle k, as much as the relaxation takes.
+        rest = {
+            (j, key): taken[j] - sum(values[self.y[j, o].index] for o in riding)
+            for j, by_key in self._rides.items()
+            for key, riding in by_key.items()
+        }
         gains: dict[tuple[int, VehicleKey], list[tuple[int, float]]] = defaultdict(list)
         for (u, j), var in self.x.items():
             unit = p.units[u]
             if not unit.escorted or values[var.index] <= _CUT_EPSILON:
                 continue
-            for key, riding in self._rides.get(j, {}).items():
-                rest = taken[j] - sum(values[self.y[j, o].index] for o in riding)
-                gain = values[var.index] - unit.upper * rest
+            for key in self._rides.get(j, {}):
+                gain = values[var.index] - unit.upper * rest[j, key]
                 if gain > _CUT_EPSILON:
                     gains[(u, key)].append((j, gain))
         cuts: list[Cut] = []
