@@ -44,11 +44,12 @@ TARGETS: dict[str, Target] = {
 }
 
 # Issue 4's busy district weeks, 50 to 150 cases with scarce escorts and a tight budget: each
-# (cases, seed) must be proven within 1% in 30 s.  Three generated weeks of each size, so that
-# the target is measured on more than a chosen few; tests/test_busy_week.py solves 80-tight-3
+# (cases, seed) must be proven within 1% in 30 s.  Five generated weeks of each size, so that
+# the target is measured on more than a chosen few (seeds 4 and 5 were first measured by hand,
+# and most of the weeks that miss are among them); tests/test_busy_week.py solves 80-tight-3
 # and 150-tight-1 to a deterministic work limit.
 BUSY_WEEKS: tuple[tuple[int, int], ...] = tuple(
-    (cases, seed) for cases in (50, 80, 120, 150) for seed in (1, 2, 3)
+    (cases, seed) for cases in (50, 80, 120, 150) for seed in (1, 2, 3, 4, 5)
 )
 BUSY_TARGET = Target(30, 0.01)
 
