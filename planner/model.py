@@ -24,6 +24,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
@@ -659,7 +660,7 @@ class ReturnModel:
         work_limit: float | None = None,
         progress: ProgressFn | None = None,
         gap: float = 0.0,
-        stop: threading.Event | None = None,
+        stop: Stopping | None = None,
     ) -> Solution:
         """Search for ``time_limit`` seconds, or until ``stop`` is set: either way the best
         plan found so far is the solution."""
@@ -717,12 +718,18 @@ class ReturnModel:
         return Solution(travel, dict(escorts), objective, bound, proven)
 
 
+class Stopping(Protocol):
+    """What asks a search to stop: a ``threading.Event``, or several."""
+
+    def is_set(self) -> bool: ...
+
+
 # How often a solve looks whether it was asked to stop.
 STOP_POLL_SECONDS = 0.1
 
 
 @contextmanager
-def stoppable(solver: cp_model.CpSolver, stop: threading.Event | None) -> Iterator[None]:
+def stoppable(solver: cp_model.CpSolver, stop: Stopping | None) -> Iterator[None]:
     """Stop ``solver``'s search once ``stop`` is set, from a thread of its own: the solve holds
     the calling thread until it ends.  A stop before the search has begun does nothing in
     CP-SAT, so the thread asks again until the solve returns."""

@@ -7,6 +7,8 @@ seeds every model with a hint, so that a plan at least as good is known from the
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -28,7 +30,7 @@ from planner.journeys import (
     price,
     roomy_services,
 )
-from planner.milp import HighsModel
+from planner.milp import DutyTree, HighsModel
 from planner.model import Cut, Problem, ReturnModel, Solution, planning_units
 from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan, Status
@@ -52,6 +54,11 @@ RELAXATION_SHARE = 0.8
 PROBLEM_SHARE = 0.5
 # Rounds of cuts found from the relaxation's values and solved again (``ReturnModel.ride_cuts``).
 CUT_ROUNDS = 10
+# The duty tree (``DutyTree``) shares the two cores with CP-SAT's two threads; at the same
+# priority it took a third of them and the search found worse plans (the busy weeks at 30 s:
+# 80-4 1.30-1.82%, 150-4 2.04%, against 2.0-2.25% and 1.77% without the tree).  A nicer tree
+# takes what the search leaves: at 5, 80-4 ended at 1.11-1.15% and 150-4 at 1.42%.
+TREE_NICENESS = 5
 # Kept for making the plan from the solution and explaining who waits, and for CP-SAT's own
 # start and end around its time limit: 80 cases at 30 s ended at 30.1 s with 2%, 150 at 31.6.
 ASSEMBLY_SHARE = 0.04
@@ -208,12 +215,17 @@ class Optimizer:
         solved_bound = [0] * len(parts)
         found = [False] * len(parts)
 
-        def report(part: int) -> Progress:
+        def report(part: int, relaxation: Relaxation | None = None) -> Progress:
             def inner(seconds: float, best: int, lower: int) -> None:
+                proven = relaxation.bound if relaxation is not None else 0
                 if best >= 0:
                     solved_total[part] = best
                     found[part] = True
-                solved_bound[part] = max(0, lower)
+                    if relaxation is not None:
+                        relaxation.incumbent = best
+                        if _gap(best, proven) <= options.gap:
+                            relaxation.proven.set()
+                solved_bound[part] = max(0, lower, proven)
                 if progress is not None and all(found[: part + 1]):
                     progress(time.perf_counter() - started, sum(solved_total), sum(solved_bound))
 
@@ -239,7 +251,12 @@ class Optimizer:
             relaxation = None
             if options.engine == "cp-sat" and options.lp_start:
                 limit = _time_share(options, started, sizes, index) * RELAXATION_SHARE
-                relaxation = Relaxation(model, max(0.1, limit))
+                # The tree's bound depends on how many nodes it opens in the time: a search
+                # to a work limit, reproducible, has the relaxation's bound alone.
+                ends = None
+                if options.work_limit is None:
+                    ends = time.perf_counter() + _time_share(options, started, sizes, index)
+                relaxation = Relaxation(model, max(0.1, limit), ends, options.gap)
             seed = baseline_hint(sub, self.baseline) if options.hints else ({}, set())
             if options.hints:
                 model.hint(*seed)
@@ -254,9 +271,12 @@ class Optimizer:
                     relaxed = self._polish(relaxation, model, seed, share, options, work, stop)
                     share -= time.perf_counter() - clock
                     work = work * (1 - LP_START_SHARE) if work is not None else None
+                halt = _Either(relaxation.proven, stop) if relaxation is not None else stop
                 solution = model.solve(
-                    share, options.workers, options.seed, work, report(index), options.gap, stop
+                    share, options.workers, options.seed, work, report(index, relaxation), options.gap, halt
                 )
+                if relaxation is not None:
+                    relaxed = max(relaxed, relaxation.finish())
                 solution = _with_bound(solution, relaxed)
             statuses.append(solution.status)
             objective += solution.objective
@@ -401,45 +421,101 @@ class Relaxation:
     """The linear relaxation of a part, solved by HiGHS in a thread of its own.  HiGHS lets
     go of the interpreter while it solves, so the relaxation runs on the second core while
     the baseline's plan is made a hint.  Without it there is neither a good hint nor, when
-    time is short, any bound, so it may take most of the part's time (``RELAXATION_SHARE``)."""
+    time is short, any bound, so it may take most of the part's time (``RELAXATION_SHARE``).
 
-    def __init__(self, model: ReturnModel, time_limit: float) -> None:
+    Given a ``deadline``, the thread then goes on with a tree over the escort duties
+    (``DutyTree``) beside the search, until the deadline or ``finish``: its bound rises where
+    the search's own stalls.  It sets ``proven`` once the best plan the search has reported
+    (``incumbent``) is within ``gap`` of that bound, so that the search may stop."""
+
+    def __init__(
+        self, model: ReturnModel, time_limit: float, deadline: float | None = None, gap: float = 0.0
+    ) -> None:
         self.model = HighsModel(model)
         self.cuts: list[Cut] = []  # found in rounds, for the CP-SAT model once it is free
+        self.incumbent: int | None = None  # the search's best total so far, in rupiah
+        self.proven = threading.Event()
         self._values: list[float] | None = None
         self._bound = 0
+        self._gap = gap
         self._failed: BaseException | None = None
+        self._rooted = threading.Event()
+        self._halt = threading.Event()
         self._thread = threading.Thread(
-            target=self._solve, args=(time_limit,), name="relaxation", daemon=True
+            target=self._solve, args=(time_limit, deadline), name="relaxation", daemon=True
         )
         self._thread.start()
 
-    def _solve(self, time_limit: float) -> None:
+    @property
+    def bound(self) -> int:
+        """The best bound proven so far, in rupiah (0 before the relaxation is solved)."""
+        return self._bound
+
+    def _solve(self, time_limit: float, deadline: float | None) -> None:
         try:
-            ends = time.perf_counter() + time_limit
-            values = self.model.relaxation(time_limit)
-            for _ in range(CUT_ROUNDS):
-                if values is None:
-                    break
-                self._values, self._bound = values, self.model.relaxation_bound()
-                cuts = self.model.model.ride_cuts(values)
-                if not cuts or time.perf_counter() >= ends:
-                    break
-                self.cuts += cuts
-                self.model.add_cuts(cuts)
-                values = self.model.relaxation(ends - time.perf_counter())
-        except BaseException as failure:  # handed to the caller of result()
+            try:
+                self._root(time_limit)
+            finally:
+                self._rooted.set()
+            if deadline is not None and self._values is not None:
+                self._branch(deadline)
+        except BaseException as failure:  # handed to the caller of result() or finish()
             self._failed = failure
+
+    def _root(self, time_limit: float) -> None:
+        ends = time.perf_counter() + time_limit
+        values = self.model.relaxation(time_limit)
+        for _ in range(CUT_ROUNDS):
+            if values is None:
+                break
+            self._values, self._bound = values, self.model.relaxation_bound()
+            cuts = self.model.model.ride_cuts(values)
+            if not cuts or time.perf_counter() >= ends:
+                break
+            self.cuts += cuts
+            self.model.add_cuts(cuts)
+            values = self.model.relaxation(ends - time.perf_counter())
+
+    def _branch(self, deadline: float) -> None:
+        assert self._values is not None
+        if sys.platform == "linux":
+            # Linux sets a thread's own niceness this way (elsewhere it would be the process's).
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TREE_NICENESS)
+        tree = DutyTree(self.model, self._values)
+        while not self._halt.is_set() and not tree.done and time.perf_counter() < deadline:
+            incumbent = None if self.incumbent is None else self.incumbent / self.model.unit
+            tree.step(deadline - time.perf_counter(), incumbent)
+            self._bound = max(self._bound, self.model.in_idr_bound(tree.bound(incumbent)))
+            if self.incumbent is not None and _gap(self.incumbent, self._bound) <= self._gap:
+                self.proven.set()
 
     def result(self) -> tuple[list[float] | None, int]:
         """The relaxation's values by variable index and its bound, once solved (None and 0
         when HiGHS did not solve it in its time)."""
-        self._thread.join()
+        self._rooted.wait()
         if self._failed is not None:
             raise self._failed
         if self._values is None:
             return None, 0
         return self._values, self._bound
+
+    def finish(self) -> int:
+        """Stop the tree and return the best bound it proved.  A node being solved is left
+        to end on its own (it holds HiGHS, not this thread)."""
+        self._halt.set()
+        if self._failed is not None:
+            raise self._failed
+        return self._bound
+
+
+class _Either:
+    """Set once either event is."""
+
+    def __init__(self, first: threading.Event, second: threading.Event | None) -> None:
+        self.first, self.second = first, second
+
+    def is_set(self) -> bool:
+        return self.first.is_set() or (self.second is not None and self.second.is_set())
 
 
 def _with_bound(solution: Solution, bound: int) -> Solution:

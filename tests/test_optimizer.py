@@ -3,6 +3,7 @@ scenarios, found here by trying every plan."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import date
 from itertools import product
@@ -19,7 +20,7 @@ from planner.check import check_plan
 from planner.cli import app
 from planner.io.validate import read_scenario
 from planner.io.write import write_scenario
-from planner.milp import HighsModel
+from planner.milp import DutyTree, HighsModel
 from planner.model import ReturnModel
 from planner.network import Itinerary, TransportNetwork
 from planner.optimizer import Optimizer, Options, Relaxation
@@ -218,6 +219,37 @@ def test_the_relaxation_s_cuts_pay_a_whole_car_for_the_escort_s_way_back() -> No
     relaxation = Relaxation(ReturnModel(problem), 60)
     _, bound = relaxation.result()
     assert relaxation.cuts and bound == plan.objective.total_idr == 5_285_000
+
+
+def test_the_duty_tree_proves_that_a_tight_budget_pays_an_escort_whole_or_not_at_all() -> None:
+    """A child needs an escort; the line's Rp 3.000.000 pays for the adult's trip, or for
+    part of the child's with its escort, never all of it.  The relaxation takes a fraction
+    of the child with the same fraction of an escort and is Rp 1.215.000 short of the
+    optimum; the tree over the escort duties (two nodes: the escort goes, or not) proves
+    the optimum, in which the child waits for money."""
+    s = scenario(
+        (case("C1", age=12), case("C2")),
+        escorts=(escort("E1"),),
+        lines=(replace(LINE, ceiling_idr=3_000_000),),
+    )
+    optimizer = Optimizer(s)
+    plan = optimizer.plan(FAST)
+    assert check_plan(s, plan) == [] and plan.status == "optimal"
+    assert plan.planned_case_ids == ("C2",) and reasons(plan) == {"C1": "budget"}
+    assert optimizer.baseline is not None
+    relaxation = Relaxation(ReturnModel(optimizer.problem(optimizer.baseline)), 60)
+    values, bound = relaxation.result()
+    assert values is not None and bound == plan.objective.total_idr - 1_215_000
+    tree = DutyTree(relaxation.model, values)
+    while not tree.done:
+        tree.step(60)
+    assert relaxation.model.in_idr_bound(tree.bound()) == plan.objective.total_idr == 8_895_000
+    # Beside a search, the relaxation's thread goes on with the tree and publishes its bound.
+    beside = Relaxation(ReturnModel(optimizer.problem(optimizer.baseline)), 60, time.perf_counter() + 60)
+    waited = time.perf_counter()
+    while beside.bound < plan.objective.total_idr and time.perf_counter() - waited < 30:
+        time.sleep(0.05)
+    assert beside.finish() == plan.objective.total_idr
 
 
 def test_highs_reads_a_model_in_rupiah_as_exactly_the_model_in_the_money_unit() -> None:
