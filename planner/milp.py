@@ -244,7 +244,6 @@ class DutyTree:
         self._open: list[tuple[float, int, dict[int, float], highspy.HighsBasis | None]] = []
         self._pushed = 0
         self._settled: list[float] = []  # relaxations of leaves, and of nodes not solved in time
-        self.nodes = 0
         self._branch(model.highs.getInfo().objective_function_value, {}, values, None)
 
     @property
@@ -279,7 +278,6 @@ class DutyTree:
         h.setOptionValue("time_limit", max(0.01, seconds))
         with _SOLVING:
             h.run()
-        self.nodes += 1
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
             return  # no plan takes these duties
