@@ -244,7 +244,9 @@ class DutyTree:
         self._open: list[tuple[float, int, dict[int, float], highspy.HighsBasis | None]] = []
         self._pushed = 0
         self._settled: list[float] = []  # relaxations of leaves, and of nodes not solved in time
-        self._branch(model.highs.getInfo().objective_function_value, {}, values, None)
+        # Every column some node's relaxation used: where plans better than the search's may be.
+        self.seen = np.asarray(values) > _WHOLE
+        self._branch(model.highs.getInfo().objective_function_value, {}, np.asarray(values), None)
 
     @property
     def done(self) -> bool:
@@ -287,12 +289,14 @@ class DutyTree:
         value = h.getInfo().objective_function_value
         if incumbent is not None and value >= incumbent:
             return
-        self._branch(value, fixed, h.getSolution().col_value, h.getBasis())
+        solution = np.asarray(h.getSolution().col_value)
+        self.seen |= solution > _WHOLE
+        self._branch(value, fixed, solution, h.getBasis())
 
     def _branch(
-        self, value: float, fixed: dict[int, float], solution: object, basis: highspy.HighsBasis | None
+        self, value: float, fixed: dict[int, float], solution: np.ndarray, basis: highspy.HighsBasis | None
     ) -> None:
-        duties = np.asarray(solution)[self._duties]
+        duties = solution[self._duties]
         fraction = np.minimum(duties - np.floor(duties), np.ceil(duties) - duties)
         score = np.where(fraction > _WHOLE, fraction * (np.abs(self._cost[self._duties]) + 1), 0.0)
         if not len(score) or score.max() <= 0:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
+import numpy as np
+
 from planner.assemble import EscortTrip, PartyChoice, build_plan
 from planner.baseline import Baseline
 from planner.charging import allocate
@@ -59,6 +61,10 @@ CUT_ROUNDS = 10
 # 80-4 1.30-1.82%, 150-4 2.04%, against 2.0-2.25% and 1.77% without the tree).  A nicer tree
 # takes what the search leaves: at 5, 80-4 ended at 1.11-1.15% and 150-4 at 1.42%.
 TREE_NICENESS = 5
+# Every so many seconds the tree's thread searches the problem narrowed to what its nodes
+# used (``Relaxation._widen``), for at most so many seconds.
+WIDEN_EVERY = 2.0
+WIDEN_SECONDS = 2.0
 # Kept for making the plan from the solution and explaining who waits, and for CP-SAT's own
 # start and end around its time limit: 80 cases at 30 s ended at 30.1 s with 2%, 150 at 31.6.
 ASSEMBLY_SHARE = 0.04
@@ -222,9 +228,7 @@ class Optimizer:
                     solved_total[part] = best
                     found[part] = True
                     if relaxation is not None:
-                        relaxation.incumbent = best
-                        if _gap(best, proven) <= options.gap:
-                            relaxation.proven.set()
+                        relaxation.improved(best)
                 solved_bound[part] = max(0, lower, proven)
                 if progress is not None and all(found[: part + 1]):
                     progress(time.perf_counter() - started, sum(solved_total), sum(solved_bound))
@@ -277,6 +281,7 @@ class Optimizer:
                 )
                 if relaxation is not None:
                     relaxed = max(relaxed, relaxation.finish())
+                    solution = _better(solution, relaxation.best)
                 solution = _with_bound(solution, relaxed)
             statuses.append(solution.status)
             objective += solution.objective
@@ -335,6 +340,7 @@ class Optimizer:
         if found.status in ("optimal", "feasible"):
             chosen = {(j, model.p.options[j].index(o)) for j, used in found.escorts.items() for o in used}
             model.hint(found.travel, chosen)
+            relaxation.offer(found)
         return bound
 
     def _fallback(self, started: float, bound: int) -> Plan:
@@ -433,7 +439,8 @@ class Relaxation:
     ) -> None:
         self.model = HighsModel(model)
         self.cuts: list[Cut] = []  # found in rounds, for the CP-SAT model once it is free
-        self.incumbent: int | None = None  # the search's best total so far, in rupiah
+        self.incumbent: int | None = None  # the best total known so far, in rupiah
+        self.best: Solution | None = None  # the best plan found by a narrowed search
         self.proven = threading.Event()
         self._values: list[float] | None = None
         self._bound = 0
@@ -482,12 +489,56 @@ class Relaxation:
             # Linux sets a thread's own niceness this way (elsewhere it would be the process's).
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TREE_NICENESS)
         tree = DutyTree(self.model, self._values)
+        widened, known = time.perf_counter(), int(tree.seen.sum())
         while not self._halt.is_set() and not tree.done and time.perf_counter() < deadline:
             incumbent = None if self.incumbent is None else self.incumbent / self.model.unit
             tree.step(deadline - time.perf_counter(), incumbent)
             self._bound = max(self._bound, self.model.in_idr_bound(tree.bound(incumbent)))
-            if self.incumbent is not None and _gap(self.incumbent, self._bound) <= self._gap:
-                self.proven.set()
+            self._check()
+            now = time.perf_counter()
+            if now - widened >= WIDEN_EVERY and self.best is not None:
+                seen = int(tree.seen.sum())
+                if seen > known:
+                    self._widen(tree.seen, min(WIDEN_SECONDS, deadline - now))
+                    known = seen
+                widened = time.perf_counter()
+
+    def _widen(self, seen: np.ndarray, seconds: float) -> None:
+        """Search the problem narrowed to the best plan's choices and every journey and duty
+        some node of the tree used: the nodes' relaxations, each with other duties whole, show
+        other ways to spend a tight budget, and the narrowed problem is small enough to search
+        in a second or two."""
+        best = self.best
+        assert best is not None
+        model = self.model.model
+        options = model.p.options
+        travel = {key for key, var in model.x.items() if seen[var.index]} | set(best.travel)
+        escorts = {key for key, var in model.y.items() if seen[var.index]}
+        escorts |= {(j, options[j].index(o)) for j, used in best.escorts.items() for o in used}
+        narrow = model.p.narrowed(travel, escorts)
+        small = ReturnModel(narrow)
+        small.hint(
+            best.travel, {(j, narrow.options[j].index(o)) for j, used in best.escorts.items() for o in used}
+        )
+        found = small.solve(seconds, workers=1, stop=self._halt)
+        if found.status in ("optimal", "feasible"):
+            self.offer(found)
+
+    def offer(self, solution: Solution) -> None:
+        """A plan found by a narrowed search.  Its bound is the narrowed problem's, not the
+        whole's, and is dropped."""
+        if self.best is None or solution.objective < self.best.objective:
+            self.best = replace(solution, bound=0, status="feasible")
+            self.improved(solution.objective)
+
+    def improved(self, total: int) -> None:
+        """A plan of ``total`` rupiah is known (the search reports its own here)."""
+        self.incumbent = total if self.incumbent is None else min(self.incumbent, total)
+        self._check()
+
+    def _check(self) -> None:
+        if self.incumbent is not None and _gap(self.incumbent, self._bound) <= self._gap:
+            self.proven.set()
 
     def result(self) -> tuple[list[float] | None, int]:
         """The relaxation's values by variable index and its bound, once solved (None and 0
@@ -516,6 +567,17 @@ class _Either:
 
     def is_set(self) -> bool:
         return self.first.is_set() or (self.second is not None and self.second.is_set())
+
+
+def _better(solution: Solution, other: Solution | None) -> Solution:
+    """The better of the search's solution and a narrowed search's (``other``), with the
+    search's bound: only the search's holds for the whole problem."""
+    if other is None:
+        return solution
+    if solution.status in ("optimal", "feasible") and solution.objective <= other.objective:
+        return solution
+    bound = min(solution.bound, other.objective)
+    return replace(other, bound=bound, status="optimal" if bound >= other.objective else "feasible")
 
 
 def _with_bound(solution: Solution, bound: int) -> Solution:
