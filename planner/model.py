@@ -661,9 +661,11 @@ class ReturnModel:
         progress: ProgressFn | None = None,
         gap: float = 0.0,
         stop: Stopping | None = None,
+        plans: Callable[[Solution], None] | None = None,
     ) -> Solution:
         """Search for ``time_limit`` seconds, or until ``stop`` is set: either way the best
-        plan found so far is the solution."""
+        plan found so far is the solution.  ``plans`` is given each better plan as it is found
+        (its bound is 0)."""
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.max_time_in_seconds = max(0.1, time_limit)
@@ -694,7 +696,7 @@ class ReturnModel:
                 # the 150-case week ended at 0.62% without presolve and 1.09% with the light
                 # one (its bound stalled at Rp 409.65 M; 120 ended there too).
                 params.cp_model_presolve = False
-        callback = _Progress(progress, self.unit) if progress else None
+        callback = _Progress(self, progress, plans) if progress or plans else None
         if progress is not None:
             clock = time.perf_counter()
             solver.best_bound_callback = lambda bound: progress(
@@ -705,17 +707,24 @@ class ReturnModel:
         name = solver.status_name(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Solution({}, {}, 0, max(0, self.in_idr_bound(solver.best_objective_bound)), name.lower())
-        travel = {key: solver.value(var) for key, var in self.x.items() if solver.value(var)}
-        escorts: dict[int, list[EscortOption]] = defaultdict(list)
-        for (j, o), var in sorted(self.y.items()):
-            if solver.value(var):
-                escorts[j].append(self.p.options[j][o])
+        travel, escorts = self._decisions(solver.value)
         objective = round(solver.objective_value) * self.unit
         # Every part of total_idr is non-negative, so 0 is always a bound.
         bound = max(0, min(objective, self.in_idr_bound(solver.best_objective_bound)))
         # CP-SAT says OPTIMAL when it stops at the gap asked for; the plan says what was proven.
         proven = "optimal" if bound >= objective else "feasible"
-        return Solution(travel, dict(escorts), objective, bound, proven)
+        return Solution(travel, escorts, objective, bound, proven)
+
+    def _decisions(
+        self, value: Callable[[cp_model.IntVar], int]
+    ) -> tuple[dict[tuple[int, int], int], dict[int, list[EscortOption]]]:
+        """Who travels on which journey, and which escorts go, in a solution's ``value``s."""
+        travel = {key: count for key, var in self.x.items() if (count := value(var))}
+        escorts: dict[int, list[EscortOption]] = defaultdict(list)
+        for (j, o), var in sorted(self.y.items()):
+            if value(var):
+                escorts[j].append(self.p.options[j][o])
+        return travel, dict(escorts)
 
 
 class Stopping(Protocol):
@@ -753,15 +762,18 @@ def stoppable(solver: cp_model.CpSolver, stop: Stopping | None) -> Iterator[None
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: ProgressFn, unit: int) -> None:
+    def __init__(
+        self, model: ReturnModel, report: ProgressFn | None, plans: Callable[[Solution], None] | None
+    ) -> None:
         super().__init__()
+        self.model = model
         self.report = report
-        self.unit = unit
+        self.plans = plans
 
     def on_solution_callback(self) -> None:
-        unit = self.unit
-        self.report(
-            self.wall_time,
-            round(self.objective_value) * unit,
-            math.ceil(self.best_objective_bound - 1e-6) * unit,
-        )
+        unit = self.model.unit
+        objective = round(self.objective_value) * unit
+        if self.plans is not None:
+            self.plans(Solution(*self.model._decisions(self.value), objective, 0, "feasible"))
+        if self.report is not None:
+            self.report(self.wall_time, objective, math.ceil(self.best_objective_bound - 1e-6) * unit)

@@ -277,7 +277,14 @@ class Optimizer:
                     work = work * (1 - LP_START_SHARE) if work is not None else None
                 halt = _Either(relaxation.proven, stop) if relaxation is not None else stop
                 solution = model.solve(
-                    share, options.workers, options.seed, work, report(index, relaxation), options.gap, halt
+                    share,
+                    options.workers,
+                    options.seed,
+                    work,
+                    report(index, relaxation),
+                    options.gap,
+                    halt,
+                    relaxation.offer if relaxation is not None else None,
                 )
                 if relaxation is not None:
                     relaxed = max(relaxed, relaxation.finish())
@@ -440,7 +447,7 @@ class Relaxation:
         self.model = HighsModel(model)
         self.cuts: list[Cut] = []  # found in rounds, for the CP-SAT model once it is free
         self.incumbent: int | None = None  # the best total known so far, in rupiah
-        self.best: Solution | None = None  # the best plan found by a narrowed search
+        self.best: Solution | None = None  # the best plan found so far, by any search
         self.proven = threading.Event()
         self._values: list[float] | None = None
         self._bound = 0
@@ -489,7 +496,8 @@ class Relaxation:
             # Linux sets a thread's own niceness this way (elsewhere it would be the process's).
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TREE_NICENESS)
         tree = DutyTree(self.model, self._values)
-        widened, known = time.perf_counter(), int(tree.seen.sum())
+        # The last narrowed search: when, from which plan, and how many columns it saw.
+        widened, start, known = time.perf_counter(), self.best, int(tree.seen.sum())
         while not self._halt.is_set() and not tree.done and time.perf_counter() < deadline:
             incumbent = None if self.incumbent is None else self.incumbent / self.model.unit
             tree.step(deadline - time.perf_counter(), incumbent)
@@ -498,9 +506,9 @@ class Relaxation:
             now = time.perf_counter()
             if now - widened >= WIDEN_EVERY and self.best is not None:
                 seen = int(tree.seen.sum())
-                if seen > known:
+                if seen > known or self.best is not start:
+                    start, known = self.best, seen
                     self._widen(tree.seen, min(WIDEN_SECONDS, deadline - now))
-                    known = seen
                 widened = time.perf_counter()
 
     def _widen(self, seen: np.ndarray, seconds: float) -> None:
@@ -525,7 +533,8 @@ class Relaxation:
             self.offer(found)
 
     def offer(self, solution: Solution) -> None:
-        """A plan found by a narrowed search.  Its bound is the narrowed problem's, not the
+        """A plan found by a search, the whole problem's or a narrowed one's: the narrowed
+        searches start from the best.  Its bound may be the narrowed problem's, not the
         whole's, and is dropped."""
         if self.best is None or solution.objective < self.best.objective:
             self.best = replace(solution, bound=0, status="feasible")
