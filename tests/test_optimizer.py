@@ -9,6 +9,7 @@ from datetime import date
 from itertools import product
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,7 +22,7 @@ from planner.cli import app
 from planner.io.validate import read_scenario
 from planner.io.write import write_scenario
 from planner.milp import DutyTree, HighsModel
-from planner.model import ReturnModel
+from planner.model import ReturnModel, Solution
 from planner.network import Itinerary, TransportNetwork
 from planner.optimizer import Optimizer, Options, Relaxation
 from planner.plan import Plan, Unplanned
@@ -250,6 +251,34 @@ def test_the_duty_tree_proves_that_a_tight_budget_pays_an_escort_whole_or_not_at
     while beside.bound < plan.objective.total_idr and time.perf_counter() - waited < 30:
         time.sleep(0.05)
     assert beside.finish() == plan.objective.total_idr
+
+
+def test_a_search_narrowed_to_what_the_relaxations_used_finds_plans_the_best_plan_misses() -> None:
+    """The narrowed searches of the tree's thread start from the best plan known and may use,
+    besides its journeys and duties, only those some relaxation used.  From the plan in
+    which nobody travels, and nothing else, there is nothing better to find; with what the
+    relaxation used (a fraction of the child with its escort, and the adult), the optimum."""
+    s = scenario(
+        (case("C1", age=12), case("C2")),
+        escorts=(escort("E1"),),
+        lines=(replace(LINE, ceiling_idr=3_000_000),),
+    )
+    optimizer = Optimizer(s)
+    plan = optimizer.plan(FAST)
+    assert optimizer.baseline is not None
+    model = ReturnModel(optimizer.problem(optimizer.baseline))
+    relaxation = Relaxation(model, 60)
+    values, _ = relaxation.result()
+    assert values is not None
+    relaxation.offer(Solution({}, {}, model.constant, 123, "optimal"))
+    assert relaxation.incumbent == model.constant > plan.objective.total_idr
+    relaxation._widen(np.zeros(len(values), bool), 10)
+    assert relaxation.best is not None and relaxation.best.objective == model.constant
+    assert relaxation.best.bound == 0  # a narrowed problem's bound proves nothing of the whole
+    relaxation._widen(np.asarray(values) > 1e-6, 10)
+    assert relaxation.best.objective == relaxation.incumbent == plan.objective.total_idr
+    travelling = {case.case_id for u, _ in relaxation.best.travel for case in model.p.units[u].members}
+    assert travelling == {"C2"} and not relaxation.best.escorts
 
 
 def test_highs_reads_a_model_in_rupiah_as_exactly_the_model_in_the_money_unit() -> None:
