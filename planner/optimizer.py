@@ -225,10 +225,12 @@ class Optimizer:
             def inner(seconds: float, best: int, lower: int) -> None:
                 proven = relaxation.bound if relaxation is not None else 0
                 if best >= 0:
-                    solved_total[part] = best
-                    found[part] = True
                     if relaxation is not None:
                         relaxation.improved(best)
+                        # The tree's narrowed searches may know a better plan than the search.
+                        best = min(best, relaxation.incumbent or best)
+                    solved_total[part] = best
+                    found[part] = True
                 solved_bound[part] = max(0, lower, proven)
                 if progress is not None and all(found[: part + 1]):
                     progress(time.perf_counter() - started, sum(solved_total), sum(solved_bound))
