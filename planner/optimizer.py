@@ -451,6 +451,7 @@ class Relaxation:
         self.incumbent: int | None = None  # the best total known so far, in rupiah
         self.best: Solution | None = None  # the best plan found so far, by any search
         self.proven = threading.Event()
+        self._offered = threading.Lock()
         self._values: list[float] | None = None
         self._bound = 0
         self._gap = gap
@@ -538,13 +539,16 @@ class Relaxation:
         """A plan found by a search, the whole problem's or a narrowed one's: the narrowed
         searches start from the best.  Its bound may be the narrowed problem's, not the
         whole's, and is dropped."""
-        if self.best is None or solution.objective < self.best.objective:
+        with self._offered:  # the search's callback and the tree's thread both offer
+            if self.best is not None and solution.objective >= self.best.objective:
+                return
             self.best = replace(solution, bound=0, status="feasible")
-            self.improved(solution.objective)
+        self.improved(solution.objective)
 
     def improved(self, total: int) -> None:
         """A plan of ``total`` rupiah is known (the search reports its own here)."""
-        self.incumbent = total if self.incumbent is None else min(self.incumbent, total)
+        with self._offered:
+            self.incumbent = total if self.incumbent is None else min(self.incumbent, total)
         self._check()
 
     def _check(self) -> None:
