@@ -253,6 +253,29 @@ def test_the_duty_tree_proves_that_a_tight_budget_pays_an_escort_whole_or_not_at
     assert beside.finish() == plan.objective.total_idr
 
 
+def test_a_tree_node_gets_the_seconds_it_is_given_however_long_highs_ran_before() -> None:
+    """HiGHS's time limit counts every run of its instance: a node given a tenth of a second
+    after the relaxation has been solved for longer must still be solved, not cut short
+    with nothing proven."""
+    s = scenario(
+        (case("C1", age=12), case("C2")),
+        escorts=(escort("E1"),),
+        lines=(replace(LINE, ceiling_idr=3_000_000),),
+    )
+    optimizer = Optimizer(s)
+    plan = optimizer.plan(FAST)
+    assert optimizer.baseline is not None
+    highs = HighsModel(ReturnModel(optimizer.problem(optimizer.baseline)))
+    values = highs.relaxation(60)
+    while highs.highs.getRunTime() < 0.3:
+        values = highs.relaxation(60)
+    assert values is not None
+    tree = DutyTree(highs, values)
+    while not tree.done:
+        tree.step(0.1)
+    assert highs.in_idr_bound(tree.bound()) == plan.objective.total_idr
+
+
 def test_a_search_narrowed_to_what_the_relaxations_used_finds_plans_the_best_plan_misses() -> None:
     """The narrowed searches of the tree's thread start from the best plan known and may use,
     besides its journeys and duties, only those some relaxation used.  From the plan in
