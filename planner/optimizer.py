@@ -7,8 +7,6 @@ seeds every model with a hint, so that a plan at least as good is known from the
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -56,11 +54,12 @@ RELAXATION_SHARE = 0.8
 PROBLEM_SHARE = 0.5
 # Rounds of cuts found from the relaxation's values and solved again (``ReturnModel.ride_cuts``).
 CUT_ROUNDS = 10
-# The duty tree (``DutyTree``) shares the two cores with CP-SAT's two threads; at the same
-# priority it took a third of them and the search found worse plans (the busy weeks at 30 s:
-# 80-4 1.30-1.82%, 150-4 2.04%, against 2.0-2.25% and 1.77% without the tree).  A nicer tree
-# takes what the search leaves: at 5, 80-4 ended at 1.11-1.15% and 150-4 at 1.42%.
-TREE_NICENESS = 5
+# The duty tree's thread (``Relaxation``) is one of the options' workers, and the search has
+# the others.  Beside a two-worker search it was starved: at the same priority the search
+# found worse plans, and at niceness 5 the tree opened 9 nodes in 11 s on the 120-case busy
+# week (seed 4) where alone it opens 30.  Once the tree's thread also searched around what
+# its nodes used (``WIDEN_EVERY``), it found the plans the second worker had: the twenty
+# busy weeks at 30 s were met on 17 with a one-worker search beside it, 15 with two.
 # Every so many seconds the tree's thread searches the problem narrowed to what its nodes
 # used (``Relaxation._widen``), for at most so many seconds.
 WIDEN_EVERY = 2.0
@@ -255,11 +254,11 @@ class Optimizer:
             model = ReturnModel(sub)
             variables += len(model.m.proto.variables)
             relaxation = None
+            ends: float | None = None  # when the duty tree must end, if there is one
             if options.engine == "cp-sat" and options.lp_start:
                 limit = _time_share(options, started, sizes, index) * RELAXATION_SHARE
                 # The tree's bound depends on how many nodes it opens in the time: a search
                 # to a work limit, reproducible, has the relaxation's bound alone.
-                ends = None
                 if options.work_limit is None:
                     ends = time.perf_counter() + _time_share(options, started, sizes, index)
                 relaxation = Relaxation(model, max(0.1, limit), ends, options.gap)
@@ -278,9 +277,13 @@ class Optimizer:
                     share -= time.perf_counter() - clock
                     work = work * (1 - LP_START_SHARE) if work is not None else None
                 halt = _Either(relaxation.proven, stop) if relaxation is not None else stop
+                # The tree's thread is one of the workers: the search has the others.
+                searching = (
+                    options.workers - 1 if ends is not None and options.workers > 1 else options.workers
+                )
                 solution = model.solve(
                     share,
-                    options.workers,
+                    searching,
                     options.seed,
                     work,
                     report(index, relaxation),
@@ -495,9 +498,6 @@ class Relaxation:
 
     def _branch(self, deadline: float) -> None:
         assert self._values is not None
-        if sys.platform == "linux":
-            # Linux sets a thread's own niceness this way (elsewhere it would be the process's).
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TREE_NICENESS)
         tree = DutyTree(self.model, self._values)
         # The last narrowed search: when, from which plan, and how many columns it saw.
         widened, start, known = time.perf_counter(), self.best, int(tree.seen.sum())
