@@ -177,6 +177,10 @@ class Problem:
     options: dict[int, list[EscortOption]]  # journey index -> escort options
     global_journeys: list[int] = field(default_factory=list)  # a part's journeys in the whole
 
+    def duties(self, escorts: dict[int, list[EscortOption]]) -> set[tuple[int, int]]:
+        """The (journey, option index) of the escort options a solution takes."""
+        return {(j, self.options[j].index(o)) for j, used in escorts.items() for o in used}
+
     def narrowed(self, travel: Collection[tuple[int, int]], escorts: Collection[tuple[int, int]]) -> Problem:
         """The same problem with fewer choices: unit ``u`` may take journey ``j`` only where
         ``(u, j)`` is in ``travel``, and journey ``j`` keeps its ``o``-th escort option only
@@ -652,6 +656,15 @@ class ReturnModel:
     def in_idr_bound(self, bound: float) -> int:
         return idr_bound(bound, self.unit)
 
+    def used(
+        self, marked: Sequence[bool] | Sequence[float]
+    ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+        """The journeys of units, and the escort options, whose variables are ``marked`` (by
+        index: true, or a relaxation's value above zero)."""
+        travel = {key for key, var in self.x.items() if marked[var.index] > _CUT_EPSILON}
+        escorts = {key for key, var in self.y.items() if marked[var.index] > _CUT_EPSILON}
+        return travel, escorts
+
     def solve(
         self,
         time_limit: float,
@@ -707,7 +720,7 @@ class ReturnModel:
         name = solver.status_name(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return Solution({}, {}, 0, max(0, self.in_idr_bound(solver.best_objective_bound)), name.lower())
-        travel, escorts = self._decisions(solver.value)
+        travel, escorts = self.decisions(solver.value)
         objective = round(solver.objective_value) * self.unit
         # Every part of total_idr is non-negative, so 0 is always a bound.
         bound = max(0, min(objective, self.in_idr_bound(solver.best_objective_bound)))
@@ -715,7 +728,7 @@ class ReturnModel:
         proven = "optimal" if bound >= objective else "feasible"
         return Solution(travel, escorts, objective, bound, proven)
 
-    def _decisions(
+    def decisions(
         self, value: Callable[[cp_model.IntVar], int]
     ) -> tuple[dict[tuple[int, int], int], dict[int, list[EscortOption]]]:
         """Who travels on which journey, and which escorts go, in a solution's ``value``s."""
@@ -774,6 +787,6 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         unit = self.model.unit
         objective = round(self.objective_value) * unit
         if self.plans is not None:
-            self.plans(Solution(*self.model._decisions(self.value), objective, 0, "feasible"))
+            self.plans(Solution(*self.model.decisions(self.value), objective, 0, "feasible"))
         if self.report is not None:
             self.report(self.wall_time, objective, math.ceil(self.best_objective_bound - 1e-6) * unit)

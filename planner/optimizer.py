@@ -338,10 +338,8 @@ class Optimizer:
             return 0
         model.add_cuts(relaxation.cuts)
         travel, escorts = seed
-        narrow = model.p.narrowed(
-            {key for key, var in model.x.items() if values[var.index] > 1e-6} | set(travel),
-            {key for key, var in model.y.items() if values[var.index] > 1e-6} | escorts,
-        )
+        relaxed_travel, relaxed_escorts = model.used(values)
+        narrow = model.p.narrowed(relaxed_travel | set(travel), relaxed_escorts | escorts)
         small = ReturnModel(narrow)
         if options.hints and self.baseline is not None:
             small.hint(*baseline_hint(narrow, self.baseline))
@@ -350,8 +348,7 @@ class Optimizer:
             left, options.workers, options.seed, work * LP_START_SHARE if work else None, stop=stop
         )
         if found.status in ("optimal", "feasible"):
-            chosen = {(j, model.p.options[j].index(o)) for j, used in found.escorts.items() for o in used}
-            model.hint(found.travel, chosen)
+            model.hint(found.travel, model.p.duties(found.escorts))
             relaxation.offer(found)
         return bound
 
@@ -522,15 +519,10 @@ class Relaxation:
         best = self.best
         assert best is not None
         model = self.model.model
-        options = model.p.options
-        travel = {key for key, var in model.x.items() if seen[var.index]} | set(best.travel)
-        escorts = {key for key, var in model.y.items() if seen[var.index]}
-        escorts |= {(j, options[j].index(o)) for j, used in best.escorts.items() for o in used}
-        narrow = model.p.narrowed(travel, escorts)
+        travel, escorts = model.used(seen.tolist())
+        narrow = model.p.narrowed(travel | set(best.travel), escorts | model.p.duties(best.escorts))
         small = ReturnModel(narrow)
-        small.hint(
-            best.travel, {(j, narrow.options[j].index(o)) for j, used in best.escorts.items() for o in used}
-        )
+        small.hint(best.travel, narrow.duties(best.escorts))
         found = small.solve(seconds, workers=1, stop=self._halt)
         if found.status in ("optimal", "feasible"):
             self.offer(found)
