@@ -656,13 +656,11 @@ class ReturnModel:
     def in_idr_bound(self, bound: float) -> int:
         return idr_bound(bound, self.unit)
 
-    def used(
-        self, marked: Sequence[bool] | Sequence[float]
-    ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    def used(self, marked: Sequence[float]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
         """The journeys of units, and the escort options, whose variables are ``marked`` (by
         index: true, or a relaxation's value above zero)."""
-        travel = {key for key, var in self.x.items() if marked[var.index] > _CUT_EPSILON}
-        escorts = {key for key, var in self.y.items() if marked[var.index] > _CUT_EPSILON}
+        travel = {key for key, var in self.x.items() if marked[var.index] > 1e-6}
+        escorts = {key for key, var in self.y.items() if marked[var.index] > 1e-6}
         return travel, escorts
 
     def solve(

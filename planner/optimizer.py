@@ -227,7 +227,8 @@ class Optimizer:
                     if relaxation is not None:
                         relaxation.improved(best)
                         # The tree's narrowed searches may know a better plan than the search.
-                        best = min(best, relaxation.incumbent or best)
+                        if relaxation.incumbent is not None:
+                            best = min(best, relaxation.incumbent)
                     solved_total[part] = best
                     found[part] = True
                 solved_bound[part] = max(0, lower, proven)
@@ -440,8 +441,10 @@ class Relaxation:
 
     Given a ``deadline``, the thread then goes on with a tree over the escort duties
     (``DutyTree``) beside the search, until the deadline or ``finish``: its bound rises where
-    the search's own stalls.  It sets ``proven`` once the best plan the search has reported
-    (``incumbent``) is within ``gap`` of that bound, so that the search may stop."""
+    the search's own stalls, and now and then searches the problem narrowed to what the
+    tree's nodes used, from the best plan known (``best``, which the search ``offer``s its
+    plans to).  It sets ``proven`` once the best total known (``incumbent``) is within
+    ``gap`` of that bound, so that the search may stop."""
 
     def __init__(
         self, model: ReturnModel, time_limit: float, deadline: float | None = None, gap: float = 0.0
