@@ -286,16 +286,33 @@ def roomy_services(scenario: Scenario, riders: dict[str, int]) -> set[str]:
     return {s.service_id for s in scenario.services if s.seats >= riders.get(s.service_id, 0) + escorts}
 
 
+# Ways between two places, by the pair: departures (for bisect), and the ways with their fares.
+Ways = dict[tuple[str, str], tuple[list[float], list[tuple[Itinerary, int]]]]
+
+
+def escort_places(scenario: Scenario) -> list[tuple[str, str]]:
+    """The pairs of places an escort may travel between for a duty: from each base to where
+    escorted cases start, and from where they go home back to each base."""
+    bases = sorted({e.base_id for e in scenario.escorts})
+    starts = sorted({c.location_id for c in scenario.cases if c.needs_escort})
+    ends = sorted({c.home_id for c in scenario.cases if c.needs_escort})
+    out = [(base, start) for base in bases for start in starts if base != start]
+    back = [(end, base) for end in ends for base in bases if end != base]
+    return out + back
+
+
 class EscortTrips:
     """Each escort's ways out to a party's start and back home from its destination.
 
     All journeys between two places are enumerated once; each question then filters them.
     """
 
-    def __init__(self, scenario: Scenario, network: TransportNetwork) -> None:
+    def __init__(self, scenario: Scenario, network: TransportNetwork, ways: Ways | None = None) -> None:
         self.scenario = scenario
         self.network = network
-        self._all: dict[tuple[str, str], tuple[list[float], list[tuple[Itinerary, int]]]] = {}
+        # ``ways``: what ``between`` gives for some pairs of places, found beforehand (by
+        # ``planner.ahead``, in another process); the others are searched when first asked.
+        self._all: Ways = dict(ways or {})
         # Parties that start or end alike share an escort's ways out or back.
         self._out: dict[tuple[str, date, str, datetime], list[Itinerary]] = {}
         self._back: dict[tuple[str, date, str, datetime], list[Itinerary]] = {}
@@ -308,8 +325,9 @@ class EscortTrips:
             days=(latest - scenario.settings.start.date()).days + 2
         )
 
-    def _between(self, from_id: str, to_id: str) -> tuple[list[float], list[tuple[Itinerary, int]]]:
-        """All journeys between two places, by departure (with the departures, for bisect)."""
+    def between(self, from_id: str, to_id: str) -> tuple[list[float], list[tuple[Itinerary, int]]]:
+        """All journeys between two places that no other beats, by departure (with the
+        departures, for bisect), with their fares."""
         key = (from_id, to_id)
         if key not in self._all:
             self._all[key] = self._pareto_ways(from_id, to_id)
@@ -353,7 +371,7 @@ class EscortTrips:
     def _departing(
         self, from_id: str, to_id: str, first: datetime, last: datetime
     ) -> list[tuple[Itinerary, int]]:
-        departures, ordered = self._between(from_id, to_id)
+        departures, ordered = self.between(from_id, to_id)
         low = bisect_left(departures, first.timestamp())
         high = bisect_right(departures, last.timestamp())
         return ordered[low:high]

@@ -261,6 +261,22 @@ class Scenario:
             index = {getattr(item, key): item for item in items}
             object.__setattr__(self, name, MappingProxyType(index))
 
+    def __reduce__(self) -> tuple[type[Scenario], tuple[object, ...]]:
+        # Pickled as it was made (``planner.ahead`` hands it to a second process): the
+        # read-only indexes are made again on the other side.
+        return (
+            Scenario,
+            (
+                self.settings,
+                dict(self.locations),
+                self.cases,
+                self.services,
+                self.links,
+                self.escorts,
+                self.budget_lines,
+            ),
+        )
+
     @property
     def name(self) -> str:
         return self.settings.name

@@ -1,0 +1,65 @@
+"""The escorts' ways searched ahead in a second process: the same ways, the same problem, and
+nothing lost when the second process fails or the search is stopped."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from benchmarks.generator import generate
+from planner.ahead import EscortWaysAhead, search
+from planner.baseline import Baseline
+from planner.journeys import escort_places
+from planner.model import Problem
+from planner.optimizer import Optimizer
+from planner.scenario import Scenario
+
+
+@pytest.fixture(scope="module")
+def week() -> Scenario:
+    return generate(30, seed=2, escort_ratio=0.5, budget_ratio=0.6)
+
+
+def _choices(problem: Problem) -> tuple[object, ...]:
+    return (
+        [j.itinerary for j in problem.journeys],
+        sorted(problem.usable.items()),
+        sorted(problem.options.items()),
+    )
+
+
+def test_the_ways_found_ahead_are_the_ways_this_process_finds(week: Scenario) -> None:
+    places = escort_places(week)
+    assert places  # escorted cases and escorts: there are ways to search
+    with EscortWaysAhead(week) as ahead:
+        found = ahead.ways()
+    assert found == search(week, places)
+    assert any(ways for _, ways in found.values())
+
+
+def test_the_problem_is_the_same_with_the_ways_found_ahead(week: Scenario) -> None:
+    optimizer = Optimizer(week)
+    baseline = Baseline(week, optimizer.network).plan()
+    alone = optimizer.problem(baseline)
+    with EscortWaysAhead(week) as ahead:
+        helped = Optimizer(week).problem(baseline, ahead=ahead)
+    assert _choices(helped) == _choices(alone)
+    assert sum(len(options) for options in alone.options.values()) > 0
+
+
+def test_a_second_process_that_dies_leaves_the_ways_to_this_one(week: Scenario) -> None:
+    optimizer = Optimizer(week)
+    baseline = Baseline(week, optimizer.network).plan()
+    with EscortWaysAhead(week) as ahead:
+        ahead._process.kill()
+        helped = Optimizer(week).problem(baseline, ahead=ahead)
+    assert _choices(helped) == _choices(optimizer.problem(baseline))
+
+
+def test_a_stopped_search_ends_the_second_process(week: Scenario) -> None:
+    stop = threading.Event()
+    stop.set()
+    ahead = EscortWaysAhead(week)
+    assert ahead.ways(stop=stop) == {}
+    assert ahead._process.poll() is not None
