@@ -44,6 +44,8 @@ class EscortWaysAhead:
         self._errors = (folder / "errors.txt").open("wb")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "planner.ahead", str(self._asked), str(self._found)],
+            # ``-m`` looks in the working folder first: the one holding this very package.
+            cwd=Path(__file__).resolve().parents[1],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=self._errors,
