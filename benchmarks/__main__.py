@@ -1,5 +1,5 @@
-"""``python -m benchmarks run --size M`` (or ``--all``), ``python -m benchmarks busy``: measure repat
-against its baselines."""
+"""``python -m benchmarks run --size M`` (or ``--all``), ``python -m benchmarks busy``,
+``python -m benchmarks prep``: measure repat against its baselines."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import typer
 from rich.console import Console
 
 from benchmarks.generator import SIZES
+from benchmarks.prep import PREP_WEEKS, measure
+from benchmarks.prep import markdown as prep_markdown
 from benchmarks.report import markdown, scaling_plot, write_csv
 from benchmarks.runner import BUSY_TARGET, BUSY_WEEKS, TARGETS, Comparison, Instance, busy_week, compare
 
@@ -82,6 +84,25 @@ def busy(
     met = sum(c.met for c in comparisons)
     console.print(f"[bold]1% in {time_limit:.0f} s met on {met} of {len(comparisons)} busy weeks[/]")
     _save(comparisons, out, plot=False)
+
+
+@app.command()
+def prep(
+    runs: Annotated[int, typer.Option(help="Preparations of each week each way.")] = 3,
+    out: Annotated[Path, typer.Option(help="Where results go.")] = Path("benchmarks/results/prep"),
+) -> None:
+    """How long busy weeks take to prepare with the escorts' ways searched in a second process,
+    beside the same preparation alone, in the same run; the problem must be the same."""
+    found = measure(PREP_WEEKS, runs)
+    command = "python -m benchmarks " + " ".join(sys.argv[1:])
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    report = prep_markdown(found, command, machine)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.md").write_text(report, encoding="utf-8")
+    console.print(report)
+    if len({(p.week, p.problem) for p in found}) != len({p.week for p in found}):
+        console.print("[red]The second process changed a week's problem.[/]")
+        raise typer.Exit(1)
 
 
 def _print(comparison: Comparison) -> None:

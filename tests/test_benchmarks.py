@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
+
+from benchmarks.prep import markdown, measure
 
 
 def test_the_runner_solves_size_s_with_every_method_and_every_plan_passes_the_checker(tmp_path: Path) -> None:
@@ -45,3 +48,13 @@ def test_the_busy_weeks_are_the_issue_s_range_with_scarce_escorts_and_a_tight_bu
         assert sum(b.ceiling_idr for b in scenario.budget_lines) < sum(
             b.ceiling_idr for b in relaxed.budget_lines
         )
+
+
+def test_the_preparation_benchmark_times_both_ways_and_finds_the_same_problem() -> None:
+    found = measure(((30, 2),), runs=1)
+    assert sorted(p.ahead for p in found) == [False, True]
+    assert len({p.problem for p in found}) == 1
+    report = markdown(found, "python -m benchmarks prep", "test")
+    assert "| 30-tight-2 |" in report and report.rstrip().endswith("| yes |")
+    changed = [found[0], replace(found[1], problem="another")]
+    assert markdown(changed, "", "").rstrip().endswith("| **no** |")
