@@ -14,7 +14,9 @@ The second process is started with the interpreter, not forked or spawned by
 
 from __future__ import annotations
 
+import os
 import pickle
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,7 +45,7 @@ class EscortWaysAhead:
             pickle.dump((scenario, escort_places(scenario)), file, protocol=pickle.HIGHEST_PROTOCOL)
         self._errors = (folder / "errors.txt").open("wb")
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "planner.ahead", str(self._asked), str(self._found)],
+            [sys.executable, "-m", "planner.ahead", str(self._asked), str(self._found), str(os.getpid())],
             # ``-m`` looks in the working folder first: the one holding this very package.
             cwd=Path(__file__).resolve().parents[1],
             stdin=subprocess.DEVNULL,
@@ -93,7 +95,18 @@ def search(scenario: Scenario, places: list[tuple[str, str]]) -> Ways:
     return {pair: trips.between(*pair) for pair in places}
 
 
-def main(asked: str, found: str) -> None:
+def _orphaned(parent: int, folder: Path) -> None:
+    """End this process, and remove what it was given, once the process that started it
+    (``parent``) is gone (a solve worker killed, say): nobody is left to read what it finds."""
+    while os.getppid() == parent:
+        time.sleep(_POLL_SECONDS)
+    shutil.rmtree(folder, ignore_errors=True)
+    os._exit(1)
+
+
+def main(asked: str, found: str, parent: str) -> None:
+    # The parent is named, not read here: it may be gone before this process has started.
+    threading.Thread(target=_orphaned, args=(int(parent), Path(asked).parent), daemon=True).start()
     with open(asked, "rb") as file:
         scenario, places = pickle.load(file)
     ways = search(scenario, places)
@@ -105,4 +118,4 @@ def main(asked: str, found: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])

@@ -3,7 +3,11 @@ nothing lost when the second process fails or the search is stopped."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +67,30 @@ def test_a_stopped_search_ends_the_second_process(week: Scenario) -> None:
     ahead = EscortWaysAhead(week)
     assert ahead.ways(stop=stop) == {}
     assert ahead._process.poll() is not None
+
+
+def test_a_second_process_whose_starter_dies_ends_and_leaves_nothing_behind() -> None:
+    starter = (
+        "import os, sys\n"
+        "from benchmarks.generator import generate\n"
+        "from planner.ahead import EscortWaysAhead\n"
+        "ahead = EscortWaysAhead(generate(150, seed=5, escort_ratio=0.5, budget_ratio=0.6))\n"
+        "print(ahead._process.pid, ahead._folder.name, flush=True)\n"
+        "os._exit(0)\n"  # killed, as it were: nothing is closed
+    )
+    done = subprocess.run([sys.executable, "-c", starter], capture_output=True, text=True, check=True)
+    pid, folder = done.stdout.split()
+    deadline = time.monotonic() + 20
+    while (_running(int(pid)) or Path(folder).exists()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(int(pid))
+    assert not Path(folder).exists()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a container's first process may never reap an orphan)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
