@@ -69,8 +69,11 @@ class EscortWaysAhead:
                     continue
             if self._process.returncode != 0:
                 return {}
-            with self._found.open("rb") as file:
-                found: Ways = pickle.load(file)
+            try:
+                with self._found.open("rb") as file:
+                    found: Ways = pickle.load(file)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                return {}
             return found
         finally:
             self.close()

@@ -61,6 +61,13 @@ def test_a_second_process_that_dies_leaves_the_ways_to_this_one(week: Scenario) 
     assert _choices(helped) == _choices(optimizer.problem(baseline))
 
 
+def test_ways_that_cannot_be_read_are_none(week: Scenario) -> None:
+    with EscortWaysAhead(week) as ahead:
+        ahead._process.wait()
+        ahead._found.write_bytes(b"half a pickle")
+        assert ahead.ways() == {}
+
+
 def test_a_stopped_search_ends_the_second_process(week: Scenario) -> None:
     stop = threading.Event()
     stop.set()
