@@ -3,6 +3,7 @@ nothing lost when the second process fails or the search is stopped."""
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
 import threading
@@ -59,6 +60,21 @@ def test_a_second_process_that_dies_leaves_the_ways_to_this_one(week: Scenario) 
         ahead._process.kill()
         helped = Optimizer(week).problem(baseline, ahead=ahead)
     assert _choices(helped) == _choices(optimizer.problem(baseline))
+
+
+def _ways_in(cases: int, out: multiprocessing.Queue[int]) -> None:
+    with EscortWaysAhead(generate(cases, seed=2, escort_ratio=0.5, budget_ratio=0.6)) as ahead:
+        out.put(len(ahead.ways()))
+
+
+def test_a_daemon_process_such_as_a_solve_worker_may_start_the_second_process(week: Scenario) -> None:
+    context = multiprocessing.get_context("spawn")
+    out: multiprocessing.Queue[int] = context.Queue()
+    worker = context.Process(target=_ways_in, args=(30, out), daemon=True)
+    worker.start()
+    found = out.get(timeout=120)
+    worker.join()
+    assert found == len(escort_places(week)) > 0
 
 
 def test_ways_that_cannot_be_read_are_none(week: Scenario) -> None:
