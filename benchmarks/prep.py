@@ -1,6 +1,6 @@
 """How long a busy week takes to prepare (network, baseline, journeys, escort options) before
-its model is built: with the escorts' ways searched in a second process (``planner.ahead``),
-and alone, the baseline, in the same run.
+its model is built: with the baseline's plan and the escorts' ways made in a second process
+(``planner.ahead``), and alone, the baseline, in the same run.
 
 Each preparation runs in a fresh process, so that no cache of an earlier one helps it, and
 the two ways alternate, so that whatever else the machine does falls on both alike.
@@ -15,10 +15,11 @@ import time
 from dataclasses import dataclass
 
 from benchmarks.generator import generate
-from planner.ahead import EscortWaysAhead
+from planner.ahead import Ahead
 from planner.baseline import Baseline
 from planner.model import Problem
 from planner.optimizer import Optimizer
+from planner.plan import Plan
 
 # Busy weeks (cases, generator seed) whose preparation the second process takes part in.
 PREP_WEEKS: tuple[tuple[int, int], ...] = ((80, 1), (80, 4), (120, 4), (150, 1), (150, 4), (150, 5))
@@ -36,10 +37,14 @@ def prepare(cases: int, seed: int, ahead: bool) -> Preparation:
     """Prepare the week as ``Optimizer.plan`` does, in this process, and time it."""
     scenario = generate(cases, seed, escort_ratio=0.5, budget_ratio=0.6)
     started = time.perf_counter()
-    helper = EscortWaysAhead(scenario) if ahead else None
+    helper = Ahead(scenario) if ahead else None
+    optimizer = Optimizer(scenario)
+
+    def baseline() -> Plan:
+        made = helper.baseline() if helper is not None else None
+        return made if made is not None else Baseline(scenario, optimizer.network).plan()
+
     try:
-        optimizer = Optimizer(scenario)
-        baseline = Baseline(scenario, optimizer.network).plan()
         problem = optimizer.problem(baseline, ahead=helper)
     finally:
         if helper is not None:

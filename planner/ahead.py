@@ -1,11 +1,12 @@
 """Work done ahead, in a second process, while this one builds the rest of the problem.
 
 Building a busy week's problem is pure Python, one core's work, and the second core idles
-until the search starts.  The escorts' ways between their bases and the places parties start
-and end (``EscortTrips.between``) depend on nothing but the scenario, so a second process
-searches them while this one runs the baseline and drafts the cases' journeys; the problem
-then finds them ready.  The ways are the ones this process would have found, so the plan is
-the same: only the time to the first search changes.
+until the search starts.  Two parts of it depend on nothing but the scenario: the first-come
+baseline's plan, and the escorts' ways between their bases and the places parties start and
+end (``EscortTrips.between``).  A second process makes them, in that order, while this one
+drafts the cases' journeys; the problem takes the baseline's plan once its journeys are
+drafted, and the ways once it comes to the escorts.  Both are what this process would have
+made, so the plan is the same: only the time to the first search changes.
 
 The second process is started with the interpreter, not forked or spawned by
 ``multiprocessing``: the API's worker processes are daemons, which may have no
@@ -14,6 +15,7 @@ The second process is started with the interpreter, not forked or spawned by
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import shutil
@@ -24,28 +26,32 @@ import threading
 import time
 from pathlib import Path
 
+from planner.baseline import Baseline
 from planner.journeys import EscortTrips, Ways, escort_places
 from planner.network import TransportNetwork
+from planner.plan import Plan
 from planner.scenario import Scenario
 
 # How often a wait for the second process looks whether the search was stopped.
 _POLL_SECONDS = 0.05
+# What the second process writes, in this order, into the folder it is given.
+BASELINE = "baseline.pickle"
+WAYS = "ways.pickle"
 
 
-class EscortWaysAhead:
-    """The escort ways of ``scenario``, searched in a second process from the moment this
-    is made.  ``close`` ends the process whatever it is doing."""
+class Ahead:
+    """The baseline's plan and the escort ways of ``scenario``, made in a second process from
+    the moment this is made.  ``close`` ends the process whatever it is doing."""
 
     def __init__(self, scenario: Scenario) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="repat-ahead-")
         folder = Path(self._folder.name)
         self._asked = folder / "scenario.pickle"
-        self._found = folder / "ways.pickle"
         with self._asked.open("wb") as file:
             pickle.dump((scenario, escort_places(scenario)), file, protocol=pickle.HIGHEST_PROTOCOL)
         self._errors = (folder / "errors.txt").open("wb")
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "planner.ahead", str(self._asked), str(self._found), str(os.getpid())],
+            [sys.executable, "-m", "planner.ahead", str(folder), str(os.getpid())],
             # ``-m`` looks in the working folder first: the one holding this very package.
             cwd=Path(__file__).resolve().parents[1],
             stdin=subprocess.DEVNULL,
@@ -53,30 +59,40 @@ class EscortWaysAhead:
             stderr=self._errors,
         )
 
+    def baseline(self, deadline: float | None = None, stop: threading.Event | None = None) -> Plan | None:
+        """The first-come baseline's plan, once the second process has made it; None (this
+        process then makes it) if it failed, or if ``deadline`` (``time.perf_counter()``)
+        passes or ``stop`` is set first."""
+        made = self._read(Path(self._folder.name) / BASELINE, deadline, stop)
+        return made if isinstance(made, Plan) else None
+
     def ways(self, deadline: float | None = None, stop: threading.Event | None = None) -> Ways:
         """The ways found, once the second process has found them all; none (the problem then
-        searches them itself) if it failed, or if ``deadline`` (``time.perf_counter()``) passes
-        or ``stop`` is set first."""
+        searches them itself) if it failed, or if ``deadline`` passes or ``stop`` is set
+        first.  The second process has nothing more to do, and is ended."""
         try:
-            while self._process.poll() is None:
-                if stop is not None and stop.is_set():
-                    return {}
-                if deadline is not None and time.perf_counter() >= deadline:
-                    return {}
-                try:
-                    self._process.wait(_POLL_SECONDS)
-                except subprocess.TimeoutExpired:
-                    continue
-            if self._process.returncode != 0:
-                return {}
-            try:
-                with self._found.open("rb") as file:
-                    found: Ways = pickle.load(file)
-            except (OSError, EOFError, pickle.UnpicklingError):
-                return {}
-            return found
+            found = self._read(Path(self._folder.name) / WAYS, deadline, stop)
+            return found if isinstance(found, dict) else {}
         finally:
             self.close()
+
+    def _read(self, path: Path, deadline: float | None, stop: threading.Event | None) -> object:
+        """What the second process wrote to ``path``, once it has; None if it ended without
+        writing it, or on ``deadline`` or ``stop``."""
+        while not path.exists():
+            if self._process.poll() is not None and not path.exists():
+                return None
+            if stop is not None and stop.is_set():
+                return None
+            if deadline is not None and time.perf_counter() >= deadline:
+                return None
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(_POLL_SECONDS)
+        try:
+            with path.open("rb") as file:
+                return pickle.load(file)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
 
     def close(self) -> None:
         if self._process.poll() is None:
@@ -85,17 +101,11 @@ class EscortWaysAhead:
         self._errors.close()
         self._folder.cleanup()
 
-    def __enter__(self) -> EscortWaysAhead:
+    def __enter__(self) -> Ahead:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-
-def search(scenario: Scenario, places: list[tuple[str, str]]) -> Ways:
-    """What ``EscortTrips.between`` gives for each pair of ``places``."""
-    trips = EscortTrips(scenario, TransportNetwork(scenario))
-    return {pair: trips.between(*pair) for pair in places}
 
 
 def _orphaned(parent: int, folder: Path) -> None:
@@ -107,18 +117,24 @@ def _orphaned(parent: int, folder: Path) -> None:
     os._exit(1)
 
 
-def main(asked: str, found: str, parent: str) -> None:
-    # The parent is named, not read here: it may be gone before this process has started.
-    threading.Thread(target=_orphaned, args=(int(parent), Path(asked).parent), daemon=True).start()
-    with open(asked, "rb") as file:
-        scenario, places = pickle.load(file)
-    ways = search(scenario, places)
+def _write(value: object, path: Path) -> None:
     # Written whole under another name first: the reader never sees half a file.
-    partial = Path(found).with_suffix(".partial")
+    partial = path.with_suffix(".partial")
     with partial.open("wb") as file:
-        pickle.dump(ways, file, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(found)
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+
+
+def main(folder: str, parent: str) -> None:
+    # The parent is named, not read here: it may be gone before this process has started.
+    threading.Thread(target=_orphaned, args=(int(parent), Path(folder)), daemon=True).start()
+    with (Path(folder) / "scenario.pickle").open("rb") as file:
+        scenario, places = pickle.load(file)
+    network = TransportNetwork(scenario)
+    _write(Baseline(scenario, network).plan(), Path(folder) / BASELINE)
+    trips = EscortTrips(scenario, network)
+    _write({pair: trips.between(*pair) for pair in places}, Path(folder) / WAYS)
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:3])

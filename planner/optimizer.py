@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from planner.ahead import EscortWaysAhead
+from planner.ahead import Ahead
 from planner.assemble import EscortTrip, PartyChoice, build_plan
 from planner.baseline import Baseline
 from planner.charging import allocate
@@ -70,11 +70,12 @@ WIDEN_SECONDS = 2.0
 # Kept for making the plan from the solution and explaining who waits, and for CP-SAT's own
 # start and end around its time limit: 80 cases at 30 s ended at 30.1 s with 2%, 150 at 31.6.
 ASSEMBLY_SHARE = 0.04
-# The escorts' ways are searched in a second process (``planner.ahead``) where there are at
-# least this many pairs of places times services to search them on.  The second process
-# builds its own network first, and on smaller weeks the problem waits for it: building the
-# problem of a 50-case busy week (74,000) took 4.3 s either way, of an 80-case one (150,000)
-# 7.4 s instead of 9.0, and the 150-case ones (141,000-230,000) end 2-4 s sooner.
+# The baseline's plan and the escorts' ways are made in a second process (``planner.ahead``)
+# where there are at least this many pairs of places an escort travels between times
+# services.  The second process builds its own network first, and on smaller weeks the
+# problem waits for it: with the ways alone there, building the problem of a 50-case busy
+# week (74,000) took 4.3 s either way, of an 80-case one (150,000) 7.4 s instead of 9.0.
+# ``python -m benchmarks prep`` measures the 80- to 150-case weeks.
 AHEAD_WORK = 100_000
 Engine = Literal["cp-sat", "highs"]
 
@@ -122,14 +123,15 @@ class Optimizer:
 
     def problem(
         self,
-        seed: Plan | None = None,
+        seed: Plan | Callable[[], Plan] | None = None,
         deadline: float | None = None,
         stop: threading.Event | None = None,
-        ahead: EscortWaysAhead | None = None,
+        ahead: Ahead | None = None,
     ) -> Problem:
         """Units, their candidate journeys and escort options; the journeys and duties of
-        ``seed`` (the baseline's plan) are always among them, so that it can be a hint.
-        The escorts' ways come from ``ahead`` where it found them.
+        ``seed`` (the baseline's plan) are always among them, so that it can be a hint.  A
+        ``seed`` to call is called once the cases' journeys are drafted: it may be made
+        meanwhile.  The escorts' ways come from ``ahead`` where it found them.
 
         Raises ``OutOfTime`` once ``time.perf_counter()`` passes ``deadline`` or ``stop`` is set."""
 
@@ -161,6 +163,8 @@ class Optimizer:
         journeys: list[Journey] = []
         usable: dict[int, list[int]] = defaultdict(list)
         enumerated = capped = 0
+        if callable(seed):
+            seed = seed()
         seeded = _seed_journeys(scenario, network, seed)
         for pair, members in by_pair.items():
             kept = candidate_journeys(scenario, priced[pair], roomy)
@@ -214,16 +218,26 @@ class Optimizer:
         def stopped() -> bool:
             return stop is not None and stop.is_set()
 
-        # The second core searches the escorts' ways while this one does the rest.
+        deadline = started + options.time_limit * PROBLEM_SHARE
+        self.baseline = None
+        # The second core makes the baseline's plan and searches the escorts' ways while this
+        # one drafts the cases' journeys.
         with _ahead(scenario, options) as ahead:
-            self.baseline = Baseline(scenario, self.network).plan()
-            if stopped():
-                return self._fallback(started, 0)
+
+            def baseline() -> Plan:
+                if self.baseline is None:
+                    made = ahead.baseline(deadline, stop) if ahead is not None else None
+                    self.baseline = made if made is not None else Baseline(scenario, self.network).plan()
+                return self.baseline
+
             try:
-                deadline = started + options.time_limit * PROBLEM_SHARE
-                problem = self.problem(self.baseline if options.hints else None, deadline, stop, ahead)
+                problem = self.problem(baseline if options.hints else None, deadline, stop, ahead)
             except OutOfTime:
                 # Too big to model in the time given: the baseline's plan is the best known.
+                self.baseline = baseline()
+                return self._fallback(started, 0)
+            self.baseline = baseline()
+            if stopped():
                 return self._fallback(started, 0)
         parts = components(problem) if options.decompose else [list(range(len(problem.units)))]
         sizes = [max(1, len(part)) for part in parts]
@@ -725,13 +739,13 @@ def restrict(problem: Problem, part: list[int]) -> Problem:
 
 
 @contextmanager
-def _ahead(scenario: Scenario, options: Options) -> Iterator[EscortWaysAhead | None]:
-    """A second process searching the escorts' ways, where there is a second worker and
-    enough to search for it to pay (``AHEAD_WORK``)."""
+def _ahead(scenario: Scenario, options: Options) -> Iterator[Ahead | None]:
+    """A second process making the baseline's plan and the escorts' ways, where there is a
+    second worker and enough to search for it to pay (``AHEAD_WORK``)."""
     if options.workers < 2 or len(escort_places(scenario)) * len(scenario.services) < AHEAD_WORK:
         yield None
         return
-    with EscortWaysAhead(scenario) as ahead:
+    with Ahead(scenario) as ahead:
         yield ahead
 
 

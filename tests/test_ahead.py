@@ -1,5 +1,6 @@
-"""The escorts' ways searched ahead in a second process: the same ways, the same problem, and
-nothing lost when the second process fails or the search is stopped."""
+"""The baseline's plan and the escorts' ways made ahead in a second process: the same plan, the
+same ways, the same problem, and nothing lost when the second process fails or the search is
+stopped."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from benchmarks.generator import generate
-from planner.ahead import EscortWaysAhead, search
+from planner import optimizer as optimizer_module
+from planner.ahead import BASELINE, WAYS, Ahead
 from planner.baseline import Baseline
-from planner.journeys import escort_places
+from planner.journeys import EscortTrips, Ways, escort_places
 from planner.model import Problem
-from planner.optimizer import Optimizer
+from planner.network import TransportNetwork
+from planner.optimizer import Optimizer, Options
 from planner.scenario import Scenario
 
 
@@ -34,10 +38,24 @@ def _choices(problem: Problem) -> tuple[object, ...]:
     )
 
 
+def search(scenario: Scenario, places: list[tuple[str, str]]) -> Ways:
+    """The ways this process finds between each pair of ``places``."""
+    trips = EscortTrips(scenario, TransportNetwork(scenario))
+    return {pair: trips.between(*pair) for pair in places}
+
+
+def test_the_baseline_made_ahead_is_the_baseline_this_process_makes(week: Scenario) -> None:
+    with Ahead(week) as ahead:
+        made = ahead.baseline()
+    here = Baseline(week, TransportNetwork(week)).plan()
+    assert made is not None
+    assert replace(made, solve_seconds=0) == replace(here, solve_seconds=0)
+
+
 def test_the_ways_found_ahead_are_the_ways_this_process_finds(week: Scenario) -> None:
     places = escort_places(week)
     assert places  # escorted cases and escorts: there are ways to search
-    with EscortWaysAhead(week) as ahead:
+    with Ahead(week) as ahead:
         found = ahead.ways()
     assert found == search(week, places)
     assert any(ways for _, ways in found.values())
@@ -47,23 +65,38 @@ def test_the_problem_is_the_same_with_the_ways_found_ahead(week: Scenario) -> No
     optimizer = Optimizer(week)
     baseline = Baseline(week, optimizer.network).plan()
     alone = optimizer.problem(baseline)
-    with EscortWaysAhead(week) as ahead:
-        helped = Optimizer(week).problem(baseline, ahead=ahead)
+    with Ahead(week) as ahead:
+        helped = Optimizer(week).problem(lambda: ahead.baseline() or baseline, ahead=ahead)
     assert _choices(helped) == _choices(alone)
     assert sum(len(options) for options in alone.options.values()) > 0
+
+
+def test_the_plan_is_the_same_with_the_second_process(
+    week: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = Options(time_limit=600, seed=3, work_limit=2.0)
+    monkeypatch.setattr(optimizer_module, "AHEAD_WORK", 10**12)
+    alone = Optimizer(week)
+    alone_plan = alone.plan(options)
+    monkeypatch.setattr(optimizer_module, "AHEAD_WORK", 0)
+    helped = Optimizer(week)
+    helped_plan = helped.plan(options)
+    assert replace(helped_plan, solve_seconds=0) == replace(alone_plan, solve_seconds=0)
+    assert alone.baseline is not None and helped.baseline is not None
+    assert replace(helped.baseline, solve_seconds=0) == replace(alone.baseline, solve_seconds=0)
 
 
 def test_a_second_process_that_dies_leaves_the_ways_to_this_one(week: Scenario) -> None:
     optimizer = Optimizer(week)
     baseline = Baseline(week, optimizer.network).plan()
-    with EscortWaysAhead(week) as ahead:
+    with Ahead(week) as ahead:
         ahead._process.kill()
         helped = Optimizer(week).problem(baseline, ahead=ahead)
     assert _choices(helped) == _choices(optimizer.problem(baseline))
 
 
 def _ways_in(cases: int, out: multiprocessing.Queue[int]) -> None:
-    with EscortWaysAhead(generate(cases, seed=2, escort_ratio=0.5, budget_ratio=0.6)) as ahead:
+    with Ahead(generate(cases, seed=2, escort_ratio=0.5, budget_ratio=0.6)) as ahead:
         out.put(len(ahead.ways()))
 
 
@@ -77,17 +110,20 @@ def test_a_daemon_process_such_as_a_solve_worker_may_start_the_second_process(we
     assert found == len(escort_places(week)) > 0
 
 
-def test_ways_that_cannot_be_read_are_none(week: Scenario) -> None:
-    with EscortWaysAhead(week) as ahead:
+def test_what_cannot_be_read_is_none(week: Scenario) -> None:
+    with Ahead(week) as ahead:
         ahead._process.wait()
-        ahead._found.write_bytes(b"half a pickle")
+        folder = Path(ahead._folder.name)
+        (folder / BASELINE).write_bytes(b"half a pickle")
+        (folder / WAYS).write_bytes(b"half a pickle")
+        assert ahead.baseline() is None
         assert ahead.ways() == {}
 
 
 def test_a_stopped_search_ends_the_second_process(week: Scenario) -> None:
     stop = threading.Event()
     stop.set()
-    ahead = EscortWaysAhead(week)
+    ahead = Ahead(week)
     assert ahead.ways(stop=stop) == {}
     assert ahead._process.poll() is not None
 
@@ -96,8 +132,8 @@ def test_a_second_process_whose_starter_dies_ends_and_leaves_nothing_behind() ->
     starter = (
         "import os, sys\n"
         "from benchmarks.generator import generate\n"
-        "from planner.ahead import EscortWaysAhead\n"
-        "ahead = EscortWaysAhead(generate(150, seed=5, escort_ratio=0.5, budget_ratio=0.6))\n"
+        "from planner.ahead import Ahead\n"
+        "ahead = Ahead(generate(150, seed=5, escort_ratio=0.5, budget_ratio=0.6))\n"
         "print(ahead._process.pid, ahead._folder.name, flush=True)\n"
         "os._exit(0)\n"  # killed, as it were: nothing is closed
     )
