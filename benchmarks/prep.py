@@ -16,10 +16,8 @@ from dataclasses import dataclass
 
 from benchmarks.generator import generate
 from planner.ahead import Ahead
-from planner.baseline import Baseline
 from planner.model import Problem
 from planner.optimizer import Optimizer
-from planner.plan import Plan
 
 # Busy weeks (cases, generator seed) whose preparation the second process takes part in.
 PREP_WEEKS: tuple[tuple[int, int], ...] = ((80, 1), (80, 4), (120, 4), (150, 1), (150, 4), (150, 5))
@@ -39,13 +37,8 @@ def prepare(cases: int, seed: int, ahead: bool) -> Preparation:
     started = time.perf_counter()
     helper = Ahead(scenario) if ahead else None
     optimizer = Optimizer(scenario)
-
-    def baseline() -> Plan:
-        made = helper.baseline() if helper is not None else None
-        return made if made is not None else Baseline(scenario, optimizer.network).plan()
-
     try:
-        problem = optimizer.problem(baseline, ahead=helper)
+        problem = optimizer.problem(lambda: optimizer.baseline_plan(helper), ahead=helper)
     finally:
         if helper is not None:
             helper.close()

@@ -121,6 +121,16 @@ class Optimizer:
 
     # -- the problem -----------------------------------------------------------------------------
 
+    def baseline_plan(
+        self, ahead: Ahead | None = None, deadline: float | None = None, stop: threading.Event | None = None
+    ) -> Plan:
+        """The first-come baseline's plan (kept as ``baseline``): made by ``ahead`` where it
+        made it in time, else here."""
+        if self.baseline is None:
+            made = ahead.baseline(deadline, stop) if ahead is not None else None
+            self.baseline = made if made is not None else Baseline(self.scenario, self.network).plan()
+        return self.baseline
+
     def problem(
         self,
         seed: Plan | Callable[[], Plan] | None = None,
@@ -225,10 +235,7 @@ class Optimizer:
         with _ahead(scenario, options) as ahead:
 
             def baseline() -> Plan:
-                if self.baseline is None:
-                    made = ahead.baseline(deadline, stop) if ahead is not None else None
-                    self.baseline = made if made is not None else Baseline(scenario, self.network).plan()
-                return self.baseline
+                return self.baseline_plan(ahead, deadline, stop)
 
             try:
                 problem = self.problem(baseline if options.hints else None, deadline, stop, ahead)
