@@ -70,12 +70,23 @@ def busy(
         float, typer.Option(help="HiGHS gets this many times the optimizer's wall time (0: skip).")
     ] = 0.0,
     out: Annotated[Path, typer.Option(help="Where results go.")] = Path("benchmarks/results/busy"),
+    week: Annotated[
+        list[str] | None,
+        typer.Option("--week", help="CASES-SEED, e.g. 150-5; repeat for more (default: all)."),
+    ] = None,
 ) -> None:
     """Busy district weeks (50-150 cases, scarce escorts, a tight budget): the optimizer against
     the 1% in 30 s target, beside the baseline measured in the same run."""
+    names = {f"{cases}-{seed}": (cases, seed) for cases, seed in BUSY_WEEKS}
+    unknown = [w for w in week or [] if w not in names]
+    if unknown:
+        console.print(
+            f"[red]Unknown week {', '.join(unknown)}: use CASES-SEED, one of {', '.join(names)}.[/]"
+        )
+        raise typer.Exit(2)
     target = replace(BUSY_TARGET, seconds=time_limit)
     comparisons: list[Comparison] = []
-    for cases, seed in BUSY_WEEKS:
+    for cases, seed in [names[w] for w in week] if week else BUSY_WEEKS:
         instance = busy_week(cases, seed)
         console.print(f"[bold]{instance.name}[/]: {cases} cases, scarce escorts, 60% of the budget …")
         comparison = compare(instance, target, highs_factor or None)
