@@ -58,3 +58,26 @@ def test_the_preparation_benchmark_times_both_ways_and_finds_the_same_problem() 
     assert "| 30-tight-2 |" in report and report.rstrip().endswith("| yes |")
     changed = [found[0], replace(found[1], problem="another")]
     assert markdown(changed, "", "").rstrip().endswith("| **no** |")
+
+
+def test_the_busy_benchmark_runs_the_weeks_it_is_given_and_names_a_week_it_does_not_know(
+    tmp_path: Path,
+) -> None:
+    def busy(*weeks: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "benchmarks", "busy", "--time-limit", "5", "--out", str(tmp_path)]
+        for week in weeks:
+            command += ["--week", week]
+        return subprocess.run(command, capture_output=True, text=True, check=False)
+
+    unknown = busy("50-2", "50-9")
+    assert unknown.returncode == 2
+    assert "Unknown week 50-9" in unknown.stdout and "150-5" in unknown.stdout
+    assert not (tmp_path / "results.csv").exists()
+    done = busy("50-2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = list(csv.DictReader((tmp_path / "results.csv").open(encoding="utf-8")))
+    assert [(r["instance"], r["method"]) for r in rows] == [
+        ("50-tight-2", "optimizer"),
+        ("50-tight-2", "baseline"),
+    ]
+    assert all(r["check"] == "ok" for r in rows)
