@@ -105,8 +105,7 @@ def prep(
     """How long busy weeks take to prepare with the escorts' ways searched in a second process,
     beside the same preparation alone, in the same run; the problem must be the same."""
     found = measure(PREP_WEEKS, runs)
-    command = "python -m benchmarks " + " ".join(sys.argv[1:])
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    command, machine = _provenance()
     report = prep_markdown(found, command, machine)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.md").write_text(report, encoding="utf-8")
@@ -124,10 +123,16 @@ def _print(comparison: Comparison) -> None:
         )
 
 
-def _save(comparisons: list[Comparison], out: Path, plot: bool = True) -> None:
-    out.mkdir(parents=True, exist_ok=True)
+def _provenance() -> tuple[str, str]:
+    """The command that was run and the machine it ran on, for the head of a report."""
     command = "python -m benchmarks " + " ".join(sys.argv[1:])
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return command, machine
+
+
+def _save(comparisons: list[Comparison], out: Path, plot: bool = True) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    command, machine = _provenance()
     write_csv(comparisons, out / "results.csv")
     (out / "results.md").write_text(markdown(comparisons, command, machine), encoding="utf-8")
     if plot:
