@@ -38,9 +38,19 @@ The world (places and prices are realistic, not a live timetable; people are mad
   pay for its category (a Dinsos in Kotawaringin Barat does not pay for a deportee in
   Nunukan); some cases are restricted to a single line (a company, or BP3MI).
 
+**Structures** (``structure=``, see :mod:`benchmarks.structures`) make one hard kind of week
+instead of the usual fortnight over six shelters: ``"nunukan-surge"``, 400 deportees in
+Nunukan over three weeks, weekly ships to Parepare and Surabaya, some homes three services
+away and escorts flying in from Makassar and Surabaya; ``"escort-scarce"``, a Jakarta
+fortnight of trafficking victims who need a woman escort, with one escort per thirty cases.
+They reuse the world above, with the structure's own timetable on a few routes.
+``tight_budget=True`` cuts every ceiling to :data:`TIGHT_BUDGET_SHARE` of the usual one.
+
 ``write(scenario, target)`` writes a scenario as a CSV folder, an ``.xlsx`` or a ``.zip``
 (it is :func:`planner.io.write.write_scenario`).  ``python -m benchmarks.generator M --seed 1
---out DIR`` does both from the command line.
+--out DIR`` does both from the command line; ``python -m benchmarks.generator --structure
+nunukan-surge --tight-budget --out DIR`` makes a structure (its usual number of cases unless
+one is given).
 """
 
 from __future__ import annotations
@@ -56,6 +66,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Final, TypeVar
 
+from benchmarks.structures import OFFICES, STRUCTURES, Office, Structure
 from geodata import gazetteer, timezones
 from geodata.gazetteer import Place
 from planner.io.write import write_scenario
@@ -96,6 +107,12 @@ _CASES_PER_ESCORT: Final = 6.5
 # Share of the estimated cheapest plan the ceilings cover at budget_ratio = 1.0.
 _FUNDED_SHARE: Final = 0.92
 _NO_ROUTE_SHARE: Final = 0.01
+# Share of the usual ceilings a tight budget leaves.  The usual ceilings (about 92 % of the
+# estimated cost of taking everyone home) add up to 1.1 to 1.35 times what the first-come
+# baseline spends on a usual week or the Nunukan surge, since it leaves many cases for want of
+# seats or escorts; tight ones to 50 to 65 % of it.  Where escorts bind harder (the
+# escort-scarce week) the baseline spends less, and tight ceilings may still exceed that.
+TIGHT_BUDGET_SHARE: Final = 0.45
 _MEAL_IDR: Final = 60_000
 _ALLOWANCE_GUESS_IDR: Final = 430_000
 
@@ -182,6 +199,7 @@ APT-SMQ          | SMQ |  -2.4992 | 112.9750 | Kalteng     | Bandara H. Asan, Sa
 APT-BDJ          | BDJ |  -3.4424 | 114.7625 | Kalsel      | Bandara Syamsudin Noor, Banjarbaru
 APT-TRK          | TRK |   3.3269 | 117.5658 | Kaltara     | Bandara Juwata, Tarakan
 APT-NNX          | NNX |   4.1361 | 117.6672 | Kaltara     | Bandara Nunukan
+APT-BPN          | BPN |  -1.2683 | 116.8945 | Kaltim      | Bandara Sultan Aji Muhammad Sulaiman Sepinggan, Balikpapan
 # Java
 PORT-PRIOK       | PRI |  -6.1040 | 106.8830 | DKI Jakarta | Pelabuhan Tanjung Priok, Jakarta Utara
 PORT-SEMARANG    | SMG |  -6.9457 | 110.4247 | Jateng      | Pelabuhan Tanjung Emas, Semarang
@@ -451,6 +469,8 @@ class _Route:
     hours: float
     fare_idr: int
     operators: tuple[str, ...]
+    fixed: bool = False
+    """Runs ``per_week`` times a week whatever the instance's size and demand (a structure's)."""
 
 
 # Scheduled routes, run both ways: from | to | mode | departures a week each way | hours |
@@ -561,7 +581,7 @@ def _operator(text: str) -> str:
     return "Dharma Lautan Utama " + text.removeprefix("DLU ") if text.startswith("DLU ") else text
 
 
-def _parse_routes(text: str) -> tuple[_Route, ...]:
+def _parse_routes(text: str, *, fixed: bool = False) -> tuple[_Route, ...]:
     return tuple(
         _Route(
             a,
@@ -571,6 +591,7 @@ def _parse_routes(text: str) -> tuple[_Route, ...]:
             float(hours),
             int(fare),
             tuple(_operator(o) for o in operators.split("; ")),
+            fixed,
         )
         for a, b, mode, week, hours, fare, operators in _table(text, 7)
     )
@@ -1049,11 +1070,11 @@ class _Edge:
 class _World:
     """Locations, links and routes of one instance, with the estimates that size the rest."""
 
-    def __init__(self, homes: list[Place]) -> None:
-        self.sites: dict[str, _Site] = {s.location_id: s for s in (*_SHELTERS, *_HUBS)}
+    def __init__(self, homes: list[Place], offices: Sequence[_Site] = ()) -> None:
+        self.sites: dict[str, _Site] = {s.location_id: s for s in (*_SHELTERS, *_HUBS, *offices)}
         self.homes = homes
         self.locations: dict[str, Location] = {}
-        for site in (*_SHELTERS, *_HUBS):
+        for site in (*_SHELTERS, *_HUBS, *offices):
             self.locations[site.location_id] = Location(
                 site.location_id,
                 site.name,
@@ -1254,9 +1275,18 @@ def _home_hubs(world: _World, place: Place) -> list[tuple[str, bool, int]]:
     return chosen
 
 
-def _build_roads(world: _World, rng: random.Random) -> None:
+def _build_roads(
+    world: _World,
+    rng: random.Random,
+    mixes: dict[str, _ShelterMix],
+    offices: Sequence[tuple[str, tuple[str, ...]]] = (),
+) -> None:
+    """Roads from the shelters of ``mixes``, within each city, to the homes and from the
+    escorts' ``offices`` (id, hubs) to their hubs."""
     for shelter in _SHELTERS:
-        mix = _MIX[shelter.location_id]
+        mix = mixes.get(shelter.location_id)
+        if mix is None:
+            continue
         for hub in mix.hubs:
             world.add_road(rng, shelter.location_id, hub, bus=hub in mix.bus_hubs)
     for group in _METRO_GROUPS:
@@ -1268,6 +1298,9 @@ def _build_roads(world: _World, rng: random.Random) -> None:
             continue
         for hub, bus, crossing in _home_hubs(world, place):
             world.add_road(rng, hub, _home_id(place), bus=bus, extra_min=crossing)
+    for office, hubs in offices:
+        for hub in hubs:
+            world.add_road(rng, office, hub, bus=False)
 
 
 # -- cases ---------------------------------------------------------------------------------------
@@ -1354,20 +1387,20 @@ def _ready_day(rng: random.Random, start: date, horizon: int) -> date:
     return start + timedelta(days=int(rng.random() ** 1.4 * spread))
 
 
-def _adult(rng: random.Random, category: Category, shelter: str) -> tuple[Sex, int]:
+def _adult(rng: random.Random, category: Category, shelter: str, tppo_women: float = 0.75) -> tuple[Sex, int]:
     if category == "terlantar":
         return ("M" if rng.random() < 0.88 else "F"), rng.randint(19, 56)
     if category == "pmi":
         women = 0.85 if shelter == "SHL-JAKARTA" else 0.65
         return ("F" if rng.random() < women else "M"), rng.randint(21, 46)
     if category == "tppo":
-        sex: Sex = "F" if rng.random() < 0.75 else "M"
+        sex: Sex = "F" if rng.random() < tppo_women else "M"
         return sex, (rng.randint(14, 17) if rng.random() < 0.15 else rng.randint(18, 36))
     return ("M" if rng.random() < 0.65 else "F"), rng.randint(19, 50)
 
 
 def _needs(
-    rng: random.Random, category: Category, sex: Sex, age: int
+    rng: random.Random, category: Category, sex: Sex, age: int, female_escort: float = 0.85
 ) -> tuple[frozenset[Need], EscortChoice]:
     needs: list[Need] = []
     escort: EscortChoice = "auto"
@@ -1385,7 +1418,7 @@ def _needs(
             needs.append("wheelchair")
     if rng.random() < psychosocial:
         needs.append("psychosocial")
-    if category == "tppo" and sex == "F" and rng.random() < 0.85:
+    if category == "tppo" and sex == "F" and rng.random() < female_escort:
         needs.append("female_escort")
     if category == "tppo" and sex == "M" and age >= 18 and not needs and rng.random() < 0.3:
         escort = "no"  # an adult man who declined an escort, as officers may decide
@@ -1399,10 +1432,19 @@ def _born(rng: random.Random, start: date, age: int) -> date:
 
 
 class _CaseMaker:
-    def __init__(self, rng: random.Random, start: date, horizon: int) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        start: date,
+        horizon: int,
+        tppo_women: float = 0.75,
+        female_escort: float = 0.85,
+    ) -> None:
         self.rng = rng
         self.start = start
         self.horizon = horizon
+        self.tppo_women = tppo_women
+        self.female_escort = female_escort
         self.nik = _NikMaker()
         self.households = 0
 
@@ -1420,11 +1462,11 @@ class _CaseMaker:
         company: str | None = None,
     ) -> _CaseDraft:
         rng = self.rng
-        sex, age = _adult(rng, category, shelter)
+        sex, age = _adult(rng, category, shelter, self.tppo_women)
         if category in ("terlantar", "deportee") and rng.random() < 0.025:
             age = rng.randint(60, 70)
         person, nik = self.person(home, sex, age)
-        needs, escort = _needs(rng, category, sex, age)
+        needs, escort = _needs(rng, category, sex, age, self.female_escort)
         if company is not None and (needs or escort == "yes" or age < 18):
             company = None  # the company line pays no escort, so its workers travel alone
         lead = (3, 30) if category == "tppo" else (2, 18)
@@ -1500,20 +1542,33 @@ def _cases(
     homes_by_region: dict[str, list[Place]],
     unserved: list[Place],
     companies: list[_Company],
+    mixes: dict[str, _ShelterMix],
+    structure: Structure | None = None,
 ) -> list[_CaseDraft]:
-    maker = _CaseMaker(rng, start, horizon)
-    shelters = [s.location_id for s in _SHELTERS]
-    counts = _allocate(total, [_MIX[s].share for s in shelters])
+    """Cases for the shelters of ``mixes``.  A structure may make women victims ask for a woman
+    escort more often, and with its ``surge_days`` most deportees in Nunukan get ready in the
+    window's first days instead of in batches every three or four days."""
+    if structure is None:
+        maker = _CaseMaker(rng, start, horizon)
+        surge_days = None
+    else:
+        maker = _CaseMaker(rng, start, horizon, structure.tppo_women, structure.female_escort)
+        surge_days = structure.surge_days
+    shelters = [s.location_id for s in _SHELTERS if s.location_id in mixes]
+    counts = _allocate(total, [mixes[s].share for s in shelters])
     no_route = max(1, round(total * _NO_ROUTE_SHARE)) if total >= 20 else 0
     company_of = {c.shelter: c.budget_line_id for c in companies}
     drafts: list[_CaseDraft] = []
     for shelter, count in zip(shelters, counts, strict=True):
-        mix = _MIX[shelter]
+        mix = mixes[shelter]
         regions = [(r, w) for r, w in mix.regions if homes_by_region.get(r)]
         if not regions:
             regions = [(r, 1.0) for r, places in homes_by_region.items() if places]
         # Deportees from Sabah arrive in batches and are assessed together (the Nunukan news).
-        batches = [start + timedelta(days=d) for d in range(-1, horizon, rng.randint(3, 4))]
+        if surge_days is None:
+            batches = [start + timedelta(days=d) for d in range(-1, horizon, rng.randint(3, 4))]
+        else:
+            batches = [start + timedelta(days=d) for d in range(-1, surge_days - 1)]
         company_days = [start - timedelta(days=1), start + timedelta(days=rng.randint(1, 4))]
         made: list[_CaseDraft] = []
         reserved = no_route if shelter == "SHL-NUNUKAN" else 0
@@ -1572,14 +1627,19 @@ def _services(
     for route in routes:
         seat_class = _seat_class(route)
         base_seats, least, most = _SEATS[seat_class]
-        # Flights and buses add departures as the instance grows; ships only when full.
+        # Flights and buses add departures as the instance grows; ships only when full; a
+        # structure's own routes keep their timetable.
         per_week = route.per_week
-        if route.mode != "ferry":
+        if route.mode != "ferry" and not route.fixed:
             per_week = min(_MAX_PER_WEEK[seat_class], math.ceil(per_week * min(3.0, max(0.5, growth / 2))))
         for x, y in ((route.a, route.b), (route.b, route.a)):
             wanted = 1.1 * demand.get((x, y, route.mode), 0.0)
             week_runs = per_week
-            while week_runs < _MAX_PER_WEEK[seat_class] and wanted / (week_runs * horizon / 7) > most:
+            while (
+                not route.fixed
+                and week_runs < _MAX_PER_WEEK[seat_class]
+                and wanted / (week_runs * horizon / 7) > most
+            ):
                 week_runs = min(_MAX_PER_WEEK[seat_class], week_runs + max(1, week_runs // 2))
             seats = int(min(most, max(least, base_seats * growth, wanted / (week_runs * horizon / 7))))
             origin, destination = world.locations[x], world.locations[y]
@@ -1626,6 +1686,17 @@ def _services(
 
 _PEKSOS_TITLES: Final = ("S.Tr.Sos", "S.Sos", "S.Psi")
 _NURSE_TITLES: Final = ("S.Kep", "A.Md.Kep", "S.Kep, Ns")
+# Escorts' names by where they are based.
+_STAFF_NAMES: Final[dict[str, _NamePool]] = {
+    "SHL-PANGKALANBUN": _JAVANESE,
+    "SHL-SAMPIT": _BANJAR,
+    "SHL-PALANGKARAYA": _JAVANESE,
+    "SHL-BANJARMASIN": _BANJAR,
+    "SHL-NUNUKAN": _BUGIS,
+    "SHL-JAKARTA": _SUNDANESE,
+    "OFC-BP3MI-SULSEL": _BUGIS,
+    "OFC-BP3MI-JATIM": _JAVANESE,
+}
 
 
 def _escorts(
@@ -1639,14 +1710,6 @@ def _escorts(
     escorts: list[Escort] = []
     if ratio <= 0:
         return escorts
-    shelter_pool = {
-        "SHL-PANGKALANBUN": _JAVANESE,
-        "SHL-SAMPIT": _BANJAR,
-        "SHL-PALANGKARAYA": _JAVANESE,
-        "SHL-BANJARMASIN": _BANJAR,
-        "SHL-NUNUKAN": _BUGIS,
-        "SHL-JAKARTA": _SUNDANESE,
-    }
     end = start + timedelta(days=horizon)
     for shelter in (s.location_id for s in _SHELTERS):
         here = [d for d, needs in zip(drafts, escorted, strict=True) if needs and d.shelter == shelter]
@@ -1675,43 +1738,107 @@ def _escorts(
                 role = "staf"
             women = max(0.4, min(0.8, female_share + 0.15))
             roles.append((role, "F" if rng.random() < women else "M"))
-        mix = _MIX[shelter]
         for role, sex in roles[:count]:
-            name = _person_name(rng, shelter_pool[shelter], sex)
-            skills: frozenset[Skill] = frozenset()
-            if role == "peksos":
-                name += f", {rng.choice(_PEKSOS_TITLES)} (peksos)"
-                skills = frozenset({"psychosocial"})
-            elif role == "perawat":
-                name += f", {rng.choice(_NURSE_TITLES)} (perawat)"
-                skills = frozenset({"medical"})
-            else:
-                name += f" ({rng.choice(('staf', 'pendamping'))} {mix.staff})"
-            draw = rng.random()
-            if draw < 0.2:  # busy the first week (a court hearing, another return)
-                available_from = start + timedelta(days=rng.randint(3, 8))
-                available_to = end + timedelta(days=rng.randint(2, 6))
-            elif draw < 0.35:  # on leave or training from the second week
-                available_from = start - timedelta(days=rng.randint(0, 2))
-                available_to = start + timedelta(days=rng.randint(6, 10))
-            else:
-                available_from = start - timedelta(days=rng.randint(0, 2))
-                available_to = end + timedelta(days=rng.randint(1, 6))
-            escorts.append(
-                Escort(
-                    escort_id="",
-                    sex=sex,
-                    base_id=shelter,
-                    available_from=available_from,
-                    available_to=available_to,
-                    daily_allowance_idr=_round_to(rng.uniform(350_000, 500_000), 10_000),
-                    skills=skills,
-                    max_cases=rng.choice((3, 4, 4, 5, 5)),
-                    name=name,
-                )
-            )
+            staff = (_STAFF_NAMES[shelter], _MIX[shelter].staff)
+            escorts.append(_escort(rng, role, sex, shelter, staff, start, end))
+    return _numbered(escorts)
+
+
+def _escort(
+    rng: random.Random,
+    role: str,
+    sex: Sex,
+    base_id: str,
+    staff: tuple[_NamePool, str],
+    start: date,
+    end: date,
+) -> Escort:
+    """One escort of ``role`` (peksos, perawat or staf) based at ``base_id``; ``staff`` is the
+    office's name pool and how its staff name it.  Most are free the whole window; some are
+    busy the first week, some on leave from the second."""
+    pool, office = staff
+    name = _person_name(rng, pool, sex)
+    skills: frozenset[Skill] = frozenset()
+    if role == "peksos":
+        name += f", {rng.choice(_PEKSOS_TITLES)} (peksos)"
+        skills = frozenset({"psychosocial"})
+    elif role == "perawat":
+        name += f", {rng.choice(_NURSE_TITLES)} (perawat)"
+        skills = frozenset({"medical"})
+    else:
+        name += f" ({rng.choice(('staf', 'pendamping'))} {office})"
+    draw = rng.random()
+    if draw < 0.2:  # busy the first week (a court hearing, another return)
+        available_from = start + timedelta(days=rng.randint(3, 8))
+        available_to = end + timedelta(days=rng.randint(2, 6))
+    elif draw < 0.35:  # on leave or training from the second week
+        available_from = start - timedelta(days=rng.randint(0, 2))
+        available_to = start + timedelta(days=rng.randint(6, 10))
+    else:
+        available_from = start - timedelta(days=rng.randint(0, 2))
+        available_to = end + timedelta(days=rng.randint(1, 6))
+    return Escort(
+        escort_id="",
+        sex=sex,
+        base_id=base_id,
+        available_from=available_from,
+        available_to=available_to,
+        daily_allowance_idr=_round_to(rng.uniform(350_000, 500_000), 10_000),
+        skills=skills,
+        max_cases=rng.choice((3, 4, 4, 5, 5)),
+        name=name,
+    )
+
+
+def _numbered(escorts: list[Escort]) -> list[Escort]:
     width = max(2, len(str(len(escorts))))
     return [replace(e, escort_id=f"E-{i:0{width}d}") for i, e in enumerate(escorts, start=1)]
+
+
+def _structure_escorts(
+    rng: random.Random,
+    drafts: list[_CaseDraft],
+    escorted: list[bool],
+    structure: Structure,
+    ratio: float,
+    start: date,
+    horizon: int,
+) -> list[Escort]:
+    """A structure's escorts: one per ``cases_per_escort`` cases at ``ratio`` 1.0, spread over
+    its bases, a fixed share of them women (the first ones at each base).  The shelter's first
+    escorts take the roles its cases need: a peksos if any needs a woman escort or psychosocial
+    care, a nurse if any is medical."""
+    needing = [d for d, needs in zip(drafts, escorted, strict=True) if needs]
+    if ratio <= 0 or not needing:
+        return []
+    count = max(1, round(len(drafts) * ratio / structure.cases_per_escort))
+    women_needed = any("female_escort" in d.needs for d in needing)
+    women = round(count * structure.women_escorts)
+    if women_needed:
+        women = max(1, women)
+    if count >= 2:
+        women = min(women, count - 1)
+    bases = [base for base, _ in structure.escort_bases]
+    per_base = _allocate(count, [share for _, share in structure.escort_bases])
+    women_per_base = _allocate(women, per_base)
+    first_roles: list[str] = []
+    if women_needed or any("psychosocial" in d.needs for d in needing):
+        first_roles.append("peksos")
+    if any("medical" in d.needs for d in needing):
+        first_roles.append("perawat")
+    end = start + timedelta(days=horizon)
+    escorts: list[Escort] = []
+    for base, here, women_here in zip(bases, per_base, women_per_base, strict=True):
+        staff = _MIX[base].staff if base in _MIX else OFFICES[base].staff
+        for k in range(here):
+            sex: Sex = "F" if k < women_here else "M"
+            if base == structure.shelter and k < len(first_roles):
+                role = first_roles[k]
+            else:
+                draw = rng.random()
+                role = "peksos" if draw < 0.4 else "perawat" if draw < 0.55 else "staf"
+            escorts.append(_escort(rng, role, sex, base, (_STAFF_NAMES[base], staff), start, end))
+    return _numbered(escorts)
 
 
 def _needs_escort(draft: _CaseDraft) -> bool:
@@ -1810,6 +1937,27 @@ def _case_count(cases: int | str) -> tuple[int, str]:
     return cases, str(cases)
 
 
+def _preset(structure: str | None) -> Structure | None:
+    if structure is None:
+        return None
+    if structure not in STRUCTURES:
+        raise ValueError(f"unknown structure {structure!r}; use one of {', '.join(STRUCTURES)}")
+    return STRUCTURES[structure]
+
+
+def _with_routes(routes: Sequence[_Route], changes: Sequence[_Route]) -> list[_Route]:
+    """``routes`` with each of ``changes`` replacing the route between the same two places by
+    the same mode, or added after them; routes of no departures a week are left out."""
+
+    def key(route: _Route) -> tuple[frozenset[str], str]:
+        return frozenset({route.a, route.b}), route.mode
+
+    by_key = {key(route): route for route in changes}
+    merged = [by_key.pop(key(route), route) for route in routes]
+    merged.extend(route for route in changes if key(route) in by_key)
+    return [route for route in merged if route.per_week > 0]
+
+
 def generate(
     cases: int | str,
     seed: int = 0,
@@ -1817,26 +1965,54 @@ def generate(
     escort_ratio: float = 1.0,
     budget_ratio: float = 1.0,
     start: date = date(2026, 11, 30),
-    horizon_days: int = 14,
+    horizon_days: int | None = None,
+    structure: str | None = None,
+    tight_budget: bool = False,
 ) -> Scenario:
     """A scenario with ``cases`` people (a number, or a size of :data:`SIZES`).
 
     ``escort_ratio`` scales the escorts and ``budget_ratio`` the budget ceilings relative to
     the normal workload (0.5: scarce escorts, a tight budget); neither changes anything else.
+    ``tight_budget`` multiplies the ceilings by :data:`TIGHT_BUDGET_SHARE` on top of that.
+
+    ``structure`` names a week of :data:`benchmarks.structures.STRUCTURES` instead of the usual
+    fortnight over six shelters (``"nunukan-surge"``, ``"escort-scarce"``); ``horizon_days``
+    defaults to the structure's window, and to 14 days without one.
     """
     total, label = _case_count(cases)
+    preset = _preset(structure)
+    if horizon_days is None:
+        horizon_days = 14 if preset is None else preset.horizon_days
     if escort_ratio < 0 or budget_ratio < 0:
         raise ValueError("escort_ratio and budget_ratio must not be negative")
     if horizon_days < 1:
         raise ValueError("horizon_days must be at least 1")
+    ceiling_ratio = budget_ratio * (TIGHT_BUDGET_SHARE if tight_budget else 1.0)
 
     def stream(part: str) -> random.Random:
         return random.Random(f"repat-benchmark/{seed}/{part}")
 
+    mixes = _MIX
+    offices: list[Office] = []
+    routes_all: Sequence[_Route] = _ROUTES
+    if preset is not None:
+        mixes = {
+            preset.shelter: _ShelterMix(
+                1.0,
+                preset.categories,
+                preset.regions,
+                preset.hubs,
+                preset.bus_hubs,
+                _MIX[preset.shelter].staff,
+            )
+        }
+        offices = [OFFICES[base] for base, _ in preset.escort_bases if base in OFFICES]
+        routes_all = _with_routes(_ROUTES, _parse_routes(preset.routes, fixed=True))
+
     # Homes: every region some shelter sends people to gets at least one, the rest by demand.
     pool = _home_pool()
     regions = list(_REGIONS)
-    demand = [sum(m.share * dict(m.regions).get(r, 0.0) for m in _MIX.values()) for r in regions]
+    demand = [sum(m.share * dict(m.regions).get(r, 0.0) for m in mixes.values()) for r in regions]
     home_count = _home_count(total, sum(len(places) for places in pool.values()))
     wanted = [0] * len(regions)
     for i in sorted(range(len(regions)), key=lambda i: (-demand[i], i))[:home_count]:
@@ -1848,32 +2024,42 @@ def generate(
     for region, k in zip(regions, wanted, strict=True):
         places = pool[region]
         picked = set(_sample_without_replacement(rng, [(p.place_id, _place_weight(p)) for p in places], k))
+        if preset is not None:
+            picked |= {p.place_id for p in places if p.place_id in preset.homes}
         homes_by_region[region] = [p for p in places if p.place_id in picked]
     homes = [p for region in regions for p in homes_by_region[region]]
     unserved = [p for p in (gazetteer.by_id(i) for i in _UNSERVED_HOMES) if p is not None]
 
-    companies = [c for c in _COMPANIES if total >= c.from_cases]
-    drafts = _cases(stream("cases"), total, start, horizon_days, homes_by_region, unserved, companies)
+    companies = [c for c in _COMPANIES if total >= c.from_cases and c.shelter in mixes]
+    drafts = _cases(
+        stream("cases"), total, start, horizon_days, homes_by_region, unserved, companies, mixes, preset
+    )
 
     # Homes nobody goes to this fortnight are no locations: a plan's map shows no empty places.
     used = {d.home.place_id for d in drafts}
-    world = _World([p for p in (*homes, *unserved) if p.place_id in used])
-    _build_roads(world, stream("roads"))
-    for route in _ROUTES:
+    world = _World(
+        [p for p in (*homes, *unserved) if p.place_id in used],
+        [_Site(o.location_id, o.name, "city", o.lat, o.lon, _province(o.province)) for o in offices],
+    )
+    _build_roads(world, stream("roads"), mixes, [(o.location_id, o.hubs) for o in offices])
+    for route in routes_all:
         world.add_route(route)
 
     escorted = [_needs_escort(d) for d in drafts]
     route_demand, on_way, estimates = _estimate(world, drafts, escorted)
 
-    # Only hubs this instance uses: linked to a shelter or a home, or on a cheapest or fastest
-    # way home, so that a small instance gets a small network and a big one the whole map.
-    endpoints = {s.location_id for s in _SHELTERS} | {_home_id(p) for p in world.homes}
+    # Only hubs this instance uses: linked to a shelter, an office or a home, or on a cheapest
+    # or fastest way home, so that a small instance gets a small network and a big one the
+    # whole map; a structure keeps every hub of its own routes.
+    endpoints = set(mixes) | {o.location_id for o in offices} | {_home_id(p) for p in world.homes}
     keep = endpoints | on_way | {k.to_id for k in world.links.values() if k.from_id in endpoints}
+    if preset is not None:
+        keep |= {place for r in routes_all if r.fixed for place in (r.a, r.b)}
     world.keep_only(keep)
-    routes = [r for r in _ROUTES if r.a in keep and r.b in keep]
+    routes = [r for r in routes_all if r.a in keep and r.b in keep]
     services = _services(stream("timetable"), world, routes, route_demand, total, start, horizon_days)
 
-    lines_spec = list(_LINES)
+    lines_spec = [spec for spec in _LINES if spec.shelters is None or any(s in mixes for s in spec.shelters)]
     lines = [
         BudgetLine(
             spec.budget_line_id,
@@ -1898,9 +2084,14 @@ def generate(
         for c in companies
     ]
     funding = [_funding(d, lines_spec) for d in drafts]
-    lines = _ceilings(drafts, funding, estimates, lines, budget_ratio)
+    lines = _ceilings(drafts, funding, estimates, lines, ceiling_ratio)
 
-    escorts = _escorts(stream("escorts"), drafts, escorted, escort_ratio, start, horizon_days)
+    if preset is None:
+        escorts = _escorts(stream("escorts"), drafts, escorted, escort_ratio, start, horizon_days)
+    else:
+        escorts = _structure_escorts(
+            stream("escorts"), drafts, escorted, preset, escort_ratio, start, horizon_days
+        )
 
     width = max(3, len(str(len(drafts))))
     hh_width = max(2, len(str(max((d.household or 0) for d in drafts))))
@@ -1924,9 +2115,14 @@ def generate(
         )
         for i, (d, allowed) in enumerate(zip(drafts, funding, strict=True), start=1)
     )
+    title = label if preset is None else f"{preset.name} {label}"
+    if tight_budget:
+        title += " tight budget"
+    # The window starts at midnight in Jakarta, or at a structure's shelter.
+    zone = timedelta(hours=7) if preset is None else world.locations[preset.shelter].utc_offset
     settings = Settings(
-        name=f"Benchmark {label} (seed {seed})",
-        start=datetime.combine(start, time(0, 0), tzinfo=timezone(timedelta(hours=7))),
+        name=f"Benchmark {title} (seed {seed})",
+        start=datetime.combine(start, time(0, 0), tzinfo=timezone(zone)),
         horizon_days=horizon_days,
         costs=Costs(),
         min_connection_min=dict(DEFAULT_MIN_CONNECTION_MIN),
@@ -1949,14 +2145,41 @@ def write(scenario: Scenario, target: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write a seeded benchmark scenario.")
-    parser.add_argument("cases", help=f"a number of cases or a size: {', '.join(SIZES)}")
+    parser.add_argument(
+        "cases",
+        nargs="?",
+        help=f"a number of cases or a size: {', '.join(SIZES)} (default: the structure's)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--escort-ratio", type=float, default=1.0)
     parser.add_argument("--budget-ratio", type=float, default=1.0)
+    parser.add_argument(
+        "--structure",
+        choices=list(STRUCTURES),
+        help="a week of one hard kind instead of the usual fortnight over six shelters",
+    )
+    parser.add_argument(
+        "--tight-budget",
+        action="store_true",
+        help=f"ceilings at {TIGHT_BUDGET_SHARE:.0%}% of the usual ones (times --budget-ratio)",
+    )
+    parser.add_argument("--horizon-days", type=int, help="the window (default: 14, or the structure's)")
     parser.add_argument("--out", type=Path, required=True, help="a folder, or a .xlsx or .zip file")
     args = parser.parse_args(argv)
+    if args.cases is None:
+        if args.structure is None:
+            parser.error("give a number of cases or a size, or a --structure")
+        args.cases = str(STRUCTURES[args.structure].cases)
     cases: int | str = int(args.cases) if args.cases.isdigit() else args.cases
-    scenario = generate(cases, args.seed, escort_ratio=args.escort_ratio, budget_ratio=args.budget_ratio)
+    scenario = generate(
+        cases,
+        args.seed,
+        escort_ratio=args.escort_ratio,
+        budget_ratio=args.budget_ratio,
+        horizon_days=args.horizon_days,
+        structure=args.structure,
+        tight_budget=args.tight_budget,
+    )
     print(write(scenario, args.out))
 
 
