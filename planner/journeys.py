@@ -181,6 +181,11 @@ class JourneyDrafts:
 
 
 def price(scenario: Scenario, network: TransportNetwork, itinerary: Itinerary) -> Journey:
+    return price_itinerary(scenario, itinerary)
+
+
+def price_itinerary(scenario: Scenario, itinerary: Itinerary) -> Journey:
+    """An itinerary priced for one traveller: what the models and the plan count of it."""
     first = itinerary.legs[0]
     anchor = itinerary.anchor
     vehicles = _vehicle_keys(scenario, itinerary.legs)
@@ -191,7 +196,7 @@ def price(scenario: Scenario, network: TransportNetwork, itinerary: Itinerary) -
         days=journey_days(scenario, itinerary.legs),
         anchor_date=scenario.location(anchor.from_id).local_date(anchor.depart),
         depart_date=scenario.location(first.from_id).local_date(first.depart),
-        ready_by=first.depart - network.settings.connection(first.mode),
+        ready_by=first.depart - scenario.settings.connection(first.mode),
         vehicles=tuple(vehicles),
         vehicle_worst_idr=worst,
     )
@@ -467,29 +472,35 @@ class EscortTrips:
     def option(
         self, escort: Escort, journey: Journey, out: Itinerary | None, back: Itinerary | None
     ) -> EscortOption | None:
-        """The escort's duty with this party, out and back as given; None outside availability."""
-        scenario = self.scenario
-        base = scenario.location(escort.base_id)
-        meal = scenario.settings.costs.meal_idr_per_travel_day
-        start = out.depart if out else journey.depart
-        end = back.arrive if back else journey.arrive
-        first_day, last_day = base.local_date(start), base.local_date(end)
-        if first_day < escort.available_from or last_day > escort.available_to:
-            return None
-        days = (last_day - first_day).days + 1
-        own = [*(out.legs if out else ()), *(back.legs if back else ())]
-        fare = seat_fare_idr(scenario, own) + journey.fare_idr
-        return EscortOption(
-            escort_id=escort.escort_id,
-            outbound=out,
-            back=back,
-            start=start,
-            end=end,
-            days=days,
-            cost_idr=fare + days * (meal + escort.daily_allowance_idr),
-            service_ids=tuple(leg.service_id for leg in own if leg.service_id is not None),
-            vehicles=tuple(_vehicle_keys(scenario, own)),
-        )
+        return escort_option(self.scenario, escort, journey, out, back)
+
+
+def escort_option(
+    scenario: Scenario, escort: Escort, journey: Journey, out: Itinerary | None, back: Itinerary | None
+) -> EscortOption | None:
+    """The escort's duty with a party on ``journey``, out and back as given; None outside
+    the escort's availability."""
+    base = scenario.location(escort.base_id)
+    meal = scenario.settings.costs.meal_idr_per_travel_day
+    start = out.depart if out else journey.depart
+    end = back.arrive if back else journey.arrive
+    first_day, last_day = base.local_date(start), base.local_date(end)
+    if first_day < escort.available_from or last_day > escort.available_to:
+        return None
+    days = (last_day - first_day).days + 1
+    own = [*(out.legs if out else ()), *(back.legs if back else ())]
+    fare = seat_fare_idr(scenario, own) + journey.fare_idr
+    return EscortOption(
+        escort_id=escort.escort_id,
+        outbound=out,
+        back=back,
+        start=start,
+        end=end,
+        days=days,
+        cost_idr=fare + days * (meal + escort.daily_allowance_idr),
+        service_ids=tuple(leg.service_id for leg in own if leg.service_id is not None),
+        vehicles=tuple(_vehicle_keys(scenario, own)),
+    )
 
 
 def nearest_escorts(

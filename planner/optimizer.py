@@ -105,6 +105,9 @@ class Stats:
 
 
 class Optimizer:
+    # Whether a second process may make the baseline's plan and the escorts' ways meanwhile.
+    AHEAD = True
+
     def __init__(self, scenario: Scenario, network: TransportNetwork | None = None) -> None:
         self.scenario = scenario
         self._network = network
@@ -232,7 +235,7 @@ class Optimizer:
         self.baseline = None
         # The second core makes the baseline's plan and searches the escorts' ways while this
         # one drafts the cases' journeys.
-        with _ahead(scenario, options) as ahead:
+        with _ahead(scenario, options if self.AHEAD else replace(options, workers=1)) as ahead:
 
             def baseline() -> Plan:
                 return self.baseline_plan(ahead, deadline, stop)

@@ -13,6 +13,10 @@ Reason = Literal["no_seats", "no_escort", "budget", "no_route", "not_ready", "ho
 
 STATUSES: tuple[str, ...] = get_args(Status)
 REASONS: tuple[str, ...] = get_args(Reason)
+# What ``lower_bound_idr`` bounds (docs/data-contract.md): nothing proven; only the journeys
+# and duties a restricted model kept; every itinerary and duty of the time-expanded network.
+BoundScope = Literal["none", "restricted", "network"]
+BOUND_SCOPES: tuple[str, ...] = get_args(BoundScope)
 CONTRACT = "repat-plan/1"
 
 
@@ -90,6 +94,7 @@ class Objective:
     shelter_idr: int = 0
     lower_bound_idr: int = 0
     gap: float = 0.0
+    bound_scope: BoundScope | None = None  # None: not said (a plan read from an older file)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from planner.errors import PlanFormatError, Problem
 from planner.plan import (
+    BOUND_SCOPES,
     REASONS,
     STATUSES,
     Charge,
@@ -60,6 +61,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "shelter_idr": o.shelter_idr,
             "lower_bound_idr": o.lower_bound_idr,
             "gap": round(o.gap, 6),
+            **({"bound_scope": o.bound_scope} if o.bound_scope is not None else {}),
         },
         "parties": [
             {
@@ -153,8 +155,10 @@ class _Reader:
             return None
         return value
 
-    def choice(self, obj: dict[str, Any], key: str, choices: tuple[str, ...], where: str) -> Any:
-        value = self.field(obj, key, str, where)
+    def choice(
+        self, obj: dict[str, Any], key: str, choices: tuple[str, ...], where: str, optional: bool = False
+    ) -> Any:
+        value = self.field(obj, key, str, where, optional=optional)
         if value is not None and value not in choices:
             self.fail(
                 f"{where}.{key}",
@@ -228,6 +232,7 @@ def plan_from_dict(document: Any, file: str = "plan.json") -> Plan:
         for key in ("total_idr", "cost_idr", "waiting_idr", "shelter_idr", "lower_bound_idr")
     }
     gap = r.field(objective_raw, "gap", (int, float), "$.objective", optional=True) or 0.0
+    scope = r.choice(objective_raw, "bound_scope", BOUND_SCOPES, "$.objective", optional=True)
     parties = []
     for i, item in enumerate(r.objects(document, "parties", "$")):
         where = f"$.parties[{i}]"
@@ -287,7 +292,7 @@ def plan_from_dict(document: Any, file: str = "plan.json") -> Plan:
         start=start,
         horizon_days=horizon,
         status=status,
-        objective=Objective(gap=float(gap), **parts),
+        objective=Objective(gap=float(gap), bound_scope=scope, **parts),
         parties=tuple(parties),
         escort_duties=tuple(duties),
         charges=tuple(charges),

@@ -1,0 +1,196 @@
+"""Column generation: solve the master, price every unit and duty, add what prices out, and
+know a valid bound of the week after every round."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from planner.journeys import escort_option
+from planner.model import Unit, planning_units
+from planner.network import Itinerary, TransportNetwork
+from planner.plan import Leg, Plan
+from planner.scenario import Scenario
+from planner.solver.bound import lagrangian_bound
+from planner.solver.master import Master
+from planner.solver.network import TimeExpanded
+from planner.solver.pricing import DutyPrice, Pricing, UnitPrice, journey_of
+
+# A column is added when its reduced cost is below this (thousands of rupiah: one rupiah).
+_ENTERING = -1e-3
+# The weight of the best bound's duals in the duals priced at (Wentges smoothing).
+SMOOTHING = 0.7
+# Duties given at once to a party itinerary that has just got escorted cases.
+FIRST_DUTIES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    number: int
+    seconds: float
+    master_idr: float  # the restricted master's value
+    bound_idr: float  # the Lagrangian bound of the whole week at this round's duals
+    added: int
+
+
+RoundFn = Callable[[Round], None]
+
+
+class ColumnGeneration:
+    def __init__(
+        self, scenario: Scenario, transport: TransportNetwork, units: list[Unit] | None = None
+    ) -> None:
+        self.scenario = scenario
+        self.units = units if units is not None else planning_units(scenario)
+        self.net = TimeExpanded(scenario, transport)
+        self.master = Master(scenario, self.units)
+        self.pricing = Pricing(scenario, self.net, self.master, self.units)
+        self.bound = 0.0  # the best bound of any round: each is valid
+        self.value = float("inf")
+        self.rounds: list[Round] = []
+        self.converged = False
+        self._unit_of = {c.case_id: u for u, unit in enumerate(self.units) for c in unit.members}
+
+    def seed(self, plan: Plan) -> None:
+        """Put a plan's itineraries and duties in the master: the integer search starts from it."""
+        m = self.master
+        for party in plan.parties:
+            journey = self._journey(_bare(party.legs))
+            units = {self._unit_of[c] for c in party.case_ids}
+            for u in sorted(units):
+                m.add_x(u, journey)
+            for duty in plan.escort_duties:
+                if duty.party_id != party.party_id:
+                    continue
+                option = escort_option(
+                    self.scenario,
+                    self.scenario.escort(duty.escort_id),
+                    m.journeys[journey].journey,
+                    _bare(duty.outbound_legs) if duty.outbound_legs else None,
+                    _bare(duty.return_legs) if duty.return_legs else None,
+                )
+                if option is not None:
+                    m.add_y(journey, option)
+
+    def _journey(self, itinerary: Itinerary) -> int:
+        """The master's journey of ``itinerary``, with its path through the network if it has one."""
+        m = self.master
+        known = len(m.journeys)
+        j = m.journey(journey_of(self.scenario, itinerary))
+        if j == known:
+            path = self.net.locate(itinerary.legs)
+            if path is not None:
+                self.pricing.paths[j] = path
+        return j
+
+    def run(
+        self,
+        deadline: float | None = None,
+        stop: Callable[[], bool] | None = None,
+        report: RoundFn | None = None,
+        max_rounds: int = 1000,
+    ) -> None:
+        """Rounds until no column prices out (the master then solves the relaxation of the
+        whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``."""
+        m = self.master
+        started = time.perf_counter()
+        center: np.ndarray | None = None
+        for number in range(1, max_rounds + 1):
+            self.value = m.solve()
+            current = m.row_dual.copy()
+            if center is None:
+                center = current
+            center = np.concatenate([center, np.zeros(len(current) - len(center))])
+            # Wentges smoothing: price at a point between the duals of the best bound so far
+            # and the master's; where nothing prices out there, at the master's own.
+            alpha = SMOOTHING
+            while True:
+                duals = alpha * center + (1 - alpha) * current
+                bound, found = self._price(duals, current)
+                if bound > self.bound:
+                    self.bound = bound
+                    center = duals
+                before = {j for j in range(len(m.journeys)) if ("cap", j) in m.rows}
+                added = sum(self._add(kind, price) for kind, price in found)
+                added += self._escort_new(before, current)
+                if added or alpha == 0.0:
+                    break
+                alpha = 0.0
+            m.row_dual = current
+            done = Round(number, time.perf_counter() - started, self.value, bound, added)
+            self.rounds.append(done)
+            if report is not None:
+                report(done)
+            if added == 0:
+                self.converged = True
+                return
+            if deadline is not None and time.perf_counter() > deadline:
+                return
+            if stop is not None and stop():
+                return
+
+    def _price(self, duals: np.ndarray, current: np.ndarray) -> tuple[float, list[tuple[str, object]]]:
+        """The bound at ``duals`` and the columns that price out there and also at the master's
+        ``current`` duals."""
+        m, pricing = self.master, self.pricing
+        m.row_dual = duals
+        pricing.refresh()
+        present: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for j, rows in enumerate(m.journeys):
+            present[(rows.origin, rows.home)].append(j)
+        units = pricing.units_priced(present)
+        escorted = [j for j in range(len(m.journeys)) if ("cap", j) in m.rows]
+        duties = pricing.duties_priced(escorted)
+        bound = lagrangian_bound(m, units, duties)
+        m.row_dual = current
+        found: list[tuple[str, object]] = [("x", p) for p in units if p.itinerary is not None]
+        found += [("y", p) for p in duties if p.option is not None]
+        return bound, found
+
+    def _escort_new(self, before: set[int], current: np.ndarray) -> int:
+        """Give each party itinerary that has just got escorted cases its cheapest duties (per
+        case they can take), so that the next master sees what escorting it costs: its escort
+        row has no dual yet, and its duties would price out only a round later."""
+        m, pricing = self.master, self.pricing
+        new = [j for j in range(len(m.journeys)) if ("cap", j) in m.rows and j not in before]
+        if not new:
+            return 0
+        m.row_dual = np.concatenate([current, np.zeros(len(m.row_keys) - len(current))])
+        pricing.refresh()
+        found: dict[int, list[tuple[float, DutyPrice]]] = defaultdict(list)
+        for price in pricing.duties_priced(new, every=True):
+            if price.option is not None:
+                cases = self.scenario.escort(price.escort_id).max_cases
+                found[price.journey].append((price.least / cases, price))
+        added = 0
+        for prices in found.values():
+            prices.sort(key=lambda item: item[0])
+            for _, price in prices[:FIRST_DUTIES]:
+                assert price.option is not None
+                added += int(m.add_y(price.journey, price.option) is not None)
+        m.row_dual = current
+        return added
+
+    def _add(self, kind: str, price: object) -> int:
+        """Add a priced column if its reduced cost at the master's duals is negative."""
+        m = self.master
+        if kind == "x":
+            assert isinstance(price, UnitPrice) and price.itinerary is not None
+            j = self._journey(price.itinerary)
+            cost, entries = m.x_entries(price.unit, j, make=False)
+            if m.reduced_cost(cost, entries) < _ENTERING:
+                return int(m.add_x(price.unit, j) is not None)
+            return 0
+        assert isinstance(price, DutyPrice) and price.option is not None
+        cost, entries = m.y_entries(price.journey, price.option, make=False)
+        if m.reduced_cost(cost, entries) < _ENTERING:
+            return int(m.add_y(price.journey, price.option) is not None)
+        return 0
+
+
+def _bare(legs: tuple[Leg, ...]) -> Itinerary:
+    return Itinerary(tuple(replace(leg, travellers=0, cost_idr=0) for leg in legs))

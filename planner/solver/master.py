@@ -1,0 +1,405 @@
+"""The restricted master: the linear relaxation of the week over the columns generated so far.
+
+Columns are a unit on an itinerary (``x``), an escort duty (``y``: an escort, a party's
+itinerary, a way out and a way back), vehicles hired on a road link at one departure (``n``)
+and money flowing from a pool of cost items to a budget line (``f``).  Rows come in families,
+named by a key whose first word is the family (the contract's rule in brackets):
+
+* ``unit``: each unit travels at most whole, the rest wait (rule 3 for households);
+* ``seat``: riders on a service within its seats (rule 4);
+* ``vehicle``: riders on a road link departure within the vehicles hired for it; ``ride`` and
+  ``eride``: a unit or an escort that rides one needs a whole vehicle;
+* ``cap``, ``escorted``, ``skill``: a party's escorts can take its escorted cases, there is an
+  escort wherever an escorted unit travels, and one with each skill and sex its cases need
+  (rule 5);
+* ``busy``: an escort does one duty at a time (rule 6);
+* ``pool`` and ``line``: every cost item paid in full, no line over its ceiling (rule 7).
+
+Rows are made when a column first needs them; a row not yet made has no dual, which is a
+dual value of 0 in the bound's sense (``planner.solver.bound``).  Money is counted in
+thousands of rupiah inside the LP, which keeps HiGHS's simplex well scaled.
+
+A party item (an escort, a hired vehicle) may be paid by a line that could pay for one of the
+party's cases.  Here an escort's costs may be paid by any line that may pay for some case of
+the same start and home, and vehicles by any line that may pay a fare: more than the contract
+allows, so the LP relaxes the week, never less.  The integer plans are made by the exact model
+(``planner.model``), which pools them as the contract says.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from planner.journeys import EscortOption, Journey
+from planner.model import Unit, case_journey_cost, case_lines, case_unplanned_cost
+from planner.scenario import CostType, Scenario
+
+MONEY = 1000.0  # rupiah per LP unit of money
+_INF = highspy.kHighsInf
+NEEDS = ("medical", "psychosocial", "female_escort")
+
+RowKey = tuple[Hashable, ...]
+
+
+def suits(scenario: Scenario, escort_id: str, need: str) -> bool:
+    escort = scenario.escort(escort_id)
+    return escort.sex == "F" if need == "female_escort" else need in escort.skills
+
+
+@dataclass
+class Column:
+    kind: str  # x, y, n or f
+    cost: float  # in thousands of rupiah
+    upper: float
+    entries: dict[RowKey, float]
+    unit: int = -1
+    journey: int = -1
+    option: EscortOption | None = None
+
+
+@dataclass
+class JourneyRows:
+    """What the master knows of one party itinerary."""
+
+    journey: Journey
+    origin: str
+    home: str
+    units: list[int] = field(default_factory=list)  # x columns on it
+    duties: list[int] = field(default_factory=list)  # y columns on it
+
+
+class Master:
+    def __init__(self, scenario: Scenario, units: Sequence[Unit]) -> None:
+        self.scenario = scenario
+        self.units = units
+        self.h = highspy.Highs()  # type: ignore[no-untyped-call]
+        self.h.setOptionValue("output_flag", False)
+        self.h.setOptionValue("threads", 1)
+        self.rows: dict[RowKey, int] = {}
+        self.row_keys: list[RowKey] = []
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
+        self.columns: list[Column] = []
+        self.journeys: list[JourneyRows] = []
+        self.journey_index: dict[tuple[object, ...], int] = {}
+        self.duty_index: dict[tuple[str, int, tuple[object, ...], tuple[object, ...]], int] = {}
+        self.x_index: dict[tuple[int, int], int] = {}
+        self.vehicle_column: dict[tuple[str, object], int] = {}
+        self.escort_duties: dict[str, list[int]] = defaultdict(list)
+        self.unit_columns: dict[int, list[int]] = defaultdict(list)
+        self.busy_moments: dict[str, set[float]] = defaultdict(set)
+        self.constant = sum(case_unplanned_cost(scenario, c) for u in units for c in u.members) / MONEY
+        self._lines: dict[tuple[str, CostType], frozenset[str]] = {}
+        pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for case in scenario.cases:
+            pairs[(case.location_id, case.home_id)].add(case.case_id)
+        self._party_lines: dict[tuple[str, str, CostType], frozenset[str]] = {}
+        for (origin, home), case_ids in pairs.items():
+            for cost_type in ("fare", "escort"):
+                self._party_lines[(origin, home, cost_type)] = frozenset(
+                    line for c in case_ids for line in self.lines(c, cost_type)
+                )
+        self.vehicle_lines = frozenset(line for c in scenario.cases for line in self.lines(c.case_id, "fare"))
+        self.travellers = len(scenario.cases) + len(scenario.escorts)
+        for u, unit in enumerate(units):
+            self.row(("unit", u), -_INF, unit.upper)
+        for line in scenario.budget_lines:
+            self.row(("line", line.budget_line_id), -_INF, line.ceiling_idr / MONEY)
+        self.solved = False
+
+    # -- rows -------------------------------------------------------------------------------------
+
+    def lines(self, case_id: str, cost_type: CostType) -> frozenset[str]:
+        key = (case_id, cost_type)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = case_lines(self.scenario, self.scenario.case(case_id), cost_type)
+        return found
+
+    def row(self, key: RowKey, lower: float, upper: float, entries: Iterable[tuple[int, float]] = ()) -> int:
+        """The row of ``key``, made with ``entries`` (existing columns) when new."""
+        found = self.rows.get(key)
+        if found is not None:
+            return found
+        index = self.rows[key] = len(self.row_keys)
+        self.row_keys.append(key)
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+        listed = list(entries)
+        self.h.addRow(
+            lower,
+            upper,
+            len(listed),
+            np.array([c for c, _ in listed], dtype=np.int32),
+            np.array([v for _, v in listed], dtype=np.float64),
+        )
+        for column, value in listed:
+            self.columns[column].entries[key] = value
+        if key[0] == "pool":
+            # Each pool flows into the lines that may pay it.
+            lines: frozenset[str] = key[2]  # type: ignore[assignment]
+            for line in sorted(lines):
+                self._add(
+                    Column(
+                        "f",
+                        0.0,
+                        self.scenario.budget_line(line).ceiling_idr / MONEY,
+                        {key: -1.0, ("line", line): 1.0},
+                    )
+                )
+        return index
+
+    def party_lines(self, origin: str, home: str, cost_type: CostType) -> frozenset[str]:
+        """The lines that may pay a party item of a party from ``origin`` to ``home``."""
+        return self._party_lines[(origin, home, cost_type)]
+
+    def _pool(self, cost_type: CostType, lines: frozenset[str]) -> RowKey:
+        key: RowKey = ("pool", cost_type, lines)
+        self.row(key, -_INF, 0.0)
+        return key
+
+    def _vehicle(self, vehicle: tuple[str, object]) -> RowKey:
+        key: RowKey = ("vehicle", *vehicle)
+        if key in self.rows:
+            return key
+        link = self.scenario.link(vehicle[0])
+        self.row(key, -_INF, 0.0)
+        capacity = link.vehicle_capacity or self.travellers
+        pool = self._pool("fare", self.vehicle_lines)
+        self.vehicle_column[vehicle] = self._add(
+            Column(
+                "n",
+                link.vehicle_cost_idr / MONEY,
+                float(link.vehicles_for(self.travellers)),
+                {key: -float(capacity), pool: link.vehicle_cost_idr / MONEY},
+            )
+        )
+        return key
+
+    def _seat(self, service_id: str) -> RowKey:
+        key: RowKey = ("seat", service_id)
+        self.row(key, -_INF, float(self.scenario.service(service_id).seats))
+        return key
+
+    # -- columns ----------------------------------------------------------------------------------
+
+    def _add(self, column: Column) -> int:
+        for key in column.entries:
+            assert key in self.rows, key
+        index = len(self.columns)
+        self.columns.append(column)
+        rows = [self.rows[k] for k in column.entries]
+        self.h.addCol(
+            column.cost,
+            0.0,
+            column.upper,
+            len(rows),
+            np.array(rows, dtype=np.int32),
+            np.array(list(column.entries.values()), dtype=np.float64),
+        )
+        self.solved = False
+        return index
+
+    def journey(self, journey: Journey) -> int:
+        key = tuple(leg.key for leg in journey.itinerary.legs)
+        found = self.journey_index.get(key)
+        if found is None:
+            legs = journey.itinerary.legs
+            found = self.journey_index[key] = len(self.journeys)
+            self.journeys.append(JourneyRows(journey, legs[0].from_id, legs[-1].to_id))
+        return found
+
+    def x_entries(self, u: int, j: int, make: bool = True) -> tuple[float, dict[RowKey, float]]:
+        """The cost and rows of unit ``u`` on journey ``j``, the rows made as needed; with
+        ``make`` False, rows not yet made are left out (their dual is 0)."""
+        unit, rows = self.units[u], self.journeys[j]
+        journey = rows.journey
+        scenario = self.scenario
+        cost = sum(
+            case_journey_cost(scenario, c, journey) - case_unplanned_cost(scenario, c) for c in unit.per_step
+        )
+        entries: dict[RowKey, float] = defaultdict(float)
+
+        def put(key: RowKey, value: float) -> None:
+            if make or key in self.rows:
+                entries[key] += value
+
+        put(("unit", u), 1.0)
+        for service_id in journey.service_ids:
+            put(self._seat(service_id) if make else ("seat", service_id), unit.persons)
+        for vehicle in journey.vehicles:
+            put(self._vehicle(vehicle) if make else ("vehicle", *vehicle), unit.persons)
+            # Whoever rides needs a whole vehicle: over all the unit's journeys that ride it
+            # (it takes one), at most the unit's size times the vehicles hired.
+            ride: RowKey = ("ride", u, *vehicle)
+            if make and ride not in self.rows:
+                riding = [(x, 1.0) for x in self.unit_columns[u] if vehicle in self._journey_of(x).vehicles]
+                self.row(ride, -_INF, 0.0, [*riding, (self.vehicle_column[vehicle], -float(unit.upper))])
+            put(ride, 1.0)
+        meal = scenario.settings.costs.meal_idr_per_travel_day * journey.days
+        items: tuple[tuple[CostType, int], ...] = (("fare", journey.fare_idr), ("meal", meal))
+        for case in unit.per_step:
+            for cost_type, amount in items:
+                if amount:
+                    lines = self.lines(case.case_id, cost_type)
+                    put(self._pool(cost_type, lines) if make else ("pool", cost_type, lines), amount / MONEY)
+        if unit.escorted:
+            if make:
+                self.row(("cap", j), 0.0, _INF, [(d, self._capacity(d)) for d in rows.duties])
+            put(("cap", j), -float(unit.escorted))
+            key: RowKey = ("escorted", u, j)
+            if make:
+                self.row(key, -_INF, 0.0, [(d, -float(unit.upper)) for d in rows.duties])
+            put(key, 1.0)
+            for need in NEEDS:
+                if unit.needs(need):
+                    key = ("skill", u, j, need)
+                    if make:
+                        able = [(d, -float(unit.upper)) for d in rows.duties if self._suits(d, need)]
+                        self.row(key, -_INF, 0.0, able)
+                    put(key, 1.0)
+        return cost / MONEY, dict(entries)
+
+    def add_x(self, u: int, j: int) -> int | None:
+        if (u, j) in self.x_index:
+            return None
+        cost, entries = self.x_entries(u, j)
+        index = self._add(Column("x", cost, float(self.units[u].upper), entries, unit=u, journey=j))
+        self.x_index[(u, j)] = index
+        self.unit_columns[u].append(index)
+        self.journeys[j].units.append(index)
+        return index
+
+    def _journey_of(self, column: int) -> Journey:
+        return self.journeys[self.columns[column].journey].journey
+
+    def _duty_vehicles(self, column: int) -> set[tuple[str, object]]:
+        option = self.columns[column].option
+        assert option is not None
+        return {*self._journey_of(column).vehicles, *option.vehicles}
+
+    def _capacity(self, column: int) -> float:
+        option = self.columns[column].option
+        assert option is not None
+        return float(self.scenario.escort(option.escort_id).max_cases)
+
+    def _suits(self, column: int, need: str) -> bool:
+        option = self.columns[column].option
+        assert option is not None
+        return suits(self.scenario, option.escort_id, need)
+
+    def y_entries(self, j: int, option: EscortOption, make: bool = True) -> tuple[float, dict[RowKey, float]]:
+        """The cost and rows of an escort duty with the party on journey ``j``.  With ``make``
+        False, rows not yet made are left out (as for pricing, where their dual is 0)."""
+        rows = self.journeys[j]
+        journey = rows.journey
+        scenario = self.scenario
+        escort = scenario.escort(option.escort_id)
+        entries: dict[RowKey, float] = defaultdict(float)
+
+        def put(key: RowKey, value: float) -> None:
+            if make or key in self.rows:
+                entries[key] += value
+
+        for service_id in (*journey.service_ids, *option.service_ids):
+            put(self._seat(service_id) if make else ("seat", service_id), 1.0)
+        for vehicle in dict.fromkeys((*journey.vehicles, *option.vehicles)):
+            put(self._vehicle(vehicle) if make else ("vehicle", *vehicle), 1.0)
+            # An escort's duties that ride a vehicle overlap: at most one is taken, and it
+            # needs a whole vehicle.
+            key = ("eride", option.escort_id, *vehicle)
+            if make and key not in self.rows:
+                riding = [
+                    (d, 1.0)
+                    for d in self.escort_duties[option.escort_id]
+                    if vehicle in self._duty_vehicles(d)
+                ]
+                self.row(key, -_INF, 0.0, [*riding, (self.vehicle_column[vehicle], -1.0)])
+            put(key, 1.0)
+        lines = self._party_lines[(rows.origin, rows.home, "escort")]
+        put(self._pool("escort", lines) if make else ("pool", "escort", lines), option.cost_idr / MONEY)
+        put(("cap", j), float(escort.max_cases))
+        for x in rows.units:
+            u = self.columns[x].unit
+            unit = self.units[u]
+            if not unit.escorted:
+                continue
+            put(("escorted", u, j), -float(unit.upper))
+            for need in NEEDS:
+                if unit.needs(need) and suits(scenario, option.escort_id, need):
+                    put(("skill", u, j, need), -float(unit.upper))
+        start, end = option.start.timestamp(), option.end.timestamp()
+        for moment in self.busy_moments[option.escort_id]:
+            if start <= moment <= end:
+                put(("busy", option.escort_id, moment), 1.0)
+        return option.cost_idr / MONEY, dict(entries)
+
+    def add_y(self, j: int, option: EscortOption) -> int | None:
+        out = tuple(leg.key for leg in option.outbound.legs) if option.outbound else ()
+        back = tuple(leg.key for leg in option.back.legs) if option.back else ()
+        key = (option.escort_id, j, out, back)
+        if key in self.duty_index:
+            return None
+        rows = self.journeys[j]
+        # The capacity row exists once an escorted unit rides; a duty needs no rows of its own.
+        self.row(("cap", j), 0.0, _INF, [(d, self._capacity(d)) for d in rows.duties])
+        cost, entries = self.y_entries(j, option)
+        index = self._add(Column("y", cost, 1.0, entries, journey=j, option=option))
+        self.duty_index[key] = index
+        rows.duties.append(index)
+        # Its start is a moment at which the escort is busy with at most one duty.
+        moment = option.start.timestamp()
+        if moment not in self.busy_moments[option.escort_id]:
+            self.busy_moments[option.escort_id].add(moment)
+            covering = [(d, 1.0) for d in self.escort_duties[option.escort_id] if self._covers(d, moment)]
+            self.row(("busy", option.escort_id, moment), -_INF, 1.0, [*covering, (index, 1.0)])
+        self.escort_duties[option.escort_id].append(index)
+        return index
+
+    def _covers(self, column: int, moment: float) -> bool:
+        option = self.columns[column].option
+        assert option is not None
+        return option.start.timestamp() <= moment <= option.end.timestamp()
+
+    # -- solving ----------------------------------------------------------------------------------
+
+    def solve(self) -> float:
+        """Solve the LP from the last basis; its value in rupiah."""
+        if not self.columns:
+            # Nobody can travel yet: everyone waits, and every dual is 0.
+            self.row_dual = np.zeros(len(self.row_keys))
+            self.col_value = np.zeros(0)
+            self.solved = True
+            return self.constant * MONEY
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"the restricted master ended {self.h.modelStatusToString(status)}")
+        self.solved = True
+        solution = self.h.getSolution()
+        # Duals of the right sign only (a <= row's is <= 0, a >= row's >= 0): the bound takes
+        # them as Lagrangian multipliers, which must have that sign; HiGHS may leave noise.
+        dual = np.array(solution.row_dual)
+        lower = np.isfinite(np.array(self.row_lower))
+        upper = np.isfinite(np.array(self.row_upper))
+        dual = np.where(upper & ~lower, np.minimum(dual, 0.0), dual)
+        dual = np.where(lower & ~upper, np.maximum(dual, 0.0), dual)
+        self.row_dual = dual
+        self.col_dual = np.array(solution.col_dual)
+        self.col_value = np.array(solution.col_value)
+        return (self.h.getInfo().objective_function_value + self.constant) * MONEY
+
+    def dual(self, key: RowKey) -> float:
+        index = self.rows.get(key)
+        # A row made since the last solve has no dual yet: 0.
+        return 0.0 if index is None or index >= len(self.row_dual) else float(self.row_dual[index])
+
+    def reduced_cost(self, cost: float, entries: dict[RowKey, float]) -> float:
+        """A column's reduced cost (thousands of rupiah) at the last duals; rows not made
+        count 0."""
+        return cost - sum(value * self.dual(key) for key, value in entries.items())

@@ -1,0 +1,399 @@
+"""The week's time-expanded network, as arrays: what pricing searches for the cheapest ways.
+
+Nodes, in an order that is topological (every arc goes forward in time):
+
+* ``D[s]`` and ``A[s]``: each service's departure and arrival, joined by its ride arc;
+* per place, a chain of *wait* nodes, one per departure from it, in the order of the moment a
+  traveller must be there to catch it (the departure less the connection minimum of its
+  mode); each wait node boards its departure or waits for the next;
+* a *road* node for each road way (a chain of at most three links, as the transport network
+  keeps them) taken after an arrival;
+* a *sink* per place: where a journey ends.
+
+An arrival joins the first wait node at its place that it can still catch, and so every later
+departure from there, however long the wait: there is no cap on services or layovers.
+
+The modelling rules, which say exactly what "every itinerary" means here (docs/solver.md):
+
+1. Road legs that lead from the start place to the first service are timed to reach it just
+   in time (the latest that catches it), as the transport network times them.
+2. Road legs after a service leave as soon as the connection minimum allows.
+3. A journey by road alone leaves at 07:00 local time on some day of the window; an escort's
+   way out by road alone arrives just in time for the party, and its way back by road leaves
+   as soon as the party has arrived.
+4. Road ways are the transport network's: at most three links, none beaten on duration, fare
+   and vehicle cost by another.
+
+A plan whose road legs keep these rules is a path here; the bound covers every such plan.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import pairwise
+
+import numpy as np
+
+from planner.network import ROAD_DAY_START, RoadPath, TransportNetwork
+from planner.plan import Leg
+from planner.scenario import Link, Scenario, Service
+
+VehicleKey = tuple[str, datetime]
+# Day numbers count from two days before the window's start date, so that every local date
+# of the week (an arrival further west may fall on the day before) has a number >= 0.
+_DAY_ZERO_BEFORE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """A way onto a first service from a start place: road legs just in time, or none."""
+
+    place: str
+    service: int
+    legs: tuple[Leg, ...]
+    fare_idr: int
+    vehicles: tuple[int, ...]
+    depart: float  # POSIX seconds of the first leg
+    depart_day: int  # day number of the first leg at the start place
+    anchor_day: int  # day number of the service's departure at its place
+
+
+@dataclass(frozen=True, slots=True)
+class RoadWay:
+    """Road legs timed by the rules above, with what one rider pays and the vehicles used."""
+
+    legs: tuple[Leg, ...]
+    fare_idr: int
+    vehicles: tuple[int, ...]
+
+    @property
+    def depart(self) -> datetime:
+        return self.legs[0].depart
+
+    @property
+    def arrive(self) -> datetime:
+        return self.legs[-1].arrive
+
+
+class TimeExpanded:
+    """The week's network of dated services and timed road ways, as arc arrays.
+
+    ``arc_fare`` is what one rider pays on an arc, ``arc_service`` the service whose seat it
+    takes (or -1), and the vehicle keys it rides are ``arc_vehicles[arc_vehicle_ptr[a]:...]``.
+    A sink arc (into ``sink[place]``) carries the day number of its arrival in ``arc_day``
+    (-1 elsewhere): the meals of a journey are counted from there.
+    """
+
+    def __init__(self, scenario: Scenario, transport: TransportNetwork) -> None:
+        self.scenario = scenario
+        self.transport = transport
+        settings = scenario.settings
+        self.day_zero: date = settings.start.date() - timedelta(days=_DAY_ZERO_BEFORE)
+        self.services: tuple[Service, ...] = scenario.services
+        self.service_index = {s.service_id: i for i, s in enumerate(self.services)}
+        self.places: tuple[str, ...] = tuple(scenario.locations)
+        self.place_index = {p: i for i, p in enumerate(self.places)}
+        self.vehicle_keys: list[VehicleKey] = []
+        self._vehicle_index: dict[VehicleKey, int] = {}
+        self.road_ways: list[RoadWay] = []  # the road node r's way is road_ways[r - first road]
+        count = len(self.services)
+        self._kinds: list[str] = ["D"] * count + ["A"] * count
+        self._times: list[float] = [s.depart.timestamp() for s in self.services]
+        self._times += [s.arrive.timestamp() for s in self.services]
+        tails: list[int] = []
+        heads: list[int] = []
+        fares: list[int] = []
+        arc_services: list[int] = []
+        arc_vehicles: list[tuple[int, ...]] = []
+        arc_days: list[int] = []
+
+        def arc(
+            tail: int,
+            head: int,
+            fare: int = 0,
+            service: int = -1,
+            vehicles: tuple[int, ...] = (),
+            day: int = -1,
+        ) -> None:
+            tails.append(tail)
+            heads.append(head)
+            fares.append(fare)
+            arc_services.append(service)
+            arc_vehicles.append(vehicles)
+            arc_days.append(day)
+
+        for s, service in enumerate(self.services):
+            arc(s, count + s, service.fare_idr, s)
+        # Wait chains: per place, its departures by the moment one must be there.
+        by_place: dict[str, list[int]] = defaultdict(list)
+        for s, service in enumerate(self.services):
+            by_place[service.from_id].append(s)
+        self._wait_of: dict[int, tuple[str, int]] = {}
+        self.wait_times: dict[str, list[float]] = {}
+        self.wait_nodes: dict[str, list[int]] = {}
+        for place, departures in by_place.items():
+            ready = {s: self._must_be_there(self.services[s]) for s in departures}
+            departures.sort(key=lambda s: (ready[s], self.services[s].depart, s))
+            nodes = []
+            for s in departures:
+                node = self._node("W", ready[s])
+                nodes.append(node)
+                arc(node, s)
+            for first, second in pairwise(nodes):
+                arc(first, second)
+            self.wait_times[place] = [ready[s] for s in departures]
+            self.wait_nodes[place] = nodes
+            for k, s in enumerate(departures):
+                self._wait_of[s] = (place, k)
+        self.sink = {place: self._node("T", float("inf")) for place in self.places}
+        self.first_road_node = len(self._kinds)
+        # Arrivals: to the wait chain at the place, to its sink, and on by road.
+        for s, service in enumerate(self.services):
+            arrival = count + s
+            wait = self.wait_after(service.to_id, service.arrive.timestamp())
+            if wait is not None:
+                arc(arrival, wait)
+            arc(arrival, self.sink[service.to_id], day=self.day(service.to_id, service.arrive))
+            for target in self.places:
+                if target == service.to_id:
+                    continue
+                for path in transport.road_paths(service.to_id, target):
+                    way = self.road_after(path, service.arrive)
+                    road = self._node("R", way.arrive.timestamp())
+                    self.road_ways.append(way)
+                    arc(arrival, road, way.fare_idr, -1, way.vehicles)
+                    wait = self.wait_after(target, way.arrive.timestamp())
+                    if wait is not None:
+                        arc(road, wait)
+                    arc(road, self.sink[target], day=self.day(target, way.arrive))
+        self.nodes = len(self._kinds)
+        self.node_time = np.array(self._times)
+        self.arc_tail = np.array(tails, dtype=np.int64)
+        self.arc_head = np.array(heads, dtype=np.int64)
+        self.arc_fare = np.array(fares, dtype=np.float64)
+        self.arc_service = np.array(arc_services, dtype=np.int64)
+        self.arc_day = np.array(arc_days, dtype=np.int64)
+        sizes = np.array([len(v) for v in arc_vehicles], dtype=np.int64)
+        self.arc_vehicle_ptr = np.concatenate([[0], np.cumsum(sizes)])
+        self.arc_vehicles = np.array([k for v in arc_vehicles for k in v], dtype=np.int64)
+        # Which road arc (tail -> road node) leads into each road node.
+        self.road_arc = np.full(self.nodes, -1, dtype=np.int64)
+        roads = self.arc_head >= self.first_road_node
+        roads &= self.arc_head < self.first_road_node + len(self.road_ways)
+        roads &= self.arc_tail < 2 * count
+        self.road_arc[self.arc_head[roads]] = np.nonzero(roads)[0]
+        self._heads: dict[str, list[Head]] = {}
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _node(self, kind: str, moment: float) -> int:
+        self._kinds.append(kind)
+        self._times.append(moment)
+        return len(self._kinds) - 1
+
+    def _must_be_there(self, service: Service) -> float:
+        return (service.depart - self.scenario.settings.connection(service.mode)).timestamp()
+
+    def vehicle(self, key: VehicleKey) -> int:
+        found = self._vehicle_index.get(key)
+        if found is None:
+            found = self._vehicle_index[key] = len(self.vehicle_keys)
+            self.vehicle_keys.append(key)
+        return found
+
+    def _way(self, links: tuple[Link, ...], legs: list[Leg]) -> RoadWay:
+        vehicles = tuple(
+            self.vehicle((link.link_id, leg.depart))
+            for link, leg in zip(links, legs, strict=True)
+            if link.vehicle_cost_idr
+        )
+        return RoadWay(tuple(legs), sum(link.fare_idr for link in links), vehicles)
+
+    def road_after(self, path: RoadPath, arrived: datetime) -> RoadWay:
+        """Rule 2: each link leaves as soon as the connection minimum after ``arrived`` allows."""
+        legs: list[Leg] = []
+        moment = arrived
+        for link in path.links:
+            moment = moment + self.scenario.settings.connection(link.mode)
+            legs.append(_link_leg(link, moment))
+            moment = moment + link.duration
+        return self._way(path.links, legs)
+
+    def road_at(self, path: RoadPath, leaving: datetime) -> RoadWay:
+        """A journey by road alone, its first link leaving at ``leaving``."""
+        legs: list[Leg] = []
+        moment = leaving
+        for index, link in enumerate(path.links):
+            if index:
+                moment = moment + self.scenario.settings.connection(link.mode)
+            legs.append(_link_leg(link, moment))
+            moment = moment + link.duration
+        return self._way(path.links, legs)
+
+    def road_before(self, path: RoadPath, arrive_by: datetime) -> RoadWay:
+        """Rule 1: the links timed to arrive at ``arrive_by``, each as late as it can leave."""
+        legs: list[Leg] = []
+        moment = arrive_by
+        for link in reversed(path.links):
+            depart = moment - link.duration
+            legs.append(_link_leg(link, depart))
+            moment = depart - self.scenario.settings.connection(link.mode)
+        legs.reverse()
+        return self._way(path.links, legs)
+
+    # -- questions ------------------------------------------------------------------------------
+
+    def day(self, place: str, moment: datetime) -> int:
+        """The day number of ``moment`` at ``place``."""
+        return (self.scenario.location(place).local_date(moment) - self.day_zero).days
+
+    def day_of(self, when: date) -> int:
+        return (when - self.day_zero).days
+
+    def wait_after(self, place: str, moment: float) -> int | None:
+        """The wait node at ``place`` from which a traveller there at ``moment`` can catch
+        every departure still catchable; None when there is none."""
+        times = self.wait_times.get(place)
+        if times is None:
+            return None
+        k = bisect_left(times, moment)
+        return self.wait_nodes[place][k] if k < len(times) else None
+
+    def heads(self, place: str) -> list[Head]:
+        """Every way onto a first service from ``place``: boarding one that leaves there, or
+        road legs just in time for one that leaves elsewhere (rule 1)."""
+        found = self._heads.get(place)
+        if found is not None:
+            return found
+        found = []
+        for s, service in enumerate(self.services):
+            for path in self.transport.road_paths(place, service.from_id):
+                if path.links:
+                    way = self.road_before(
+                        path, service.depart - self.scenario.settings.connection(service.mode)
+                    )
+                    legs, fare, vehicles = way.legs, way.fare_idr, way.vehicles
+                else:
+                    legs, fare, vehicles = (), 0, ()
+                first = legs[0].depart if legs else service.depart
+                found.append(
+                    Head(
+                        place,
+                        s,
+                        legs,
+                        fare,
+                        vehicles,
+                        first.timestamp(),
+                        self.day(place, first),
+                        self.day(service.from_id, service.depart),
+                    )
+                )
+        self._heads[place] = found
+        return found
+
+    def road_days(self, place: str, first: date) -> list[datetime]:
+        """The moments a journey by road alone may leave ``place`` (rule 3), from ``first``."""
+        settings = self.scenario.settings
+        tz = self.scenario.location(place).tz
+        found: list[datetime] = []
+        day = first
+        while True:
+            moment = datetime.combine(day, ROAD_DAY_START, tzinfo=tz)
+            if moment >= settings.end:
+                return found
+            if moment >= settings.start:
+                found.append(moment)
+            day += timedelta(days=1)
+
+    def locate(self, legs: tuple[Leg, ...]) -> tuple[int, tuple[int, ...]] | None:
+        """A journey's head (its index in ``heads``) and nodes to the sink, when the journey is
+        a path of this network; None when it is not (a plan made by other rules)."""
+        services = [i for i, leg in enumerate(legs) if leg.service_id is not None]
+        if not services:
+            return None
+        first = services[0]
+        s = self.service_index.get(legs[first].service_id or "")
+        if s is None:
+            return None
+        lead = tuple(leg.key for leg in legs[:first])
+        head = next(
+            (
+                k
+                for k, h in enumerate(self.heads(legs[0].from_id))
+                if h.service == s and tuple(leg.key for leg in h.legs) == lead
+            ),
+            None,
+        )
+        if head is None:
+            return None
+        count = len(self.services)
+        nodes = [s, count + s]
+        i = first + 1
+        while True:
+            here = nodes[-1]
+            place = legs[i - 1].to_id
+            if i == len(legs):
+                nodes.append(self.sink[place])
+                return head, tuple(nodes)
+            if legs[i].service_id is None:
+                end = i
+                while end < len(legs) and legs[end].service_id is None:
+                    end += 1
+                wanted = tuple(leg.key for leg in legs[i:end])
+                road = next(
+                    (
+                        int(self.arc_head[a])
+                        for a in np.nonzero(self.arc_tail == here)[0]
+                        if self.first_road_node
+                        <= self.arc_head[a]
+                        < self.first_road_node + len(self.road_ways)
+                        and tuple(
+                            leg.key
+                            for leg in self.road_ways[int(self.arc_head[a]) - self.first_road_node].legs
+                        )
+                        == wanted
+                    ),
+                    None,
+                )
+                if road is None:
+                    return None
+                nodes.append(road)
+                i = end
+                continue
+            t = self.service_index.get(legs[i].service_id or "")
+            if t is None:
+                return None
+            wait = self.wait_after(place, self._times[here])
+            if wait is None:
+                return None
+            at, k = self._wait_of[t]
+            chain = self.wait_nodes[at]
+            if at != place or wait not in chain or chain.index(wait) > k:
+                return None
+            nodes += chain[chain.index(wait) : k + 1]
+            nodes += [t, count + t]
+            i += 1
+
+    def legs_of(self, nodes: list[int]) -> list[Leg]:
+        """The legs along a path of nodes: a ride for each service, road legs for each road."""
+        count = len(self.services)
+        legs: list[Leg] = []
+        for node in nodes:
+            if node < count:
+                legs.append(_service_leg(self.services[node]))
+            elif self.first_road_node <= node < self.first_road_node + len(self.road_ways):
+                legs += self.road_ways[node - self.first_road_node].legs
+        return legs
+
+
+def _service_leg(service: Service) -> Leg:
+    return Leg(
+        service.service_id, service.mode, service.from_id, service.to_id, service.depart, service.arrive
+    )
+
+
+def _link_leg(link: Link, depart: datetime) -> Leg:
+    return Leg(None, link.mode, link.from_id, link.to_id, depart, depart + link.duration)

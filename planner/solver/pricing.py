@@ -1,0 +1,761 @@
+"""Exact pricing: for each unit the itinerary of least reduced cost, for each escort and party
+the duty of least reduced cost, over the whole time-expanded network.
+
+Every cost of a journey is a sum over its arcs once a journey's days are written as the day
+number of its arrival less that of its departure (plus one): the departure's part sits on the
+way onto the first service (a ``Head``), the arrival's on the arc into the sink.  With the
+master's duals on seats, vehicles and money, every arc inside the network costs at least
+nothing, so one Dijkstra search per class of riders (``scipy.sparse.csgraph``) from every
+destination at once gives the cheapest way on from each departure; each unit then looks at its
+own ways onto a first service.
+
+The reduced costs found here are lower bounds of every column's reduced cost at the duals of
+``planner.solver.bound`` (the Lagrangian multipliers), and exact for the columns of the
+network's rules; the columns added are priced again exactly by the master before they are.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from planner.journeys import EscortOption, Journey, escort_option, price_itinerary
+from planner.model import Unit, case_unplanned_cost
+from planner.network import Itinerary
+from planner.plan import Leg
+from planner.scenario import CostType, Escort, Scenario
+from planner.solver.master import MONEY, NEEDS, Master, suits
+from planner.solver.network import Head, RoadWay, TimeExpanded
+
+_FAR = 1e18  # an arc that may not be taken
+_REACHED = 1e17
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPrice:
+    """The least reduced cost of a unit over every itinerary (its unit row left out), and the
+    itinerary of a new column when that is one."""
+
+    unit: int
+    least: float  # thousands of rupiah; 0 when nothing beats waiting
+    itinerary: Itinerary | None
+    path: tuple[int, tuple[int, ...]] | None = None  # (head, nodes to the sink) in the network
+
+
+@dataclass(frozen=True, slots=True)
+class DutyPrice:
+    escort_id: str
+    journey: int
+    least: float  # a lower bound of every duty's reduced cost, busy rows left out
+    option: EscortOption | None
+
+
+class Pricing:
+    def __init__(self, scenario: Scenario, net: TimeExpanded, master: Master, units: list[Unit]) -> None:
+        self.scenario = scenario
+        self.net = net
+        self.master = master
+        self.units = units
+        settings = scenario.settings
+        self.meal = float(settings.costs.meal_idr_per_travel_day)
+        self.start_ts = settings.start.timestamp()
+        self.end_ts = settings.end.timestamp()
+        self.last_day = net.day_of(settings.end_date) + 60
+        arcs = len(net.arc_tail)
+        sizes = np.diff(net.arc_vehicle_ptr)
+        self._vehicle_arc = np.repeat(np.arange(arcs), sizes)
+        self._sink_arc = net.arc_day >= 0
+        vehicle_arcs: dict[int, list[int]] = defaultdict(list)
+        for arc, vehicle in zip(self._vehicle_arc.tolist(), net.arc_vehicles.tolist(), strict=True):
+            vehicle_arcs[vehicle].append(arc)
+        self._vehicle_arcs = dict(vehicle_arcs)
+        self._service_arc = net.arc_service >= 0
+        # The least duty with a party on an itinerary costs at least
+        #   OUT[start] + ALONG + BACK[home] + rate * (arrival - departure in days):
+        # OUT and BACK the cheapest fares from an escort's base and back, with the allowance
+        # and meals of the shortest time on the road there; ALONG one more rider's fares and
+        # duals on the itinerary; and a duty lasts at least as many days as the party is on the
+        # road, at the least allowance and meals.  Each is the least over the escorts able to
+        # meet a need (``_FLOOR_KEYS``).  An escorted unit pays its ``escort_share`` of it on
+        # every itinerary whose escort rows are not made yet.
+        escorts = scenario.escorts
+        self.most_cases = max((e.max_cases for e in escorts), default=1)
+        self.floors = {need: _floor(scenario, net, need, self.meal) for need in _FLOOR_KEYS}
+        self._escorted_units: Counter[tuple[str, str]] = Counter(
+            (unit.origin, unit.home) for unit in units if unit.escorted
+        )
+        self._arc_seconds = np.where(
+            self._sink_arc, 0.0, net.node_time[net.arc_head] - net.node_time[net.arc_tail]
+        )
+        self._arc_seconds[~np.isfinite(self._arc_seconds)] = 0.0
+        assert (self._arc_seconds >= -1e-6).all(), "arcs go forward in time"
+        self._heads: dict[str, tuple[list[Head], dict[str, np.ndarray]]] = {}
+        # Arcs by their tail, to walk the network forward from a node.
+        self._out_order = np.argsort(net.arc_tail, kind="stable")
+        self._out_start = np.searchsorted(net.arc_tail[self._out_order], np.arange(net.nodes + 1))
+        # The path through the network of each master journey that pricing made: (head, nodes).
+        self.paths: dict[int, tuple[int, tuple[int, ...]]] = {}
+        # Arrivals at each place (service arrivals and road ways), by time: escorts' ways out end there.
+        count = len(net.services)
+        arrivals: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for s, service in enumerate(net.services):
+            arrivals[service.to_id].append((service.arrive.timestamp(), count + s))
+        for r, way in enumerate(net.road_ways):
+            arrivals[way.legs[-1].to_id].append((way.arrive.timestamp(), net.first_road_node + r))
+        self._arrivals = {
+            place: (np.array([t for t, _ in found]), np.array([n for _, n in found], dtype=np.int64))
+            for place, found in ((p, sorted(f)) for p, f in arrivals.items())
+        }
+
+    # -- duals as arc costs ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the master's duals: per service seat, per vehicle key, per money pool."""
+        m, net = self.master, self.net
+        self.seat = np.array([-m.dual(("seat", s.service_id)) for s in net.services])
+        self.vehicle = np.array([self._vehicle_multiplier(key) for key in net.vehicle_keys])
+        arcs = len(net.arc_tail)
+        per_arc = np.zeros(arcs)
+        if len(self._vehicle_arc):
+            np.add.at(per_arc, self._vehicle_arc, self.vehicle[net.arc_vehicles])
+        per_arc[self._service_arc] += self.seat[net.arc_service[self._service_arc]]
+        # What one more rider costs on each arc in duals (thousands of rupiah), fares aside.
+        self.arc_dual = per_arc
+        # Each unit's own vehicle rows (``ride``): what its riding a vehicle costs it in duals.
+        self.ride: dict[int, dict[int, float]] = defaultdict(dict)
+        for index, key in enumerate(m.row_keys):
+            if key[0] == "ride" and index < len(m.row_dual) and m.row_dual[index] < 0:
+                vehicle = net.vehicle((key[2], key[3]))  # type: ignore[arg-type]
+                self.ride[key[1]][vehicle] = -float(m.row_dual[index])  # type: ignore[index]
+
+    def _vehicle_multiplier(self, key: tuple[str, object]) -> float:
+        """A vehicle row's multiplier, as the cost of one rider: its dual where the master has
+        the row; else the vehicle's cost over its seats, the most at which hiring it has no
+        negative reduced cost (so that a new departure's vehicle is not free)."""
+        m = self.master
+        if ("vehicle", *key) in m.rows:
+            return -m.dual(("vehicle", *key))
+        link = self.scenario.link(key[0])
+        return link.vehicle_cost_idr / (link.vehicle_capacity or m.travellers) / MONEY
+
+    def absent_vehicles(self, vehicles: tuple[tuple[str, object], ...]) -> float:
+        """What one rider pays in the multipliers of vehicle rows the master does not have."""
+        return sum(self._vehicle_multiplier(k) for k in vehicles if ("vehicle", *k) not in self.master.rows)
+
+    def _vehicles(self, vehicles: tuple[int, ...]) -> float:
+        if not vehicles:
+            return 0.0
+        self._grow()
+        return float(self.vehicle[list(vehicles)].sum())
+
+    def _grow(self) -> None:
+        """Vehicle keys made after the last refresh (new road-only ways) have no row: 0."""
+        missing = len(self.net.vehicle_keys) - len(self.vehicle)
+        if missing > 0:
+            self.vehicle = np.concatenate(
+                [self.vehicle, [self._vehicle_multiplier(k) for k in self.net.vehicle_keys[-missing:]]]
+            )
+
+    def _pool(self, cost_type: CostType, case_id: str) -> float:
+        return -self.master.dual(("pool", cost_type, self.master.lines(case_id, cost_type)))
+
+    def _weights(self, rider: _Rider) -> np.ndarray:
+        """What one rider of a class costs on each arc (thousands of rupiah)."""
+        net = self.net
+        w = net.arc_fare / MONEY * rider.fares + self.arc_dual * rider.duals + rider.time * self._arc_seconds
+        w[self._sink_arc] += rider.sink * net.arc_day[self._sink_arc]
+        return np.maximum(w, 0.0)
+
+    def _graph(
+        self,
+        weights: np.ndarray,
+        reverse: bool,
+        extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> csr_matrix:
+        net = self.net
+        tails, heads = net.arc_tail, net.arc_head
+        size = net.nodes
+        if extra is not None:
+            tails = np.concatenate([tails, extra[0]])
+            heads = np.concatenate([heads, extra[1]])
+            weights = np.concatenate([weights, extra[2]])
+            size += 1
+        if reverse:
+            tails, heads = heads, tails
+        return csr_matrix((weights, (tails, heads)), shape=(size, size))
+
+    # -- units ----------------------------------------------------------------------------------
+
+    def _origin(self, place: str) -> tuple[list[Head], dict[str, np.ndarray]]:
+        found = self._heads.get(place)
+        if found is None:
+            heads = self.net.heads(place)
+            arrays = {
+                "service": np.array([h.service for h in heads], dtype=np.int64),
+                "fare": np.array([h.fare_idr for h in heads], dtype=np.float64),
+                "depart": np.array([h.depart for h in heads]),
+                "depart_day": np.array([h.depart_day for h in heads], dtype=np.float64),
+                "anchor_day": np.array([h.anchor_day for h in heads], dtype=np.float64),
+                "anchor": np.array([self.net.services[h.service].depart.timestamp() for h in heads]),
+            }
+            found = self._heads[place] = (heads, arrays)
+        return found
+
+    def units_priced(self, present: dict[tuple[str, str], list[int]]) -> list[UnitPrice]:
+        """Each unit's least reduced cost; ``present`` lists the master's journeys by (start,
+        home)."""
+        net = self.net
+        classes: dict[tuple[float, float, float, float], list[int]] = defaultdict(list)
+        for u, unit in enumerate(self.units):
+            if unit.ready >= self.scenario.settings.end_date:
+                continue
+            fare = sum(self._pool("fare", c.case_id) for c in unit.per_step) / unit.persons
+            meal = sum(self._pool("meal", c.case_id) for c in unit.per_step) / unit.persons
+            share = self.escort_share(u) / unit.persons
+            classes[(fare, meal, share, self.floors[self.escort_need(u)].rate)].append(u)
+        prices: list[UnitPrice] = []
+        for (fare, meal, share, rate), members in classes.items():
+            rider = _Rider(1 + fare + share, 1 + share, self.meal * (1 + meal) / MONEY, share * rate)
+            weights = self._weights(rider)
+            homes = sorted({self.units[u].home for u in members})
+            sinks = [net.sink[h] for h in homes]
+            dist, pred = _search(self._graph(weights, reverse=True), sinks)
+            row = {h: k for k, h in enumerate(homes)}
+            for u in members:
+                home = row[self.units[u].home]
+                if u not in self.ride:
+                    prices.append(self._unit(u, rider, weights, dist[home], pred[home], present))
+                    continue
+                # The unit's own vehicle rows change its arc costs: a search of its own.
+                mine = weights.copy()
+                persons = self.units[u].persons
+                for vehicle, value in self.ride[u].items():
+                    mine[self._vehicle_arcs.get(vehicle, [])] += value / persons
+                own, back = _search(self._graph(mine, reverse=True), net.sink[self.units[u].home])
+                prices.append(self._unit(u, rider, mine, own, back, present))
+        return prices
+
+    def _unit(
+        self,
+        u: int,
+        rider: _Rider,
+        weights: np.ndarray,
+        dist: np.ndarray,
+        pred: np.ndarray,
+        present: dict[tuple[str, str], list[int]],
+    ) -> UnitPrice:
+        unit, net, m = self.units[u], self.net, self.master
+        scenario = self.scenario
+        settings = scenario.settings
+        persons = unit.persons
+        waiting = [
+            c.priority * settings.costs.waiting_idr_per_day + settings.costs.shelter_idr_per_day
+            for c in unit.per_step
+        ]
+        per_day = sum(waiting) / MONEY
+        ready = sum(w * net.day_of(c.ready) for w, c in zip(waiting, unit.per_step, strict=True)) / MONEY
+        saved = sum(case_unplanned_cost(scenario, c) for c in unit.per_step) / MONEY
+        floor = self.floors[self.escort_need(u)]
+        escort = self.escort_share(u) * floor.ends(unit.origin, unit.home)
+        constant = -ready - saved + escort + persons * rider.sink  # the day of departure counts
+        earliest = unit.earliest.timestamp()
+        best = 0.0
+        chosen: int | RoadWay | None = None  # a head's index, or a way by road alone
+        heads, a = self._origin(unit.origin)
+        mine = present.get((unit.origin, unit.home), [])
+        # An escorted unit's cost on a master journey has the journey's own escort rows, which
+        # the search does not see: it looks for the best journey not in the master, and the
+        # master's own are priced one by one below.  (Without escorted cases there are no such
+        # rows, and the search prices master journeys exactly.)
+        avoid: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        if unit.escorted:
+            for j in mine:
+                if j in self.paths:
+                    first, nodes = self.paths[j]
+                    avoid[first].append(nodes)
+        deviations: dict[int, tuple[float, tuple[int, ...]]] = {}
+        ride = self.ride.get(u, {})
+
+        def riding(vehicles: tuple[int, ...]) -> float:
+            return self._vehicles(vehicles) * rider.duals + sum(ride.get(v, 0.0) for v in vehicles) / persons
+
+        if len(heads):
+            head_vehicles = np.array([riding(h.vehicles) for h in heads])
+            on = dist[a["service"]].copy()
+            for k, paths in avoid.items():
+                deviations[k] = self._deviate(paths, 0, weights, dist, pred, self.net.sink[unit.home])
+                on[k] = deviations[k][0]
+            value = persons * (
+                a["fare"] / MONEY * rider.fares
+                + head_vehicles
+                + on
+                - rider.sink * a["depart_day"]
+                + rider.time * (a["anchor"] - a["depart"])
+            )
+            value += per_day * a["anchor_day"] + constant
+            ok = (a["depart"] >= earliest) & (a["anchor"] >= self.start_ts) & (a["anchor"] < self.end_ts)
+            ok &= on < _REACHED
+            if ok.any():
+                value = np.where(ok, value, np.inf)
+                k = int(np.argmin(value))
+                if value[k] < best:
+                    best, chosen = float(value[k]), k
+        # By road alone, at 07:00 on a day of the window.
+        for moment in net.road_days(unit.origin, unit.ready):
+            if moment.timestamp() < earliest:
+                continue
+            for road in net.transport.road_paths(unit.origin, unit.home):
+                if not road.links:
+                    continue
+                way = net.road_at(road, moment)
+                days = net.day(unit.home, way.arrive) - net.day(unit.origin, way.depart) + 1
+                seconds = (way.arrive - way.depart).total_seconds()
+                value = persons * (
+                    way.fare_idr / MONEY * rider.fares + riding(way.vehicles) + rider.time * seconds
+                )
+                value += persons * rider.sink * days + per_day * net.day(unit.origin, way.depart)
+                value += constant - persons * rider.sink
+                if value < best:
+                    best, chosen = value, way
+        least = best
+        # The master's own journeys, with their escort rows' duals.
+        for j in mine:
+            journey = m.journeys[j].journey
+            if journey.depart < unit.earliest:
+                continue
+            cost, entries = m.x_entries(u, j, make=False)
+            entries.pop(("unit", u), None)
+            cost += persons * self.absent_vehicles(journey.vehicles)
+            if ("cap", j) not in m.rows and unit.escorted:
+                # Its escort row is not made yet: its multiplier is mu, as for any journey
+                # not in the master.
+                cost += self._least_duty(journey, self.escort_need(u)) * self.escort_share(u)
+            least = min(least, m.reduced_cost(cost, entries))
+        itinerary = None
+        path: tuple[int, tuple[int, ...]] | None = None
+        if chosen is not None and best < least + 1e-9:
+            if isinstance(chosen, int):
+                head = heads[chosen]
+                nodes = (
+                    deviations[chosen][1]
+                    if chosen in deviations
+                    else self._tree_path(head.service, unit.home, pred)
+                )
+                itinerary = Itinerary((*head.legs, *self.net.legs_of(list(nodes))))
+                path = (chosen, nodes)
+            else:
+                itinerary = Itinerary(chosen.legs)
+        return UnitPrice(u, least, itinerary, path)
+
+    def escort_share(self, u: int) -> float:
+        """The part of the least duty a party itinerary can have (``_least_duty``) that unit
+        ``u`` pays on an itinerary whose escort rows the master does not have yet.
+
+        Those rows' multipliers: where a start and home have at most as many escorted units as
+        an escort takes cases, each unit's own row (an escort wherever it travels) gets its
+        equal part of the least duty; elsewhere the escort row of the party (escorts enough
+        for its cases) gets the least duty per case an escort may take.  Either way no duty
+        with such a party has a negative reduced cost, as the bound needs."""
+        unit = self.units[u]
+        if not unit.escorted:
+            return 0.0
+        if self._rows_share(u):
+            return 1.0 / self._escorted_units[(unit.origin, unit.home)]
+        return unit.escorted / self.most_cases
+
+    def _rows_share(self, u: int) -> bool:
+        unit = self.units[u]
+        return self._escorted_units[(unit.origin, unit.home)] <= self.most_cases
+
+    def escort_need(self, u: int) -> str | None:
+        """Whose duties the unit's share is the least of: where it is taken on the unit's own
+        rows and it has a need, the escorts able to meet the need that costs most to meet (the
+        multiplier then sits on that need's row, which only their duties enter)."""
+        unit = self.units[u]
+        if not unit.escorted or not self._rows_share(u):
+            return None
+        needs = [need for need in NEEDS if unit.needs(need)]
+        if not needs:
+            return None
+        return max(needs, key=lambda need: self.floors[need].ends(unit.origin, unit.home))
+
+    def _least_duty(self, journey: Journey, need: str | None) -> float:
+        """The least the duty of an escort able to meet ``need`` (any escort with None) with a
+        party on ``journey`` costs (thousands)."""
+        net = self.net
+        legs = journey.itinerary.legs
+        along = journey.fare_idr / MONEY
+        along += sum(self.seat[net.service_index[s]] for s in journey.service_ids if s in net.service_index)
+        along += sum(self._vehicle_multiplier(k) for k in journey.vehicles)
+        seconds = (journey.arrive - journey.depart).total_seconds()
+        floor = self.floors[need]
+        return float(floor.ends(legs[0].from_id, legs[-1].to_id) + along + floor.rate * seconds)
+
+    def _deviate(
+        self,
+        paths: list[tuple[int, ...]],
+        depth: int,
+        weights: np.ndarray,
+        dist: np.ndarray,
+        pred: np.ndarray,
+        sink: int,
+    ) -> tuple[float, tuple[int, ...]]:
+        """The least cost from the node all ``paths`` share at ``depth`` to ``sink`` over the
+        paths that are none of ``paths`` (each ends at the sink), and that path."""
+        node = paths[0][depth]
+        if node == sink:
+            return (np.inf, ()) if any(len(p) == depth + 1 for p in paths) else (0.0, (node,))
+        following: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        for p in paths:
+            if len(p) > depth + 1:
+                following[p[depth + 1]].append(p)
+        best: tuple[float, tuple[int, ...]] = (np.inf, ())
+        for a in self._out_order[self._out_start[node] : self._out_start[node + 1]]:
+            head = int(self.net.arc_head[a])
+            if head in following:
+                rest, nodes = self._deviate(following[head], depth + 1, weights, dist, pred, sink)
+                if rest + weights[a] < best[0]:
+                    best = (rest + weights[a], (node, *nodes))
+            elif dist[head] < _REACHED and dist[head] + weights[a] < best[0]:
+                best = (float(dist[head] + weights[a]), (node, *self._tree_path(head, None, pred, sink)))
+        return best
+
+    def _tree_path(
+        self, node: int, home: str | None, pred: np.ndarray, sink: int | None = None
+    ) -> tuple[int, ...]:
+        """The nodes from ``node`` to the sink (of ``home``) along the search's tree."""
+        if sink is None:
+            assert home is not None
+            sink = self.net.sink[home]
+        nodes = [node]
+        while node != sink:
+            node = int(pred[node])
+            assert node >= 0, "a reached node has a way on"
+            nodes.append(node)
+        return tuple(nodes)
+
+    # -- escort duties ----------------------------------------------------------------------------
+
+    def duties_priced(self, journeys: list[int], every: bool = False) -> list[DutyPrice]:
+        """For each escort and each of the master's party itineraries in ``journeys``, the least
+        reduced cost of its duties with that party (the escort's busy rows left out: the bound
+        keeps them whole), and the duty that reaches it: where it prices out, or with
+        ``every``, wherever there is one."""
+        scenario, m = self.scenario, self.master
+        prices: list[DutyPrice] = []
+        if not journeys:
+            return prices
+        # Escort costs are paid from the pool of the party's start and home: its dual scales
+        # everything a duty costs.
+        by_rate: dict[float, list[int]] = defaultdict(list)
+        for j in journeys:
+            rows = m.journeys[j]
+            lines = m.party_lines(rows.origin, rows.home, "escort")
+            by_rate[1.0 - m.dual(("pool", "escort", lines))].append(j)
+        for escort in scenario.escorts:
+            own = self._escort_rides(escort.escort_id)
+            for money, group in by_rate.items():
+                rate = (self.meal + escort.daily_allowance_idr) / MONEY * money
+                search = _EscortSearch(self, escort, money, rate, own)
+                for j in group:
+                    prices.append(self._duty(search, j, every))
+        return prices
+
+    def _escort_rides(self, escort_id: str) -> dict[int, float]:
+        """The escort's own vehicle rows (``eride``): what its riding a vehicle costs in duals."""
+        m, net = self.master, self.net
+        found: dict[int, float] = {}
+        for index, key in enumerate(m.row_keys):
+            if (
+                key[0] == "eride"
+                and key[1] == escort_id
+                and index < len(m.row_dual)
+                and m.row_dual[index] < 0
+            ):
+                found[net.vehicle((key[2], key[3]))] = -float(m.row_dual[index])  # type: ignore[arg-type]
+        return found
+
+    def _duty(self, search: _EscortSearch, j: int, every: bool = False) -> DutyPrice:
+        m, net, scenario = self.master, self.net, self.scenario
+        escort = search.escort
+        rate = search.rate
+        journey = m.journeys[j].journey
+        legs = journey.itinerary.legs
+        start, end = legs[0].from_id, legs[-1].to_id
+        base = scenario.location(escort.base_id)
+        # Along with the party: its fares and seats, and its vehicles, for one more rider.
+        along = journey.fare_idr / MONEY * search.money
+        along += sum(self.seat[net.service_index[s]] for s in journey.service_ids)
+        along += sum(search.riding((net.vehicle(k),)) for k in journey.vehicles)
+        # (The master has every vehicle row of its journeys: the multipliers are its duals.)
+        way_out: tuple[float, tuple[Leg, ...]] | None = None
+        if escort.base_id == start:
+            if base.local_date(journey.depart) >= escort.available_from:
+                way_out = (-rate * net.day(escort.base_id, journey.depart), ())
+        else:
+            way_out = search.way_out(start, journey)
+        way_back: tuple[float, tuple[Leg, ...]] | None = None
+        if escort.base_id == end:
+            if base.local_date(journey.arrive) <= escort.available_to:
+                way_back = (rate * net.day(escort.base_id, journey.arrive), ())
+        else:
+            way_back = search.way_back(end, journey.arrive)
+        if way_out is None or way_back is None:
+            return DutyPrice(escort.escort_id, j, np.inf, None)
+        value = way_out[0] + along + way_back[0] + rate
+        value -= escort.max_cases * m.dual(("cap", j))
+        for x in m.journeys[j].units:
+            u = m.columns[x].unit
+            unit = self.units[u]
+            if not unit.escorted:
+                continue
+            value += unit.upper * m.dual(("escorted", u, j))
+            for need in NEEDS:
+                if unit.needs(need) and suits(scenario, escort.escort_id, need):
+                    value += unit.upper * m.dual(("skill", u, j, need))
+        option = None
+        if value < -1e-9 or every:
+            option = escort_option(
+                scenario,
+                escort,
+                journey,
+                Itinerary(way_out[1]) if way_out[1] else None,
+                Itinerary(way_back[1]) if way_back[1] else None,
+            )
+        return DutyPrice(escort.escort_id, j, value, option)
+
+
+class _EscortSearch:
+    """One escort's ways out from its base and back to it, at one price of money, searched
+    lazily: out from the first day of availability, back within it.
+
+    A way out's first leg is counted as ``-rate`` a day and a way back's arrival as ``rate``
+    a day, so that a duty's days (last day less first day, plus one) are a sum over its arcs;
+    the way out's search is shifted by ``last_day`` so that every arc costs at least nothing.
+    """
+
+    def __init__(
+        self, pricing: Pricing, escort: Escort, money: float, rate: float, own: dict[int, float]
+    ) -> None:
+        self.p = pricing
+        self.escort = escort
+        self.money = money
+        self.rate = rate
+        self.own = own
+        net = pricing.net
+        weights = np.maximum(net.arc_fare / MONEY * money + pricing.arc_dual, 0.0)
+        for vehicle, value in own.items():
+            weights[pricing._vehicle_arcs.get(vehicle, [])] += value
+        self.weights = weights
+        base = pricing.scenario.location(escort.base_id)
+        self.earliest = base.midnight(escort.available_from)
+        self.deadline = base.midnight(escort.available_to).timestamp() + 86400.0
+        self._out: tuple[np.ndarray, np.ndarray, dict[int, int]] | None = None
+        self._back: tuple[np.ndarray, np.ndarray] | None = None
+
+    def riding(self, vehicles: tuple[int, ...]) -> float:
+        return self.p._vehicles(vehicles) + sum(self.own.get(v, 0.0) for v in vehicles)
+
+    def _search_out(self) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
+        if self._out is None:
+            p, net = self.p, self.p.net
+            heads, a = p._origin(self.escort.base_id)
+            earliest = self.earliest.timestamp()
+            best: dict[int, tuple[float, int]] = {}
+            for k, head in enumerate(heads):
+                if a["depart"][k] < earliest:
+                    continue
+                cost = head.fare_idr / MONEY * self.money + self.riding(head.vehicles)
+                cost += self.rate * (p.last_day - head.depart_day)
+                if head.service not in best or cost < best[head.service][0]:
+                    best[head.service] = (cost, k)
+            source = net.nodes
+            services = np.array(sorted(best), dtype=np.int64)
+            extra = (
+                np.full(len(services), source, dtype=np.int64),
+                services,
+                np.array([best[s][0] for s in services.tolist()]),
+            )
+            dist, pred = _search(p._graph(self.weights, False, extra), source)
+            self._out = (dist, pred, {s: k for s, (_, k) in best.items()})
+        return self._out
+
+    def _search_back(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._back is None:
+            p, net = self.p, self.p.net
+            sink = net.sink[self.escort.base_id]
+            into = net.arc_head == sink
+            arrive = net.node_time[net.arc_tail]
+            home_in_time = np.where(arrive < self.deadline, self.rate * net.arc_day, _FAR)
+            weights = np.where(into, home_in_time, self.weights)
+            dist, pred = _search(p._graph(weights, reverse=True), sink)
+            self._back = (dist, pred)
+        return self._back
+
+    def way_out(self, place: str, journey: Journey) -> tuple[float, tuple[Leg, ...]] | None:
+        """The least cost of a way from the base to ``place`` arriving by the party's
+        ``ready_by``, and its legs."""
+        p, net = self.p, self.p.net
+        best_node: tuple[float, int] | None = None
+        found = p._arrivals.get(place)
+        if found is not None:
+            dist, pred, head_of = self._search_out()
+            times, nodes = found
+            k = bisect_right(times, journey.ready_by.timestamp())
+            if k:
+                reach = dist[nodes[:k]]
+                i = int(np.argmin(reach))
+                if reach[i] < _REACHED:
+                    best_node = (float(reach[i]) - self.rate * p.last_day, int(nodes[i]))
+        best_road: tuple[float, tuple[Leg, ...]] | None = None
+        for path in net.transport.road_paths(self.escort.base_id, place):
+            if not path.links:
+                continue
+            way = net.road_before(path, journey.ready_by)
+            if way.depart < self.earliest:
+                continue
+            cost = way.fare_idr / MONEY * self.money + self.riding(way.vehicles)
+            cost -= self.rate * net.day(self.escort.base_id, way.depart)
+            if best_road is None or cost < best_road[0]:
+                best_road = (cost, way.legs)
+        if best_node is None or (best_road is not None and best_road[0] < best_node[0]):
+            return best_road
+        # Walk the search's tree back to its source: the head onto the first service, then on.
+        dist, pred, head_of = self._search_out()
+        walk: list[int] = []
+        node = best_node[1]
+        while node != net.nodes:
+            walk.append(node)
+            node = int(pred[node])
+        walk.reverse()
+        head = net.heads(self.escort.base_id)[head_of[walk[0]]]
+        return best_node[0], (*head.legs, *net.legs_of(walk))
+
+    def way_back(self, place: str, arrived: datetime) -> tuple[float, tuple[Leg, ...]] | None:
+        """The least cost of a way from ``place`` back to the base after ``arrived``, home in
+        time, and its legs."""
+        p, net = self.p, self.p.net
+        dist, pred = self._search_back()
+        sink = net.sink[self.escort.base_id]
+        best: tuple[float, tuple[Leg, ...], int | None] | None = None
+        wait = net.wait_after(place, arrived.timestamp())
+        if wait is not None and dist[wait] < _REACHED:
+            best = (float(dist[wait]), (), wait)
+        for target in p.scenario.locations:
+            for path in net.transport.road_paths(place, target):
+                if not path.links:
+                    continue
+                way = net.road_after(path, arrived)
+                cost = way.fare_idr / MONEY * self.money + self.riding(way.vehicles)
+                if target == self.escort.base_id:
+                    if way.arrive.timestamp() < self.deadline:
+                        total = cost + self.rate * net.day(target, way.arrive)
+                        if best is None or total < best[0]:
+                            best = (total, way.legs, None)
+                    continue
+                onward = net.wait_after(target, way.arrive.timestamp())
+                if onward is not None and dist[onward] < _REACHED:
+                    total = cost + float(dist[onward])
+                    if best is None or total < best[0]:
+                        best = (total, way.legs, onward)
+        if best is None:
+            return None
+        value, lead, node = best
+        if node is None:
+            return value, lead
+        nodes = [node]
+        while node != sink:
+            node = int(pred[node])
+            nodes.append(node)
+        return value, (*lead, *net.legs_of(nodes))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rider:
+    """How a class of riders counts an arc: its fares times ``fares`` (its own and its
+    escorts' share, each paid from a pool with its dual), its duals times ``duals``, a day of
+    arrival times ``sink``, and each second on the road times ``time`` (its escorts' days)."""
+
+    fares: float
+    duals: float
+    sink: float
+    time: float
+
+
+_FLOOR_KEYS: tuple[str | None, ...] = (None, *NEEDS)
+_NO_ESCORT = 1e9  # thousands of rupiah: more than any week costs
+
+
+@dataclass(frozen=True, slots=True)
+class _Floor:
+    """The least an escort able to meet one need costs to reach a start and to return from a
+    home (thousands), and per second of duty."""
+
+    out: dict[str, float]
+    back: dict[str, float]
+    rate: float
+
+    def ends(self, start: str, home: str) -> float:
+        return self.out.get(start, _NO_ESCORT) + self.back.get(home, _NO_ESCORT)
+
+
+def _floor(scenario: Scenario, net: TimeExpanded, need: str | None, meal: float) -> _Floor:
+    """Whatever the dates: the cheapest fares from the bases of the escorts able to meet
+    ``need`` to each place and back, plus their allowance and meals for the shortest time on
+    the road, each at least what any such escort's way out or back costs."""
+    able = [e for e in scenario.escorts if need is None or suits(scenario, e.escort_id, need)]
+    if not able:
+        return _Floor({}, {}, 0.0)
+    rate = (meal + min(e.daily_allowance_idr for e in able)) / MONEY / 86400.0
+    index = net.place_index
+    fares: dict[tuple[int, int], float] = {}
+    seconds: dict[tuple[int, int], float] = {}
+    legs = [
+        (s.from_id, s.to_id, s.fare_idr, (s.arrive - s.depart).total_seconds()) for s in scenario.services
+    ]
+    legs += [(k.from_id, k.to_id, k.fare_idr, k.duration.total_seconds()) for k in scenario.links]
+    for start, end, fare, duration in legs:
+        key = (index[start], index[end])
+        fares[key] = min(fares.get(key, np.inf), fare / MONEY)
+        seconds[key] = min(seconds.get(key, np.inf), duration)
+    size = len(net.places)
+    tails = np.array([a for a, _ in fares], dtype=np.int64)
+    heads = np.array([b for _, b in fares], dtype=np.int64)
+
+    def least(values: dict[tuple[int, int], float], back: bool) -> np.ndarray:
+        # A cost of 0 must stay an arc: a little above it, taken off again below.
+        graph = csr_matrix((np.array(list(values.values())) + 1e-9, (tails, heads)), shape=(size, size))
+        if back:
+            graph = graph.T.tocsr()
+        bases = sorted({index[e.base_id] for e in able})
+        found: np.ndarray = dijkstra(graph, True, np.array(bases, dtype=np.int64))
+        return np.asarray(found.min(axis=0))
+
+    ends = []
+    for back in (False, True):
+        # The fares and the time on the road are each at least their own least.
+        total = least(fares, back) + rate * least(seconds, back)
+        ends.append({p: max(0.0, float(total[k]) - 1e-6) for p, k in index.items() if np.isfinite(total[k])})
+    return _Floor(ends[0], ends[1], rate)
+
+
+def _search(graph: csr_matrix, sources: int | list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Dijkstra from ``sources`` (one row of results each, or a row for one source)."""
+    found = dijkstra(graph, True, np.atleast_1d(np.asarray(sources, dtype=np.int64)), True)
+    dist, pred = found[0], found[1]
+    if isinstance(sources, int):
+        return dist[0], pred[0]
+    return dist, pred
+
+
+def journey_of(scenario: Scenario, itinerary: Itinerary) -> Journey:
+    return price_itinerary(scenario, itinerary)
+
+
+__all__ = ["DutyPrice", "Pricing", "RoadWay", "UnitPrice", "journey_of"]
