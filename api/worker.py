@@ -36,9 +36,10 @@ from api.scenarios import unarchive
 from planner.baseline import plan_baseline
 from planner.check import check_plan
 from planner.io.plan_json import plan_to_dict
-from planner.optimizer import Optimizer, Options
+from planner.optimizer import Options
 from planner.plan import Plan
 from planner.scenario import Scenario
+from planner.solver.search import ColumnOptimizer
 
 SessionFactory = Callable[[], Session]
 ACTIVE = ("running", "cancelling")
@@ -370,7 +371,7 @@ def solve(
         seed=int(parameters.get("seed") or 0),
         work_limit=parameters.get("work_limit"),
     )
-    return Optimizer(scenario).plan(options, progress, stop)
+    return ColumnOptimizer(scenario).plan(options, progress, stop)
 
 
 class _Watcher:

@@ -23,13 +23,14 @@ from planner.errors import PlanFormatError, Problem, ScenarioError
 from planner.io.plan_json import read_plan, write_plan
 from planner.io.validate import read_scenario
 from planner.io.write import write_scenario
-from planner.optimizer import Optimizer, Options
+from planner.optimizer import Options
 from planner.plan import Plan
 from planner.reports.budget import write_budget
 from planner.reports.itineraries import write_itineraries
 from planner.reports.labels import Lang, rupiah
 from planner.reports.manifests import write_manifests
 from planner.scenario import Scenario
+from planner.solver.search import ColumnOptimizer
 
 app = typer.Typer(
     help="repat: plan the return home of stranded people.",
@@ -106,16 +107,19 @@ def _plan_and_write(
         result = replace(plan_baseline(scenario), solve_seconds=time.perf_counter() - started)
         show_plan([("First-come baseline", result)])
     else:
-        optimizer = Optimizer(scenario)
+        optimizer = ColumnOptimizer(scenario)
         result = optimizer.plan(options, _progress())
         assert optimizer.baseline is not None
         show_plan([("First-come baseline", optimizer.baseline), ("Optimizer", result)])
-        if optimizer.stats is not None:
+        found = optimizer.generation_stats
+        if optimizer.stats is not None and found is not None:
             st = optimizer.stats
+            relaxation = "solved" if found.converged else "not solved to the end"
             out.print(
-                f"{st.units} planning units, {st.journeys_kept} of {st.journeys_enumerated} journeys kept, "
-                f"{st.escort_options} escort options, {st.components} independent part(s), "
-                f"{st.variables} variables; {result.solve_seconds:.1f} s"
+                f"{st.units} planning units; {found.rounds} rounds of column generation found "
+                f"{found.itineraries} itineraries and {found.duties} escort duties (the relaxation of "
+                f"the whole week {relaxation}, bound {rupiah(found.bound_idr)}); "
+                f"{st.components} independent part(s), {st.variables} variables; {result.solve_seconds:.1f} s"
             )
     violations = check_plan(scenario, result)
     path = write_plan(result, out_dir / "plan.json")

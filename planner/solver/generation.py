@@ -24,6 +24,10 @@ from planner.solver.pricing import DutyPrice, Pricing, UnitPrice, journey_of
 _ENTERING = -1e-3
 # The weight of the best bound's duals in the duals priced at (Wentges smoothing).
 SMOOTHING = 0.7
+# Generation stops when the master's value has moved by less than this share of itself over
+# this many rounds (the demo week's master stood still for 40 rounds while columns came in).
+STALL_ROUNDS = 8
+STALL_SHARE = 1e-4
 # Duties given at once to a party itinerary that has just got escorted cases.
 FIRST_DUTIES = 2
 
@@ -128,10 +132,20 @@ class ColumnGeneration:
             if added == 0:
                 self.converged = True
                 return
+            if self._stalled():
+                # The master has not moved for a while: its columns are those that matter, and
+                # the rest of the time is better spent on integer plans.
+                return
             if deadline is not None and time.perf_counter() > deadline:
                 return
             if stop is not None and stop():
                 return
+
+    def _stalled(self) -> bool:
+        if len(self.rounds) <= STALL_ROUNDS:
+            return False
+        before = self.rounds[-STALL_ROUNDS - 1].master_idr
+        return before - self.value <= STALL_SHARE * abs(before)
 
     def _price(self, duals: np.ndarray, current: np.ndarray) -> tuple[float, list[tuple[str, object]]]:
         """The bound at ``duals`` and the columns that price out there and also at the master's
@@ -148,6 +162,7 @@ class ColumnGeneration:
         bound = lagrangian_bound(m, units, duties)
         m.row_dual = current
         found: list[tuple[str, object]] = [("x", p) for p in units if p.itinerary is not None]
+        found += [("x", replace(p, itinerary=it, others=())) for p in units for it, _ in p.others]
         found += [("y", p) for p in duties if p.option is not None]
         return bound, found
 
@@ -181,8 +196,8 @@ class ColumnGeneration:
         if kind == "x":
             assert isinstance(price, UnitPrice) and price.itinerary is not None
             j = self._journey(price.itinerary)
-            cost, entries = m.x_entries(price.unit, j, make=False)
-            if m.reduced_cost(cost, entries) < _ENTERING:
+            # Priced as the search prices it: a new journey's escorts and vehicles are not free.
+            if self.pricing.x_reduced(price.unit, j) < _ENTERING:
                 return int(m.add_x(price.unit, j) is not None)
             return 0
         assert isinstance(price, DutyPrice) and price.option is not None

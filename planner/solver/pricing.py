@@ -30,10 +30,13 @@ from planner.model import Unit, case_unplanned_cost
 from planner.network import Itinerary
 from planner.plan import Leg
 from planner.scenario import CostType, Escort, Scenario
+from planner.solver.floor import EscortFloor
 from planner.solver.master import MONEY, NEEDS, Master, suits
 from planner.solver.network import Head, RoadWay, TimeExpanded
 
 _FAR = 1e18  # an arc that may not be taken
+# Itineraries with other first departures offered at once to an escorted unit.
+ALTERNATIVES = 4
 _REACHED = 1e17
 
 
@@ -46,6 +49,7 @@ class UnitPrice:
     least: float  # thousands of rupiah; 0 when nothing beats waiting
     itinerary: Itinerary | None
     path: tuple[int, tuple[int, ...]] | None = None  # (head, nodes to the sink) in the network
+    others: tuple[tuple[Itinerary, tuple[int, tuple[int, ...]]], ...] = ()  # more that price out
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,17 +80,9 @@ class Pricing:
             vehicle_arcs[vehicle].append(arc)
         self._vehicle_arcs = dict(vehicle_arcs)
         self._service_arc = net.arc_service >= 0
-        # The least duty with a party on an itinerary costs at least
-        #   OUT[start] + ALONG + BACK[home] + rate * (arrival - departure in days):
-        # OUT and BACK the cheapest fares from an escort's base and back, with the allowance
-        # and meals of the shortest time on the road there; ALONG one more rider's fares and
-        # duals on the itinerary; and a duty lasts at least as many days as the party is on the
-        # road, at the least allowance and meals.  Each is the least over the escorts able to
-        # meet a need (``_FLOOR_KEYS``).  An escorted unit pays its ``escort_share`` of it on
-        # every itinerary whose escort rows are not made yet.
-        escorts = scenario.escorts
-        self.most_cases = max((e.max_cases for e in escorts), default=1)
-        self.floors = {need: _floor(scenario, net, need, self.meal) for need in _FLOOR_KEYS}
+        # An escorted unit pays its ``escort_share`` of the least duty a party can have
+        # (``planner.solver.floor``) on every itinerary whose escort rows are not made yet.
+        self.most_cases = max((e.max_cases for e in scenario.escorts), default=1)
         self._escorted_units: Counter[tuple[str, str]] = Counter(
             (unit.origin, unit.home) for unit in units if unit.escorted
         )
@@ -127,6 +123,8 @@ class Pricing:
         per_arc[self._service_arc] += self.seat[net.arc_service[self._service_arc]]
         # What one more rider costs on each arc in duals (thousands of rupiah), fares aside.
         self.arc_dual = per_arc
+        self.floor = EscortFloor(self)
+        self._floor_cache: dict[tuple[str, str | None, str], np.ndarray] = {}
         # Each unit's own vehicle rows (``ride``): what its riding a vehicle costs it in duals.
         self.ride: dict[int, dict[int, float]] = defaultdict(dict)
         for index, key in enumerate(m.row_keys):
@@ -203,34 +201,65 @@ class Pricing:
                 "depart_day": np.array([h.depart_day for h in heads], dtype=np.float64),
                 "anchor_day": np.array([h.anchor_day for h in heads], dtype=np.float64),
                 "anchor": np.array([self.net.services[h.service].depart.timestamp() for h in heads]),
+                "ready_by": np.array([self._ready_by(h) for h in heads]),
             }
             found = self._heads[place] = (heads, arrays)
+        return found
+
+    def _ready_by(self, head: Head) -> float:
+        """When an escort must be at a party's start for it to leave on ``head``."""
+        first = head.legs[0] if head.legs else None
+        mode = first.mode if first is not None else self.net.services[head.service].mode
+        return head.depart - self.scenario.settings.connection(mode).total_seconds()
+
+    def _heads_floor(self, need: str | None, place: str) -> np.ndarray:
+        key = ("out", need, place)
+        found = self._floor_cache.get(key)
+        if found is None:
+            _, a = self._origin(place)
+            found = self._floor_cache[key] = self.floor.out(need, place, a["depart"], a["ready_by"])
+        return found
+
+    def _sinks_floor(self, need: str | None, place: str) -> np.ndarray:
+        """The way-back floor on each arc into ``place``'s sink (0 on every other arc)."""
+        key = ("back", need, place)
+        found = self._floor_cache.get(key)
+        if found is None:
+            net = self.net
+            found = np.zeros(len(net.arc_tail))
+            into = np.nonzero(net.arc_head == net.sink[place])[0]
+            found[into] = self.floor.back(need, place, net.node_time[net.arc_tail[into]])
+            self._floor_cache[key] = found
         return found
 
     def units_priced(self, present: dict[tuple[str, str], list[int]]) -> list[UnitPrice]:
         """Each unit's least reduced cost; ``present`` lists the master's journeys by (start,
         home)."""
         net = self.net
-        classes: dict[tuple[float, float, float, float], list[int]] = defaultdict(list)
+        classes: dict[tuple[float, float, float, str | None], list[int]] = defaultdict(list)
         for u, unit in enumerate(self.units):
             if unit.ready >= self.scenario.settings.end_date:
                 continue
             fare = sum(self._pool("fare", c.case_id) for c in unit.per_step) / unit.persons
             meal = sum(self._pool("meal", c.case_id) for c in unit.per_step) / unit.persons
             share = self.escort_share(u) / unit.persons
-            classes[(fare, meal, share, self.floors[self.escort_need(u)].rate)].append(u)
+            classes[(fare, meal, share, self.escort_need(u))].append(u)
         prices: list[UnitPrice] = []
-        for (fare, meal, share, rate), members in classes.items():
-            rider = _Rider(1 + fare + share, 1 + share, self.meal * (1 + meal) / MONEY, share * rate)
+        for (fare, meal, share, need), members in classes.items():
+            rate = self.floor.rate(need)
+            rider = _Rider(1 + fare + share, 1 + share, self.meal * (1 + meal) / MONEY, share * rate, need)
             weights = self._weights(rider)
             homes = sorted({self.units[u].home for u in members})
+            if share:
+                for home in homes:
+                    weights += share * self._sinks_floor(need, home)
             sinks = [net.sink[h] for h in homes]
             dist, pred = _search(self._graph(weights, reverse=True), sinks)
             row = {h: k for k, h in enumerate(homes)}
             for u in members:
-                home = row[self.units[u].home]
+                at = row[self.units[u].home]
                 if u not in self.ride:
-                    prices.append(self._unit(u, rider, weights, dist[home], pred[home], present))
+                    prices.append(self._unit(u, rider, weights, dist[at], pred[at], present))
                     continue
                 # The unit's own vehicle rows change its arc costs: a search of its own.
                 mine = weights.copy()
@@ -261,9 +290,8 @@ class Pricing:
         per_day = sum(waiting) / MONEY
         ready = sum(w * net.day_of(c.ready) for w, c in zip(waiting, unit.per_step, strict=True)) / MONEY
         saved = sum(case_unplanned_cost(scenario, c) for c in unit.per_step) / MONEY
-        floor = self.floors[self.escort_need(u)]
-        escort = self.escort_share(u) * floor.ends(unit.origin, unit.home)
-        constant = -ready - saved + escort + persons * rider.sink  # the day of departure counts
+        share = self.escort_share(u)
+        constant = -ready - saved + persons * rider.sink  # the day of departure counts
         earliest = unit.earliest.timestamp()
         best = 0.0
         chosen: int | RoadWay | None = None  # a head's index, or a way by road alone
@@ -280,6 +308,7 @@ class Pricing:
                     first, nodes = self.paths[j]
                     avoid[first].append(nodes)
         deviations: dict[int, tuple[float, tuple[int, ...]]] = {}
+        others: list[int] = []
         ride = self.ride.get(u, {})
 
         def riding(vehicles: tuple[int, ...]) -> float:
@@ -291,7 +320,8 @@ class Pricing:
             for k, paths in avoid.items():
                 deviations[k] = self._deviate(paths, 0, weights, dist, pred, self.net.sink[unit.home])
                 on[k] = deviations[k][0]
-            value = persons * (
+            out = share * self._heads_floor(rider.need, unit.origin) if share else 0.0
+            value = out + persons * (
                 a["fare"] / MONEY * rider.fares
                 + head_vehicles
                 + on
@@ -306,6 +336,11 @@ class Pricing:
                 k = int(np.argmin(value))
                 if value[k] < best:
                     best, chosen = float(value[k]), k
+                if unit.escorted:
+                    # Escorted units' columns often price out and are then not taken, their
+                    # escorts dearer than the floor: offer several first departures at once.
+                    order = np.argsort(value)[:ALTERNATIVES]
+                    others = [int(i) for i in order if i != k and value[i] < -1e-3]
         # By road alone, at 07:00 on a day of the window.
         for moment in net.road_days(unit.origin, unit.ready):
             if moment.timestamp() < earliest:
@@ -319,6 +354,12 @@ class Pricing:
                 value = persons * (
                     way.fare_idr / MONEY * rider.fares + riding(way.vehicles) + rider.time * seconds
                 )
+                if share:
+                    depart, arrive = np.array([way.depart.timestamp()]), np.array([way.arrive.timestamp()])
+                    value += share * float(
+                        self.floor.out(rider.need, unit.origin, depart, depart)[0]
+                        + self.floor.back(rider.need, unit.home, arrive)[0]
+                    )
                 value += persons * rider.sink * days + per_day * net.day(unit.origin, way.depart)
                 value += constant - persons * rider.sink
                 if value < best:
@@ -326,17 +367,8 @@ class Pricing:
         least = best
         # The master's own journeys, with their escort rows' duals.
         for j in mine:
-            journey = m.journeys[j].journey
-            if journey.depart < unit.earliest:
-                continue
-            cost, entries = m.x_entries(u, j, make=False)
-            entries.pop(("unit", u), None)
-            cost += persons * self.absent_vehicles(journey.vehicles)
-            if ("cap", j) not in m.rows and unit.escorted:
-                # Its escort row is not made yet: its multiplier is mu, as for any journey
-                # not in the master.
-                cost += self._least_duty(journey, self.escort_need(u)) * self.escort_share(u)
-            least = min(least, m.reduced_cost(cost, entries))
+            if m.journeys[j].journey.depart >= unit.earliest:
+                least = min(least, self.x_reduced(u, j, with_unit=False))
         itinerary = None
         path: tuple[int, tuple[int, ...]] | None = None
         if chosen is not None and best < least + 1e-9:
@@ -351,7 +383,26 @@ class Pricing:
                 path = (chosen, nodes)
             else:
                 itinerary = Itinerary(chosen.legs)
-        return UnitPrice(u, least, itinerary, path)
+        more = []
+        for k in others if itinerary is not None else []:
+            head = heads[k]
+            nodes = deviations[k][1] if k in deviations else self._tree_path(head.service, unit.home, pred)
+            more.append((Itinerary((*head.legs, *self.net.legs_of(list(nodes)))), (k, nodes)))
+        return UnitPrice(u, least, itinerary, path, tuple(more))
+
+    def x_reduced(self, u: int, j: int, with_unit: bool = True) -> float:
+        """The reduced cost of unit ``u`` on the master's journey ``j`` at the multipliers of
+        the bound: the master's duals, and for rows it does not have yet the multipliers of
+        the search (a vehicle's cost per seat, the unit's share of the least duty)."""
+        m = self.master
+        journey = m.journeys[j].journey
+        cost, entries = m.x_entries(u, j, make=False)
+        if not with_unit:
+            entries.pop(("unit", u), None)
+        cost += self.units[u].persons * self.absent_vehicles(journey.vehicles)
+        if ("cap", j) not in m.rows and self.units[u].escorted:
+            cost += self._least_duty(journey, self.escort_need(u)) * self.escort_share(u)
+        return m.reduced_cost(cost, entries)
 
     def escort_share(self, u: int) -> float:
         """The part of the least duty a party itinerary can have (``_least_duty``) that unit
@@ -375,15 +426,15 @@ class Pricing:
 
     def escort_need(self, u: int) -> str | None:
         """Whose duties the unit's share is the least of: where it is taken on the unit's own
-        rows and it has a need, the escorts able to meet the need that costs most to meet (the
-        multiplier then sits on that need's row, which only their duties enter)."""
+        rows and it has a need, the escorts able to meet its rarest need (the multiplier then
+        sits on that need's row, which only their duties enter)."""
         unit = self.units[u]
         if not unit.escorted or not self._rows_share(u):
             return None
         needs = [need for need in NEEDS if unit.needs(need)]
         if not needs:
             return None
-        return max(needs, key=lambda need: self.floors[need].ends(unit.origin, unit.home))
+        return min(needs, key=lambda need: (len(self.floor.able[need]), need))
 
     def _least_duty(self, journey: Journey, need: str | None) -> float:
         """The least the duty of an escort able to meet ``need`` (any escort with None) with a
@@ -393,9 +444,12 @@ class Pricing:
         along = journey.fare_idr / MONEY
         along += sum(self.seat[net.service_index[s]] for s in journey.service_ids if s in net.service_index)
         along += sum(self._vehicle_multiplier(k) for k in journey.vehicles)
-        seconds = (journey.arrive - journey.depart).total_seconds()
-        floor = self.floors[need]
-        return float(floor.ends(legs[0].from_id, legs[-1].to_id) + along + floor.rate * seconds)
+        depart, arrive = journey.depart.timestamp(), journey.arrive.timestamp()
+        out = self.floor.out(
+            need, legs[0].from_id, np.array([depart]), np.array([journey.ready_by.timestamp()])
+        )
+        back = self.floor.back(need, legs[-1].to_id, np.array([arrive]))
+        return float(out[0] + along + self.floor.rate(need) * (arrive - depart) + back[0])
 
     def _deviate(
         self,
@@ -686,63 +740,7 @@ class _Rider:
     duals: float
     sink: float
     time: float
-
-
-_FLOOR_KEYS: tuple[str | None, ...] = (None, *NEEDS)
-_NO_ESCORT = 1e9  # thousands of rupiah: more than any week costs
-
-
-@dataclass(frozen=True, slots=True)
-class _Floor:
-    """The least an escort able to meet one need costs to reach a start and to return from a
-    home (thousands), and per second of duty."""
-
-    out: dict[str, float]
-    back: dict[str, float]
-    rate: float
-
-    def ends(self, start: str, home: str) -> float:
-        return self.out.get(start, _NO_ESCORT) + self.back.get(home, _NO_ESCORT)
-
-
-def _floor(scenario: Scenario, net: TimeExpanded, need: str | None, meal: float) -> _Floor:
-    """Whatever the dates: the cheapest fares from the bases of the escorts able to meet
-    ``need`` to each place and back, plus their allowance and meals for the shortest time on
-    the road, each at least what any such escort's way out or back costs."""
-    able = [e for e in scenario.escorts if need is None or suits(scenario, e.escort_id, need)]
-    if not able:
-        return _Floor({}, {}, 0.0)
-    rate = (meal + min(e.daily_allowance_idr for e in able)) / MONEY / 86400.0
-    index = net.place_index
-    fares: dict[tuple[int, int], float] = {}
-    seconds: dict[tuple[int, int], float] = {}
-    legs = [
-        (s.from_id, s.to_id, s.fare_idr, (s.arrive - s.depart).total_seconds()) for s in scenario.services
-    ]
-    legs += [(k.from_id, k.to_id, k.fare_idr, k.duration.total_seconds()) for k in scenario.links]
-    for start, end, fare, duration in legs:
-        key = (index[start], index[end])
-        fares[key] = min(fares.get(key, np.inf), fare / MONEY)
-        seconds[key] = min(seconds.get(key, np.inf), duration)
-    size = len(net.places)
-    tails = np.array([a for a, _ in fares], dtype=np.int64)
-    heads = np.array([b for _, b in fares], dtype=np.int64)
-
-    def least(values: dict[tuple[int, int], float], back: bool) -> np.ndarray:
-        # A cost of 0 must stay an arc: a little above it, taken off again below.
-        graph = csr_matrix((np.array(list(values.values())) + 1e-9, (tails, heads)), shape=(size, size))
-        if back:
-            graph = graph.T.tocsr()
-        bases = sorted({index[e.base_id] for e in able})
-        found: np.ndarray = dijkstra(graph, True, np.array(bases, dtype=np.int64))
-        return np.asarray(found.min(axis=0))
-
-    ends = []
-    for back in (False, True):
-        # The fares and the time on the road are each at least their own least.
-        total = least(fares, back) + rate * least(seconds, back)
-        ends.append({p: max(0.0, float(total[k]) - 1e-6) for p, k in index.items() if np.isfinite(total[k])})
-    return _Floor(ends[0], ends[1], rate)
+    need: str | None = None  # whose duties its escorts' share is the least of
 
 
 def _search(graph: csr_matrix, sources: int | list[int]) -> tuple[np.ndarray, np.ndarray]:

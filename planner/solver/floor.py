@@ -1,0 +1,197 @@
+"""The least an escort's duty with a party can cost, dated: the floor an escorted unit pays on
+an itinerary whose escort rows the master does not have yet.
+
+For each escort, each round: the cheapest way from its base to a party's start arriving in
+time for the party's departure, and back from its home after its arrival, home within the
+escort's availability, at the master's duals; a duty's days are at least its hours on the road
+over 24.  For a need (a woman escort, a skill), the least over the escorts able to meet it.
+Every duty with a party on an itinerary of the network's rules costs at least
+
+    OUT(start, departure) + ALONG + rate * (arrival - departure) + BACK(home, arrival)
+
+with ALONG one more rider's fares and duals on the itinerary and ``rate`` the least allowance
+and meals of those escorts, per second.  ``Pricing`` charges an escorted unit its share of it;
+the bound's proof needs only that it is at most every such duty's reduced cost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from planner.scenario import Escort
+from planner.solver.master import MONEY, NEEDS, suits
+
+if TYPE_CHECKING:
+    from planner.solver.pricing import Pricing
+
+FLOOR_KEYS: tuple[str | None, ...] = (None, *NEEDS)
+NO_ESCORT = 1e9  # thousands of rupiah: more than any week costs
+_FAR = 1e18
+_REACHED = 1e17
+_DAY = 86400.0
+
+
+class EscortFloor:
+    def __init__(self, pricing: Pricing) -> None:
+        self.p = pricing
+        scenario = pricing.scenario
+        self.escorts = scenario.escorts
+        meal = pricing.meal
+        self.rates = {e.escort_id: (meal + e.daily_allowance_idr) / MONEY / _DAY for e in scenario.escorts}
+        self.able: dict[str | None, list[Escort]] = {
+            need: [e for e in scenario.escorts if need is None or suits(scenario, e.escort_id, need)]
+            for need in FLOOR_KEYS
+        }
+        # Times are counted from two days before the window, so that shifted costs stay >= 0.
+        self.zero = scenario.settings.start.timestamp() - 2 * _DAY
+        self.top = scenario.settings.end.timestamp() + 60 * _DAY
+        self._out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._back: dict[str, np.ndarray] = {}
+
+    def rate(self, need: str | None) -> float:
+        able = self.able[need]
+        return min((self.rates[e.escort_id] for e in able), default=0.0)
+
+    # -- the searches, once per escort and round --------------------------------------------------
+
+    def _weights(self) -> np.ndarray:
+        net = self.p.net
+        return np.maximum(net.arc_fare / MONEY + self.p.arc_dual, 0.0)
+
+    def _out_search(self, escort: Escort) -> tuple[np.ndarray, np.ndarray]:
+        """Least cost to each node from the base, counted as money plus ``rate`` times the
+        seconds from the way out's start to ``top``; and the arrivals at every place by time."""
+        found = self._out.get(escort.escort_id)
+        if found is not None:
+            return found
+        p, net = self.p, self.p.net
+        rate = self.rates[escort.escort_id]
+        base = p.scenario.location(escort.base_id)
+        earliest = base.midnight(escort.available_from).timestamp()
+        heads, a = p._origin(escort.base_id)
+        best: dict[int, float] = {}
+        for k, head in enumerate(heads):
+            if a["depart"][k] < earliest:
+                continue
+            cost = head.fare_idr / MONEY + p._vehicles(head.vehicles) + rate * (self.top - a["depart"][k])
+            if cost < best.get(head.service, np.inf):
+                best[head.service] = cost
+        source = net.nodes
+        services = np.array(sorted(best), dtype=np.int64)
+        extra = (
+            np.full(len(services), source, dtype=np.int64),
+            services,
+            np.array([best[s] for s in services.tolist()]),
+        )
+        from planner.solver.pricing import _search
+
+        dist, _ = _search(p._graph(self._weights(), False, extra), source)
+        found = (dist, np.array([]))
+        self._out[escort.escort_id] = found
+        return found
+
+    def _back_search(self, escort: Escort) -> np.ndarray:
+        """Least cost from each node back to the base, home before the end of availability,
+        counted as money plus ``rate`` times the seconds from ``zero`` to the return."""
+        found = self._back.get(escort.escort_id)
+        if found is not None:
+            return found
+        p, net = self.p, self.p.net
+        rate = self.rates[escort.escort_id]
+        base = p.scenario.location(escort.base_id)
+        deadline = base.midnight(escort.available_to).timestamp() + _DAY
+        sink = net.sink[escort.base_id]
+        arrive = net.node_time[net.arc_tail]
+        into = net.arc_head == sink
+        weights = np.where(
+            into, np.where(arrive < deadline, rate * (arrive - self.zero), _FAR), self._weights()
+        )
+        from planner.solver.pricing import _search
+
+        dist, _ = _search(p._graph(weights, reverse=True), sink)
+        self._back[escort.escort_id] = dist
+        return dist
+
+    # -- questions ----------------------------------------------------------------------------------
+
+    def out(self, need: str | None, place: str, depart: np.ndarray, ready_by: np.ndarray) -> np.ndarray:
+        """For parties leaving ``place`` at ``depart`` (an escort there by ``ready_by``): the
+        least an able escort's way out costs, its days counted to the departure."""
+        result = np.full(len(depart), NO_ESCORT)
+        for escort in self.able[need]:
+            result = np.minimum(result, self._escort_out(escort, place, depart, ready_by))
+        return result
+
+    def _escort_out(self, escort: Escort, place: str, depart: np.ndarray, ready_by: np.ndarray) -> np.ndarray:
+        p, net = self.p, self.p.net
+        rate = self.rates[escort.escort_id]
+        base = p.scenario.location(escort.base_id)
+        earliest = base.midnight(escort.available_from).timestamp()
+        if escort.base_id == place:
+            return np.where(depart >= earliest, 0.0, NO_ESCORT)
+        result = np.full(len(depart), NO_ESCORT)
+        arrivals = p._arrivals.get(place)
+        if arrivals is not None:
+            dist, _ = self._out_search(escort)
+            times, nodes = arrivals
+            reach = np.minimum.accumulate(dist[nodes]) if len(nodes) else np.array([])
+            k = np.searchsorted(times, ready_by, side="right")
+            ok = k > 0
+            value = np.where(ok, reach[np.maximum(k - 1, 0)] if len(nodes) else _FAR, _FAR)
+            value = np.where(value < _REACHED, value - rate * (self.top - depart), NO_ESCORT)
+            result = np.minimum(result, value)
+        for path in net.transport.road_paths(escort.base_id, place):
+            if not path.links:
+                continue
+            way = net.road_before(path, p.scenario.settings.start)
+            span = (p.scenario.settings.start - way.depart).total_seconds()
+            start = ready_by - span
+            value = way.fare_idr / MONEY + rate * (depart - start)
+            result = np.minimum(result, np.where(start >= earliest, value, NO_ESCORT))
+        return np.asarray(np.maximum(result, 0.0))
+
+    def back(self, need: str | None, place: str, arrive: np.ndarray) -> np.ndarray:
+        """For parties arriving at ``place`` at ``arrive``: the least an able escort's way back
+        costs, its days counted from the arrival."""
+        result = np.full(len(arrive), NO_ESCORT)
+        for escort in self.able[need]:
+            result = np.minimum(result, self._escort_back(escort, place, arrive))
+        return result
+
+    def _escort_back(self, escort: Escort, place: str, arrive: np.ndarray) -> np.ndarray:
+        p, net = self.p, self.p.net
+        rate = self.rates[escort.escort_id]
+        base = p.scenario.location(escort.base_id)
+        deadline = base.midnight(escort.available_to).timestamp() + _DAY
+        if escort.base_id == place:
+            return np.where(arrive < deadline, 0.0, NO_ESCORT)
+        dist = self._back_search(escort)
+        best = np.full(len(arrive), _FAR)
+        best = np.minimum(best, self._wait_cost(place, arrive, dist))
+        for target in p.scenario.locations:
+            for path in net.transport.road_paths(place, target):
+                if not path.links:
+                    continue
+                way = net.road_after(path, p.scenario.settings.start)
+                span = (way.arrive - p.scenario.settings.start).total_seconds()
+                fare = way.fare_idr / MONEY
+                reached = arrive + span
+                if target == escort.base_id:
+                    value = np.where(reached < deadline, fare + rate * (reached - self.zero), _FAR)
+                else:
+                    value = fare + self._wait_cost(target, reached, dist)
+                best = np.minimum(best, value)
+        return np.where(best < _REACHED, np.maximum(best - rate * (arrive - self.zero), 0.0), NO_ESCORT)
+
+    def _wait_cost(self, place: str, moment: np.ndarray, dist: np.ndarray) -> np.ndarray:
+        """The least cost on from ``place`` for someone there at ``moment`` (by departures)."""
+        net = self.p.net
+        times = net.wait_times.get(place)
+        if not times:
+            return np.full(len(moment), _FAR)
+        nodes = np.array(net.wait_nodes[place], dtype=np.int64)
+        k = np.searchsorted(np.array(times), moment, side="left")
+        ok = k < len(nodes)
+        return np.where(ok, dist[nodes[np.minimum(k, len(nodes) - 1)]], _FAR)
