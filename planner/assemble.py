@@ -14,7 +14,7 @@ from datetime import datetime
 
 from planner import costs
 from planner.network import Itinerary
-from planner.plan import Charge, EscortDuty, Leg, Objective, Party, Plan, Status, Unplanned
+from planner.plan import BoundScope, Charge, EscortDuty, Leg, Objective, Party, Plan, Status, Unplanned
 from planner.scenario import BudgetLine, Case, CostType, Scenario
 
 
@@ -210,6 +210,7 @@ def build_plan(
     solve_seconds: float = 0.0,
     lower_bound_idr: int | None = None,
     party_ids: Sequence[str] | None = None,
+    bound_scope: BoundScope | None = None,
 ) -> Plan:
     ids = list(party_ids) if party_ids is not None else [f"P{i + 1}" for i in range(len(choices))]
     settings = scenario.settings
@@ -272,7 +273,7 @@ def build_plan(
         start=settings.start,
         horizon_days=settings.horizon_days,
         status=status,
-        objective=Objective(total, cost, waiting, shelter, bound, gap),
+        objective=Objective(total, cost, waiting, shelter, bound, gap, bound_scope),
         parties=tuple(parties),
         escort_duties=tuple(duties),
         charges=tuple(charges),

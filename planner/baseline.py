@@ -120,7 +120,9 @@ class Baseline:
             charges = allocate(scenario, choices, party_ids)
         order = {case.case_id: i for i, case in enumerate(scenario.cases)}
         unplanned.sort(key=lambda u: order[u.case_id])
-        return build_plan(scenario, choices, charges, unplanned, status="feasible", party_ids=party_ids)
+        return build_plan(
+            scenario, choices, charges, unplanned, status="feasible", party_ids=party_ids, bound_scope="none"
+        )
 
     # -- one household -----------------------------------------------------------------------
 

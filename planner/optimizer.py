@@ -404,6 +404,7 @@ class Optimizer:
                 self.baseline.objective,
                 lower_bound_idr=min(bound, self.baseline.objective.total_idr),
                 gap=_gap(self.baseline.objective.total_idr, bound),
+                bound_scope="restricted" if bound else "none",
             ),
         )
 
@@ -435,7 +436,15 @@ class Optimizer:
         planned = {c for choice in choices for c in choice.case_ids}
         unplanned = explain_unplanned(scenario, self.network, problem, choices, charges, planned)
         plan = build_plan(
-            scenario, choices, charges, unplanned, status, seconds, lower_bound_idr=bound, party_ids=party_ids
+            scenario,
+            choices,
+            charges,
+            unplanned,
+            status,
+            seconds,
+            lower_bound_idr=bound,
+            party_ids=party_ids,
+            bound_scope="restricted",
         )
         return plan
 
