@@ -79,7 +79,6 @@ class Master:
         self.units = units
         self.h = highspy.Highs()  # type: ignore[no-untyped-call]
         self.h.setOptionValue("output_flag", False)
-        self.h.setOptionValue("threads", 1)
         self.rows: dict[RowKey, int] = {}
         self.row_keys: list[RowKey] = []
         self.row_lower: list[float] = []

@@ -366,9 +366,12 @@ class Pricing:
                     best, chosen = value, way
         least = best
         # The master's own journeys, with their escort rows' duals.
+        own: int | None = None
         for j in mine:
             if m.journeys[j].journey.depart >= unit.earliest:
-                least = min(least, self.x_reduced(u, j, with_unit=False))
+                value = self.x_reduced(u, j, with_unit=False)
+                if value < least:
+                    least, own = value, j
         itinerary = None
         path: tuple[int, tuple[int, ...]] | None = None
         if chosen is not None and best < least + 1e-9:
@@ -383,6 +386,10 @@ class Pricing:
                 path = (chosen, nodes)
             else:
                 itinerary = Itinerary(chosen.legs)
+        elif own is not None and (u, own) not in m.x_index:
+            # A master journey the unit has no column on yet prices out best: offer it.
+            itinerary = m.journeys[own].journey.itinerary
+            path = self.paths.get(own)
         more = []
         for k in others if itinerary is not None else []:
             head = heads[k]

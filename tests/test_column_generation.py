@@ -1,0 +1,532 @@
+"""The column-generation solver: weeks whose best plan the old optimizer's caps exclude (a
+journey of four services, a three-day layover, an escort two islands away who sets out more
+than four days ahead), a fortnight whose second ferry is the one to take, and a week in
+which the first-come baseline that seeds the master sends a man alone on the ferry an escorted
+girl should share; each best plan found and used, its total that of trying every plan, its
+bound no higher, its plan valid.
+
+The old optimizer enumerates journeys of at most three services with layovers of at most
+48 hours; here the exhaustive search sees journeys of up to six services and layovers of up
+to thirty days, and escorts' ways out from a base far from the shelter as well as back.
+Random small weeks then check the same on many more: valid plans, bounds below every plan
+(the old optimizer's too) and, where every plan can be tried, the best total.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from itertools import pairwise, product
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.assemble import EscortTrip, PartyChoice, build_plan
+from planner.charging import NoCharging, allocate
+from planner.check import check_plan
+from planner.network import MAX_LAYOVER, Itinerary, TransportNetwork
+from planner.optimizer import Optimizer, Options
+from planner.plan import Leg, Plan, Unplanned
+from planner.scenario import Case, Costs, Escort, Link, Location, Scenario, Service, Settings
+from planner.solver.search import ColumnOptimizer
+from tests.test_optimizer import small_scenarios
+from tests.tiny import LINE, LINKS, LOCATIONS, WITA, at, back_ferry, case, escort, ferry
+
+QUICK = Options(time_limit=20, seed=0)
+
+# Beyond the tiny world: Surabaya and Lombok's Lembar port (four services from the shelter to
+# Lombok Timur), Makassar's port and city, and Bone, a regency three hours from Makassar.
+PLACES = {
+    **LOCATIONS,
+    **{
+        loc.location_id: loc
+        for loc in (
+            Location("PORT-SUB", "Tanjung Perak", "port", -7.20, 112.73, "Jawa Timur", timedelta(hours=7)),
+            Location(
+                "PORT-LEMBAR", "Lembar", "port", -8.73, 116.07, "Nusa Tenggara Barat", timedelta(hours=8)
+            ),
+            Location(
+                "PORT-MKS",
+                "Soekarno-Hatta Makassar",
+                "port",
+                -5.13,
+                119.41,
+                "Sulawesi Selatan",
+                timedelta(hours=8),
+            ),
+            Location(
+                "KOTA-MKS", "Kota Makassar", "city", -5.15, 119.43, "Sulawesi Selatan", timedelta(hours=8)
+            ),
+            Location("REG-BONE", "Kab. Bone", "city", -4.54, 120.33, "Sulawesi Selatan", timedelta(hours=8)),
+        )
+    },
+}
+
+
+def week(
+    cases: tuple[Case, ...],
+    services: tuple[Service, ...],
+    escorts: tuple[Escort, ...] = (),
+    links: tuple[Link, ...] = (),
+    horizon_days: int = 7,
+) -> Scenario:
+    """A week of the tiny world and the places above, with the tiny world's cars and more."""
+    settings = Settings(name="far", start=at(1, 0), horizon_days=horizon_days, costs=Costs())
+    return Scenario(settings, PLACES, cases, services, LINKS + links, escorts, (LINE,))
+
+
+def service(
+    service_id: str,
+    mode: str,
+    from_id: str,
+    to_id: str,
+    depart: datetime,
+    arrive: datetime,
+    fare: int,
+    seats: int = 10,
+) -> Service:
+    return Service(service_id, mode, from_id, to_id, depart, arrive, seats, fare)  # type: ignore[arg-type]
+
+
+# -- every plan, tried -----------------------------------------------------------------------------
+
+
+def exhaustive(s: Scenario, max_services: int = 6, max_layover: timedelta = timedelta(days=30)) -> int:
+    """The least total_idr over every plan the checker accepts: each household unplanned or on
+    any journey of at most ``max_services`` services and ``max_layover`` between two of them,
+    and each party with escort-requiring cases served by any non-empty set of escorts, each
+    on any of its ways out and back."""
+    network = TransportNetwork(s, max_services=max_services, max_layover=max_layover)
+    households = s.households
+    choices_per: list[list[Itinerary | None]] = []
+    for household in households:
+        origin = s.location(household.location_id)
+        earliest = max(s.settings.start, origin.midnight(household.ready))
+        choices_per.append([None, *network.itineraries(household.location_id, household.home_id, earliest)])
+    best: int | None = None
+    for picks in product(*choices_per):
+        groups: dict[tuple[object, ...], list[str]] = {}
+        itineraries: dict[tuple[object, ...], Itinerary] = {}
+        for household, pick in zip(households, picks, strict=True):
+            if pick is not None:
+                key = tuple(leg.key for leg in pick.legs)
+                groups.setdefault(key, []).extend(household.case_ids)
+                itineraries[key] = pick
+        escort_choices = [
+            _escort_sets(s, network, itineraries[k])
+            if any(s.case(c).needs_escort for c in groups[k])
+            else [()]
+            for k in groups
+        ]
+        for escorts in product(*escort_choices):
+            choices = [
+                PartyChoice(tuple(groups[k]), itineraries[k], trips)
+                for k, trips in zip(groups, escorts, strict=True)
+            ]
+            plan = _priced(s, choices)
+            if plan is not None and (best is None or plan.objective.total_idr < best):
+                best = plan.objective.total_idr
+    assert best is not None
+    return best
+
+
+def _priced(s: Scenario, choices: list[PartyChoice]) -> Plan | None:
+    """The plan of these parties (everyone else unplanned), if budgets pay it and the checker
+    accepts it."""
+    ids = [f"P{i + 1}" for i in range(len(choices))]
+    try:
+        charges = allocate(s, choices, ids)
+    except NoCharging:
+        return None
+    planned = {c for choice in choices for c in choice.case_ids}
+    unplanned = [Unplanned(c.case_id, "budget", "") for c in s.cases if c.case_id not in planned]
+    plan = build_plan(s, choices, charges, unplanned, "feasible", party_ids=ids)
+    return plan if check_plan(s, plan) == [] else None
+
+
+def _escort_sets(
+    s: Scenario, network: TransportNetwork, itinerary: Itinerary
+) -> list[tuple[EscortTrip, ...]]:
+    """Every non-empty set of escorts, each on any of its duties with a party on ``itinerary``."""
+    per_escort = [[None, *_escort_trips(s, network, e, itinerary)] for e in s.escorts]
+    return [
+        tuple(trip for trip in trips if trip is not None)
+        for trips in product(*per_escort)
+        if any(trip is not None for trip in trips)
+    ]
+
+
+def _escort_trips(
+    s: Scenario, network: TransportNetwork, e: Escort, itinerary: Itinerary
+) -> list[EscortTrip]:
+    """Every way out from the escort's base to the party's start, arriving by its first
+    departure less the connection minimum of that leg's mode, times every way back from the
+    party's home after its arrival plus the connection minimum; no way where they coincide.
+    A way by road alone arrives just in time on the way out and leaves at once on the way
+    back (the solver's rule 3, docs in ``planner/solver/network.py``)."""
+    base = s.location(e.base_id)
+    first, last = itinerary.legs[0], itinerary.legs[-1]
+    from_day = base.midnight(e.available_from)
+    after_last_day = base.midnight(e.available_to + timedelta(days=1))
+    outbound: list[Itinerary | None] = [None]
+    if e.base_id != first.from_id:
+        ready_by = first.depart - s.settings.connection(first.mode)
+        outbound = [
+            out
+            for out in network.itineraries(e.base_id, first.from_id, from_day, first.depart)
+            if out.service_ids and out.arrive <= ready_by
+        ]
+        outbound += [
+            road
+            for path in network.road_paths(e.base_id, first.from_id)
+            if path.links and (road := _road_by(s, path.links, ready_by)).depart >= from_day
+        ]
+    back: list[Itinerary | None] = [None]
+    if e.base_id != last.to_id:
+        back = [
+            way
+            for way in network.itineraries(last.to_id, e.base_id, last.arrive, after_last_day)
+            if way.service_ids and way.depart >= last.arrive + s.settings.connection(way.legs[0].mode)
+        ]
+        back += [
+            _road_after(s, path.links, last.arrive)
+            for path in network.road_paths(last.to_id, e.base_id)
+            if path.links
+        ]
+    return [EscortTrip(e.escort_id, out, way) for out in outbound for way in back]
+
+
+def _road_by(s: Scenario, links: tuple[Link, ...], arrive_by: datetime) -> Itinerary:
+    """Road links timed to arrive just in time, the connection minimum kept between them."""
+    legs: list[Leg] = []
+    for link in reversed(links):
+        depart = arrive_by - link.duration
+        legs.insert(0, _road_leg(link, depart))
+        arrive_by = depart - s.settings.connection(link.mode)
+    return Itinerary(tuple(legs))
+
+
+def _road_after(s: Scenario, links: tuple[Link, ...], arrived: datetime) -> Itinerary:
+    """Road links leaving as soon as the connection minimum allows after ``arrived``."""
+    legs: list[Leg] = []
+    for link in links:
+        depart = arrived + s.settings.connection(link.mode)
+        legs.append(_road_leg(link, depart))
+        arrived = depart + link.duration
+    return Itinerary(tuple(legs))
+
+
+def _road_leg(link: Link, depart: datetime) -> Leg:
+    return Leg(None, link.mode, link.from_id, link.to_id, depart, depart + link.duration)
+
+
+# -- what the weeks check --------------------------------------------------------------------------
+
+
+def solved(s: Scenario, options: Options = QUICK) -> tuple[Plan, ColumnOptimizer]:
+    """The new solver's plan, checked: valid, every case once, the bound of the whole week."""
+    optimizer = ColumnOptimizer(s)
+    plan = optimizer.plan(options)
+    assert check_plan(s, plan) == [], "the column generation's plan must pass the checker"
+    assert sorted(plan.planned_case_ids + tuple(u.case_id for u in plan.unplanned)) == sorted(
+        c.case_id for c in s.cases
+    )
+    assert plan.objective.bound_scope == "network"
+    assert 0 <= plan.objective.lower_bound_idr <= plan.objective.total_idr
+    return plan, optimizer
+
+
+def services_of(legs: tuple[Leg, ...]) -> list[str]:
+    return [leg.service_id for leg in legs if leg.service_id is not None]
+
+
+def longest_layover(legs: tuple[Leg, ...]) -> timedelta:
+    """The longest time between arriving on a service and leaving on the next one."""
+    rides = [leg for leg in legs if leg.is_service]
+    return max((b.depart - a.arrive for a, b in pairwise(rides)), default=timedelta())
+
+
+def first_departure(legs: tuple[Leg, ...]) -> datetime:
+    return next(leg.depart for leg in legs if leg.is_service)
+
+
+# -- 1. a journey of four services -----------------------------------------------------------------
+
+
+def four_services_to_lombok() -> Scenario:
+    """Two people from the shelter to Lombok Timur.  Ferry to Semarang, then a bus to Surabaya
+    (Rp 150.000), the night ferry to Lembar (Rp 350.000) and a bus to Lombok Timur
+    (Rp 50.000): four services.  The only way with fewer is the flight from Semarang,
+    Rp 2.500.000 a seat, which costs each person Rp 1.950.000 more and saves a day's meals."""
+    services = (
+        ferry("F2", 2),
+        service("B3", "bus", "PORT-SMG", "PORT-SUB", at(3, 10), at(3, 16), 150_000),
+        service("K3", "ferry", "PORT-SUB", "PORT-LEMBAR", at(3, 20), at(4, 12, tz=WITA), 350_000),
+        service("B4", "bus", "PORT-LEMBAR", "REG-LOTIM", at(4, 14, tz=WITA), at(4, 16, tz=WITA), 50_000),
+        service("A3", "flight", "PORT-SMG", "REG-LOTIM", at(3, 11), at(3, 14, 30, tz=WITA), 2_500_000),
+    )
+    return week((case("C1", home="REG-LOTIM"), case("C2", home="REG-LOTIM", age=65)), services)
+
+
+def test_a_journey_of_four_services_beats_the_flight_and_is_found() -> None:
+    s = four_services_to_lombok()
+    best = exhaustive(s)
+    # Fares 2 x Rp 950.000, the car to Kumai, 2 x 3 days of meals, a day of waiting each.
+    assert best == 1_900_000 + 200_000 + 360_000 + 225_000 + 375_000
+    # What the caps see is the flight, at which the younger man is better left for next week.
+    assert exhaustive(s, max_services=3, max_layover=MAX_LAYOVER) == 6_745_000
+    plan, optimizer = solved(s)
+    assert plan.objective.total_idr == best
+    assert optimizer.bound_idr <= best  # the bound itself, not capped at the plan's total
+    (party,) = plan.parties
+    assert sorted(party.case_ids) == ["C1", "C2"]
+    assert services_of(party.legs) == ["F2", "B3", "K3", "B4"]
+
+
+# -- 2. a three-day layover for the weekly ship -----------------------------------------------------
+
+
+def weekly_ship_to_makassar() -> Scenario:
+    """One person from the shelter to Bone, by ferry to Semarang and the weekly ship to
+    Makassar (5 Dec 08:00), then three hours by car.  Ferries leave Kumai on 1 and
+    3 Dec.  The earlier one means three days (72 h) at Semarang's port, but leaving two days
+    sooner saves two days of waiting and shelter (Rp 450.000) for two more days of meals
+    (Rp 120.000): Rp 330.000 less than the ferry of 3 Dec with its 24 h at the port."""
+    services = (
+        ferry("F1", 1),
+        ferry("F3", 3),
+        service("S5", "ferry", "PORT-SMG", "PORT-MKS", at(5, 8), at(6, 12, tz=WITA), 600_000),
+    )
+    links = (Link("PORT-MKS", "REG-BONE", "car", 180, 0, 500_000, 6),)
+    return week((case("C1", home="REG-BONE"),), services, links=links)
+
+
+def test_three_days_at_the_port_for_the_weekly_ship_beat_waiting_at_the_shelter() -> None:
+    s = weekly_ship_to_makassar()
+    best = exhaustive(s)
+    # Fares, the cars to Kumai and to Bone, six days of meals, no waiting.
+    assert best == 1_000_000 + 700_000 + 360_000
+    # What the caps see: only the ferry of 3 Dec (24 h at the port).
+    assert exhaustive(s, max_services=3, max_layover=MAX_LAYOVER) == best + 330_000
+    plan, optimizer = solved(s)
+    assert plan.objective.total_idr == best
+    assert optimizer.bound_idr <= best  # the bound itself, not capped at the plan's total
+    (party,) = plan.parties
+    assert services_of(party.legs) == ["F1", "S5"]
+    assert longest_layover(party.legs) == timedelta(hours=72) > timedelta(hours=48)
+
+
+# -- 3. an escort two islands away ------------------------------------------------------------------
+
+
+def woman_escort_in_makassar() -> Scenario:
+    """Two trafficking victims, sisters of 16 and 19, need a woman escort; the shelter's only
+    escort is a man.  The one woman is based in Makassar, two islands away, and ships are
+    weekly: the ship to Surabaya (1 Dec 20:00) and the ferry on to Kumai (2 Dec 18:00, in
+    Kumai 3 Dec 12:00) bring her to the shelter, more than four days before the ferry of
+    6 Dec that she takes with the sisters (the one of 2 Dec leaves before she can be there);
+    she sails back from Semarang on 8 Dec.  Nine days of duty cost less than another week and
+    its carry-over days in the shelter for both sisters."""
+    services = (
+        ferry("F2", 2),
+        ferry("F6", 6),
+        service("M1", "ferry", "PORT-MKS", "PORT-SUB", at(1, 20, tz=WITA), at(2, 14), 300_000),
+        service("K2", "ferry", "PORT-SUB", "PORT-KUMAI", at(2, 18), at(3, 12), 300_000),
+        service("M8", "ferry", "PORT-SMG", "PORT-MKS", at(8, 8), at(9, 12, tz=WITA), 500_000),
+    )
+    links = (
+        Link("KOTA-MKS", "PORT-MKS", "car", 30, 0, 150_000, 4),
+        Link("PORT-MKS", "KOTA-MKS", "car", 30, 0, 150_000, 4),
+    )
+    escorts = (
+        escort("E-PKB", sex="M"),
+        escort("E-MKS", sex="F", base_id="KOTA-MKS", daily_allowance_idr=200_000),
+    )
+    sisters = tuple(
+        case(case_id, sex="F", age=age, category="tppo", needs=frozenset({"female_escort"}))
+        for case_id, age in (("C1", 16), ("C2", 19))
+    )
+    return week(sisters, services, escorts=escorts, links=links)
+
+
+def test_a_woman_escort_two_islands_away_comes_out_for_the_victims() -> None:
+    s = woman_escort_in_makassar()
+    best = exhaustive(s)
+    # Everyone's fares and cars, meals, nine days of allowance, five days of waiting for
+    # both: Rp 1.320.000 less than leaving both for next week.
+    assert best == 4_200_000 + 780_000 + 1_800_000 + 4_500_000 == 12_600_000 - 1_320_000
+    plan, optimizer = solved(s)
+    assert plan.objective.total_idr == best
+    assert optimizer.bound_idr <= best  # the bound itself, not capped at the plan's total
+    assert sorted(plan.planned_case_ids) == ["C1", "C2"]
+    (party,) = plan.parties
+    assert party.escort_ids == ("E-MKS",)
+    assert services_of(party.legs) == ["F6"]
+    (duty,) = plan.escort_duties
+    assert duty.escort_id == "E-MKS"
+    assert services_of(duty.outbound_legs) == ["M1", "K2"]
+    assert duty.outbound_legs[0].from_id == "KOTA-MKS" and duty.outbound_legs[-1].to_id == "SHL-PKB"
+    assert services_of(duty.return_legs) == ["M8"]
+    assert duty.return_legs[-1].to_id == "KOTA-MKS"
+    # The old optimizer looks for ways out at most four days before the party leaves.
+    assert first_departure(party.legs) - duty.start > timedelta(days=4)
+
+
+# -- 4. the ferry of the second week ---------------------------------------------------------------
+
+
+def one_seat_in_the_first_week() -> Scenario:
+    """A fortnight: the ferry of 3 Dec has one seat left, the next one sails on 10 Dec.  A
+    single man takes the seat; a couple, who travel together, wait for the second week."""
+    couple = (case("C2", household_id="H1"), case("C3", household_id="H1", sex="F"))
+    services = (ferry("F3", 3, seats=1), ferry("F10", 10))
+    return week((case("C1"), *couple), services, horizon_days=14)
+
+
+def test_the_couple_takes_the_ferry_of_the_second_week() -> None:
+    s = one_seat_in_the_first_week()
+    best = exhaustive(s)
+    # The man: Rp 1.770.000 with his cars and two days' wait; the couple: Rp 5.890.000 with
+    # theirs and nine days' wait.  All three on 10 Dec would cost Rp 8.435.000.
+    assert best == 1_770_000 + 5_890_000
+    plan, optimizer = solved(s)
+    assert plan.objective.total_idr == best
+    assert optimizer.bound_idr <= best  # the bound itself, not capped at the plan's total
+    assert plan.unplanned == ()
+    legs = {tuple(sorted(p.case_ids)): services_of(p.legs) for p in plan.parties}
+    assert legs == {("C1",): ["F3"], ("C2", "C3"): ["F10"]}
+    second_week = at(8, 0)
+    assert any(first_departure(p.legs) >= second_week for p in plan.parties)
+
+
+# -- 5. an escorted case on the journey the baseline gave another ----------------------------------
+
+
+def escort_waits_for_the_ferry_back() -> Scenario:
+    """A man and a girl of 12 (who needs an escort) from the shelter to Grobogan, on the ferry
+    of 1 Dec; the shelter's escort can come back only on the ferry of 6 Dec, four days after
+    the party is home.  The first-come baseline, which seeds the master, sends the man alone
+    and leaves the girl waiting; the best plan sends both with the escort: fares Rp 1.000.000
+    (the escort's way back included), cars Rp 1.600.000, eleven days of meals Rp 660.000 and
+    seven days of allowance Rp 2.800.000.  The girl left for next week costs Rp 7.350.000."""
+    services = (ferry("F1", 1, fare=200_000), back_ferry("R6", 6))
+    return week((case("C1"), case("C2", sex="F", age=12)), services, escorts=(escort("E1"),))
+
+
+def test_an_escorted_case_joins_the_journey_the_baseline_gave_another() -> None:
+    s = escort_waits_for_the_ferry_back()
+    best = exhaustive(s)
+    assert best == 1_000_000 + 1_600_000 + 660_000 + 2_800_000
+    plan, optimizer = solved(s)
+    assert optimizer.bound_idr <= best  # the bound itself, not capped at the plan's total
+    assert plan.objective.total_idr == best
+    (party,) = plan.parties
+    assert sorted(party.case_ids) == ["C1", "C2"] and party.escort_ids == ("E1",)
+    (duty,) = plan.escort_duties
+    assert services_of(duty.return_legs) == ["R6"]
+
+
+# -- random small weeks ----------------------------------------------------------------------------
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_scenarios())
+def test_every_plan_is_valid_and_its_bound_is_below_the_old_optimizer_s_plan_too(s: Scenario) -> None:
+    plan, optimizer = solved(s, Options(time_limit=5, seed=0))
+    old = Optimizer(s).plan(Options(time_limit=5, workers=2, seed=0))
+    assert check_plan(s, old) == []
+    assert plan.objective.lower_bound_idr <= plan.objective.total_idr
+    assert optimizer.bound_idr <= old.objective.total_idr
+
+
+FAR_HOMES = ("REG-GROBOGAN", "REG-LOTIM", "REG-BONE")
+FAR_LINKS = (
+    Link("KOTA-MKS", "PORT-MKS", "car", 30, 0, 150_000, 4),
+    Link("PORT-MKS", "KOTA-MKS", "car", 30, 0, 150_000, 4),
+    Link("PORT-MKS", "REG-BONE", "car", 180, 0, 500_000, 6),
+    Link("REG-BONE", "PORT-MKS", "car", 180, 0, 500_000, 6),
+)
+
+
+@st.composite
+def far_weeks(draw: st.DrawFn) -> Scenario:
+    """One to three people in the wider world, homes up to four services away, weekly ships,
+    escorts at the shelter or in Makassar: small enough to try every plan."""
+    cases = []
+    for i in range(draw(st.integers(1, 3))):
+        household = draw(st.sampled_from([None, None, "H1"]))
+        home = "REG-GROBOGAN" if household else draw(st.sampled_from(FAR_HOMES))
+        category = draw(st.sampled_from(["terlantar", "tppo"]))
+        needs = (
+            draw(st.sampled_from([frozenset(), frozenset({"female_escort"})])) if category == "tppo" else None
+        )
+        cases.append(
+            case(
+                f"C{i + 1}",
+                home=home,
+                ready=date(2026, 12, draw(st.integers(1, 4))),
+                household_id=household,
+                age=draw(st.sampled_from([30, 65, 12])),
+                sex=draw(st.sampled_from(["F", "M"])),
+                category=category,
+                needs=needs or frozenset(),
+            )
+        )
+    days = sorted(draw(st.sets(st.integers(1, 6), min_size=1, max_size=2)))
+    services = [
+        ferry(
+            f"F{d}", d, seats=draw(st.sampled_from([3, 1, 0])), fare=draw(st.sampled_from([200_000, 600_000]))
+        )
+        for d in days
+    ]
+    services += [back_ferry(f"R{d}", d) for d in draw(st.sets(st.integers(3, 8), min_size=1, max_size=2))]
+    if draw(st.sampled_from([True, False])):  # on to Lombok by bus, ferry and bus
+        d = draw(st.integers(2, 7))
+        services += [
+            service("B", "bus", "PORT-SMG", "PORT-SUB", at(d, 10), at(d, 16), 150_000),
+            service("K", "ferry", "PORT-SUB", "PORT-LEMBAR", at(d, 20), at(d + 1, 12, tz=WITA), 350_000),
+            service(
+                "BL",
+                "bus",
+                "PORT-LEMBAR",
+                "REG-LOTIM",
+                at(d + 1, 14, tz=WITA),
+                at(d + 1, 16, tz=WITA),
+                50_000,
+            ),
+        ]
+    if draw(st.sampled_from([True, False])):
+        d = draw(st.integers(2, 7))
+        fare = draw(st.sampled_from([1_000_000, 2_500_000]))
+        services.append(
+            service("A", "flight", "PORT-SMG", "REG-LOTIM", at(d, 11), at(d, 14, 30, tz=WITA), fare)
+        )
+    if draw(st.sampled_from([True, False])):  # the weekly ship to Makassar
+        d = draw(st.integers(3, 7))
+        services.append(
+            service("S", "ferry", "PORT-SMG", "PORT-MKS", at(d, 8), at(d + 1, 12, tz=WITA), 600_000)
+        )
+    escorts = []
+    if draw(st.sampled_from([True, False])):
+        escorts.append(
+            escort("E-PKB", sex=draw(st.sampled_from(["F", "M"])), max_cases=draw(st.integers(1, 2)))
+        )
+    if draw(st.sampled_from([True, False])):
+        escorts.append(escort("E-MKS", sex="F", base_id="KOTA-MKS", daily_allowance_idr=200_000))
+        services += [
+            service("M1", "ferry", "PORT-MKS", "PORT-SUB", at(1, 20, tz=WITA), at(2, 14), 300_000),
+            service("K2", "ferry", "PORT-SUB", "PORT-KUMAI", at(2, 18), at(3, 12), 300_000),
+        ]
+        d = draw(st.integers(4, 9))
+        services.append(
+            service("M", "ferry", "PORT-SMG", "PORT-MKS", at(d, 8), at(d + 1, 12, tz=WITA), 500_000)
+        )
+    return week(tuple(cases), tuple(services), escorts=tuple(escorts), links=FAR_LINKS)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(far_weeks())
+def test_on_small_weeks_of_far_homes_the_total_is_the_best_of_every_plan(s: Scenario) -> None:
+    plan, optimizer = solved(s, Options(time_limit=5, seed=0))
+    best = exhaustive(s)
+    assert optimizer.bound_idr <= best <= plan.objective.total_idr
+    assert plan.objective.total_idr == best
