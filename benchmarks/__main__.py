@@ -1,4 +1,5 @@
-"""``python -m benchmarks run --size M`` (or ``--all``), ``python -m benchmarks busy``,
+"""``python -m benchmarks run`` (the column generation solver beside the old optimizer and the
+baseline), ``python -m benchmarks scale --size M`` (or ``--all``), ``python -m benchmarks busy``,
 ``python -m benchmarks prep``: measure repat against its baselines."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ import os
 import platform
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -16,8 +18,10 @@ from rich.console import Console
 from benchmarks.generator import SIZES
 from benchmarks.prep import PREP_WEEKS, measure
 from benchmarks.prep import markdown as prep_markdown
-from benchmarks.report import markdown, scaling_plot, write_csv
+from benchmarks.report import markdown, scaling_plot, suite_csv, suite_markdown, write_csv
 from benchmarks.runner import BUSY_TARGET, BUSY_WEEKS, TARGETS, Comparison, Instance, busy_week, compare
+from benchmarks.suite import GROUPS, LABELS, Measurement, Unknown, entries
+from benchmarks.suite import measure as measure_week
 
 app = typer.Typer(add_completion=False, help="Benchmarks of repat: scale, speed and quality.")
 console = Console()
@@ -30,6 +34,78 @@ def main() -> None:
 
 @app.command()
 def run(
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help=f"A group of weeks: {', '.join(GROUPS)}; repeat for more."),
+    ] = None,
+    week: Annotated[
+        list[str] | None,
+        typer.Option("--week", help="A busy week CASES-SEED, e.g. 120-4; repeat for more."),
+    ] = None,
+    size: Annotated[
+        list[str] | None, typer.Option("--size", help="A generator size, S, M, L or XL; repeat for more.")
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(help="Seconds for both optimizers on every week, instead of each week's target."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where results go (default benchmarks/results/columns, or columns-<choice>)."),
+    ] = None,
+) -> None:
+    """The column generation solver beside the old optimizer and the baseline, each in a fresh
+    process: the busy weeks, the tight-budget week, the Nunukan surge, the escort-scarce week and
+    M (all of them unless some are chosen).  Fails when a plan fails the checker or the new
+    solver's bound is above a plan."""
+    try:
+        chosen = entries(only, week, size)
+    except Unknown as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+    if out is None:
+        picked = [*(only or []), *(week or []), *(size or [])]
+        limit = [] if time_limit is None else [f"{time_limit:g}s"]
+        out = Path("benchmarks/results") / "-".join(["columns", *picked, *limit])
+    command, machine = _provenance()
+    measurements: list[Measurement] = []
+    for entry in chosen:
+        seconds = entry.goal.seconds if time_limit is None else time_limit
+        console.print(f"[bold]{entry.name}[/]: {entry.title}, {seconds:g} s …")
+        measurement = measure_week(entry, time_limit)
+        measurements.append(measurement)
+        _print_measurement(measurement)
+        # Written after each week: a long run stopped half-way keeps what it measured.
+        out.mkdir(parents=True, exist_ok=True)
+        suite_csv(measurements, out / "results.csv")
+        report = suite_markdown(measurements, command, machine, date.today().isoformat())
+        (out / "results.md").write_text(report, encoding="utf-8")
+    console.print(f"Results in {out}/: results.csv, results.md")
+    failures = [f for m in measurements for f in m.failures()]
+    if failures:
+        for failure in failures:
+            console.print(f"[red]FAILED {failure}[/]")
+        raise typer.Exit(1)
+
+
+def _print_measurement(measurement: Measurement) -> None:
+    for r in measurement.results:
+        to_bound = measurement.gap_to_week_bound(r)
+        console.print(
+            f"  {LABELS[r.method]:24} {r.wall_s:6.1f} s {r.peak_mib:6.0f} MiB  total Rp {r.total_idr:,}  "
+            f"bound Rp {r.lower_bound_idr:,} ({r.bound_scope or '-'})  gap {r.gap:.2%}  "
+            f"to the week's bound {'-' if to_bound is None else f'{to_bound:.2%}'}  "
+            f"planned {r.planned}/{r.cases}  {r.status}  check {r.check}"
+        )
+    for error in measurement.errors:
+        console.print(f"  [red]{error}[/]")
+    for key, verdict in measurement.verdicts().items():
+        met = {True: "met", False: "MISSED", None: "-"}[verdict.met]
+        console.print(f"  target {key}: {met}: {verdict.text}")
+
+
+@app.command()
+def scale(
     size: Annotated[list[str] | None, typer.Option("--size", help="S, M, L or XL; repeat for more.")] = None,
     all_sizes: Annotated[bool, typer.Option("--all", help="Every size, S to XL.")] = False,
     seed: Annotated[int, typer.Option(help="Instance seed.")] = 0,
@@ -42,7 +118,8 @@ def run(
         float | None, typer.Option(help="Seconds for the optimizer instead of each size's target.")
     ] = None,
 ) -> None:
-    """Solve each instance with the optimizer, the baseline and HiGHS; save CSV, markdown, plot."""
+    """Sizes S to XL: the optimizer, the baseline and HiGHS on each; save CSV, markdown, plot.
+    (This was ``run`` before the column generation solver.)"""
     chosen = list(SIZES) if all_sizes else (size or ["S"])
     unknown = [s for s in chosen if s not in SIZES]
     if unknown:

@@ -1,4 +1,4 @@
-"""Benchmark results as CSV, a markdown table and the scaling plot."""
+"""Benchmark results as CSV, markdown tables and the scaling plot."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from benchmarks.runner import Comparison, Result
+from benchmarks.suite import GAP_TARGET, LABELS, VERSUS_BASELINE, VERSUS_OPTIMIZER, Measurement, Verdict
 
 COLUMNS = [f.name for f in fields(Result)]
 
@@ -94,3 +95,143 @@ def scaling_plot(comparisons: list[Comparison], path: Path) -> Path:
     figure.savefig(path, dpi=120)
     plt.close(figure)
     return path
+
+
+# -- the solver benchmark (``python -m benchmarks run``) ----------------------------------------
+
+SUITE_COLUMNS = ["group", "title", *COLUMNS, "gap_to_week_bound"]
+
+
+def suite_csv(measurements: list[Measurement], path: Path) -> Path:
+    """One row per instance and method: the result, and its gap to the new solver's bound."""
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=SUITE_COLUMNS)
+        writer.writeheader()
+        for m in measurements:
+            for result in m.results:
+                to_bound = m.gap_to_week_bound(result)
+                writer.writerow(
+                    {
+                        "group": m.entry.group,
+                        "title": m.entry.title,
+                        **asdict(result),
+                        "gap_to_week_bound": "" if to_bound is None else round(to_bound, 5),
+                    }
+                )
+    return path
+
+
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{share:.2%}"
+
+
+def _verdict(verdict: Verdict) -> str:
+    if verdict.met is None:
+        return verdict.text
+    return f"{'yes' if verdict.met else '**no**'}: {verdict.text}"
+
+
+def suite_markdown(measurements: list[Measurement], command: str, machine: str, day: str) -> str:
+    """The plans each method made, the targets met or missed with their numbers, and what
+    failed; readable as it stands (the project's README copies its tables)."""
+    lines = [
+        "# Column generation beside the old optimizer and the baseline",
+        "",
+        f"Command: `{command}`  ",
+        f"Machine: {machine}  ",
+        f"Date: {day}",
+        "",
+        "Each method solves each week in a fresh process, one after the other, with the week's "
+        "time limit (the baseline has none); every plan goes through the checker.",
+        "",
+        "## Plans",
+        "",
+        "| instance | method | limit s | wall s | peak MiB | total | bound | gap | gap to the week's bound "
+        "| planned | status | check |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|",
+    ]
+    restricted = False
+    for m in measurements:
+        for i, r in enumerate(m.results):
+            head = f"{m.entry.title} (`{m.entry.name}`)" if i == 0 else ""
+            bound = gap = limit = ""
+            if r.method != "baseline" and r.bound_scope != "none":
+                bound, gap = _rp(r.lower_bound_idr), _percent(r.gap)
+                if r.bound_scope != "network":
+                    bound, gap = f"{bound} *", f"{gap} *"
+                    restricted = True
+            if r.method != "baseline":
+                limit = f"{r.time_limit_s:.0f}"
+            peak = f"{r.peak_mib:,.0f}" + (f" + {r.helper_peak_mib:,.0f}" if r.helper_peak_mib else "")
+            lines.append(
+                f"| {head} | {LABELS[r.method]} | {limit} | {r.wall_s:.1f} | {peak} "
+                f"| {_rp(r.total_idr)} | {bound} | {gap} | {_percent(m.gap_to_week_bound(r))} "
+                f"| {r.planned} of {r.cases} ({r.planned_share:.0%}) | {r.status} | {r.check} |"
+            )
+        for error in m.errors:
+            head = "" if m.results else f"{m.entry.title} (`{m.entry.name}`)"
+            lines.append(f"| {head} | **{error.splitlines()[0]}** | | | | | | | | | | |")
+    lines += [
+        "",
+        "*peak MiB*: the solving process's largest resident set, + that of the largest process it "
+        "started. *bound* and *gap*: the plan's own; the new solver's bound covers the whole week. "
+        "*gap to the week's bound*: (total − the new solver's bound of the week) / total, for "
+        "every method.",
+    ]
+    if restricted:
+        lines[-1] += " \\* Over the old optimizer's capped journeys only, not the week."
+    lines += [
+        "",
+        "## Targets of the new solver",
+        "",
+        f"Gap to its own bound ≤ {GAP_TARGET:.0%} in the time limit; total at most "
+        f"{VERSUS_OPTIMIZER:.1%} above the old optimizer's (busy weeks); total at least "
+        f"{1 - VERSUS_BASELINE:.0%} below the baseline's.",
+        "",
+        "| instance | gap in the time | against the old optimizer | against the baseline |",
+        "|---|---|---|---|",
+    ]
+    counts: dict[str, list[bool]] = {"gap": [], "optimizer": [], "baseline": []}
+    for m in measurements:
+        verdicts = m.verdicts()
+        for key, verdict in verdicts.items():
+            if verdict.met is not None:
+                counts[key].append(verdict.met)
+        lines.append(
+            f"| {m.entry.title} | {_verdict(verdicts['gap'])} "
+            f"| {_verdict(verdicts['optimizer'])} | {_verdict(verdicts['baseline'])} |"
+        )
+
+    def tally(key: str, what: str) -> str:
+        met = counts[key]
+        return f"{what} met on {sum(met)} of {len(met)}" if met else f"{what}: no instance with this target"
+
+    lines += [
+        "",
+        f"{tally('gap', f'Gap ≤ {GAP_TARGET:.0%}')}; {tally('optimizer', 'within the old optimizer')}; "
+        f"{tally('baseline', f'{1 - VERSUS_BASELINE:.0%} below the baseline')}.",
+        "",
+        "## Column generation",
+        "",
+        "| instance | rounds | converged | itineraries | duties | variables | bound of the week |",
+        "|---|--:|---|--:|--:|--:|--:|",
+    ]
+    for m in measurements:
+        columns = m.result("columns")
+        if columns is None:
+            continue
+        converged = {True: "yes", False: "no", None: ""}[columns.converged]
+        lines.append(
+            f"| {m.entry.title} | {columns.rounds} | {converged} | {columns.itineraries:,} "
+            f"| {columns.duties:,} | {columns.variables:,} | {_rp(columns.week_bound_idr)} |"
+        )
+    failures = [f for m in measurements for f in m.failures()]
+    lines += ["", "## Checks", ""]
+    if failures:
+        lines += ["**The benchmark failed:**", ""] + [f"- {f}" for f in failures]
+    else:
+        lines.append(
+            "Every plan passed the checker, and the new solver's bound of the week is at or "
+            "below every plan found on its week."
+        )
+    return "\n".join(lines) + "\n"

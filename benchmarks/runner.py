@@ -1,10 +1,12 @@
 """Solve generated instances with each method, in the same run on the same machine.
 
-Methods: the optimizer (CP-SAT, decomposed, warm-started from the baseline), the first-come
-baseline, and the optimizer's model as one monolithic MILP solved by HiGHS.  Each solve runs in
-a fresh process, so that its wall time and peak memory (the process's maximum resident set,
-C++ solvers included) are its own.  Every plan goes through the checker; a plan that fails the
-check fails the benchmark.
+Methods: the column generation solver (``planner.solver``: every itinerary and escort duty,
+priced on the network, and a bound of the whole week), the optimizer (CP-SAT over capped
+journeys, decomposed, warm-started from the baseline), the first-come baseline, and the
+optimizer's model as one monolithic MILP solved by HiGHS.  Each solve runs in a fresh process,
+so that its wall time and peak memory (the process's maximum resident set, C++ solvers
+included) are its own.  Every plan goes through the checker; a plan that fails the check fails
+the benchmark.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import queue as queue_module
 import resource
 import statistics
 import time
+import traceback
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -23,9 +26,10 @@ from planner.check import check_plan, waiting_days
 from planner.optimizer import Optimizer, Options
 from planner.plan import Plan
 from planner.scenario import Scenario
+from planner.solver.search import ColumnOptimizer
 
-Method = Literal["optimizer", "baseline", "highs"]
-METHODS: tuple[Method, ...] = ("optimizer", "baseline", "highs")
+Method = Literal["columns", "optimizer", "baseline", "highs"]
+METHODS: tuple[Method, ...] = ("columns", "optimizer", "baseline", "highs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,19 +64,34 @@ def busy_week(cases: int, seed: int) -> Instance:
 
 @dataclass(frozen=True, slots=True)
 class Instance:
+    """A generated week: ``size`` is a number of cases or a size of the generator (``"M"``);
+    ``structure`` and ``tight_budget`` as in :func:`benchmarks.generator.generate`."""
+
     size: str
     seed: int = 0
     escort_ratio: float = 1.0
     budget_ratio: float = 1.0
+    structure: str | None = None
+    tight_budget: bool = False
 
     @property
     def name(self) -> str:
+        """``120-tight-4`` (a busy week), ``nunukan-surge-400-1``, ``120-tight-budget-1``..."""
+        head = self.size if self.structure is None else f"{self.structure}-{self.size}"
         tight = "" if (self.escort_ratio, self.budget_ratio) == (1.0, 1.0) else "-tight"
-        return f"{self.size}{tight}-{self.seed}"
+        budget = "-budget" if self.tight_budget else ""
+        return f"{head}{tight}{budget}-{self.seed}"
 
     def scenario(self) -> Scenario:
         cases: int | str = int(self.size) if self.size.isdigit() else self.size
-        return generate(cases, self.seed, escort_ratio=self.escort_ratio, budget_ratio=self.budget_ratio)
+        return generate(
+            cases,
+            self.seed,
+            escort_ratio=self.escort_ratio,
+            budget_ratio=self.budget_ratio,
+            structure=self.structure,
+            tight_budget=self.tight_budget,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +111,53 @@ class Result:
     gap: float
     status: str
     check: str  # "ok" or the first broken rule
+    time_limit_s: float = 0.0
+    planned: int = 0  # cases planned
+    lower_bound_idr: int = 0  # the plan's, over what its bound_scope says
+    bound_scope: str = ""
+    week_bound_idr: int = 0  # the column generation's bound of the whole week, as found
+    duties: int = 0  # escort options or duties offered to the model
+    rounds: int = 0  # of column generation
+    converged: bool | None = None  # no column priced out at the end
+    helper_peak_mib: float = 0.0  # the largest process the solve started (the optimizer's second)
 
     @property
     def passed(self) -> bool:
         return self.check == "ok"
 
 
+@dataclass(frozen=True, slots=True)
+class _Effort:
+    """What a method built on its way to the plan."""
+
+    itineraries: int = 0
+    variables: int = 0
+    duties: int = 0
+    week_bound_idr: int = 0
+    rounds: int = 0
+    converged: bool | None = None
+
+
 def _solve(instance: Instance, method: Method, time_limit: float, gap: float) -> Result:
     scenario = instance.scenario()
     started = time.perf_counter()
-    itineraries = variables = 0
+    effort = _Effort()
     if method == "baseline":
         plan = Baseline(scenario).plan()
+    elif method == "columns":
+        columns = ColumnOptimizer(scenario)
+        plan = columns.plan(Options(time_limit=time_limit, gap=gap))
+        generated = columns.generation_stats
+        effort = _Effort(
+            itineraries=generated.itineraries if generated is not None else 0,
+            variables=columns.stats.variables if columns.stats is not None else 0,
+            duties=generated.duties if generated is not None else 0,
+            # The bound as found, before the plan caps it at its own total: a bound above a
+            # plan is a bug the benchmark must see.
+            week_bound_idr=columns.bound_idr,
+            rounds=generated.rounds if generated is not None else 0,
+            converged=generated.converged if generated is not None else None,
+        )
     else:
         optimizer = Optimizer(scenario)
         options = (
@@ -113,10 +167,12 @@ def _solve(instance: Instance, method: Method, time_limit: float, gap: float) ->
         )
         plan = optimizer.plan(options)
         if optimizer.stats is not None:
-            itineraries, variables = optimizer.stats.journeys_enumerated, optimizer.stats.variables
+            stats = optimizer.stats
+            effort = _Effort(stats.journeys_enumerated, stats.variables, stats.escort_options)
     wall = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return _result(instance, method, scenario, plan, wall, peak, itineraries, variables)
+    helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return _result(instance, method, scenario, plan, wall, peak, effort, time_limit, helper)
 
 
 def _result(
@@ -126,11 +182,13 @@ def _result(
     plan: Plan,
     wall: float,
     peak: float,
-    itineraries: int,
-    variables: int,
+    effort: _Effort,
+    time_limit: float = 0.0,
+    helper_peak: float = 0.0,
 ) -> Result:
     broken = check_plan(scenario, plan)
     waits = list(waiting_days(scenario, plan).values())
+    itineraries, variables = effort.itineraries, effort.variables
     return Result(
         instance=instance.name,
         method=method,
@@ -147,20 +205,39 @@ def _result(
         gap=round(plan.objective.gap, 5),
         status=plan.status,
         check="ok" if not broken else str(broken[0]),
+        time_limit_s=time_limit,
+        planned=len(plan.planned_case_ids),
+        lower_bound_idr=plan.objective.lower_bound_idr,
+        bound_scope=plan.objective.bound_scope or "",
+        week_bound_idr=effort.week_bound_idr,
+        duties=effort.duties,
+        rounds=effort.rounds,
+        converged=effort.converged,
+        helper_peak_mib=round(helper_peak, 1),
     )
 
 
 def _child(
     instance: Instance, method: Method, time_limit: float, gap: float, queue: multiprocessing.Queue[object]
 ) -> None:
-    queue.put(asdict(_solve(instance, method, time_limit, gap)))
+    try:
+        queue.put(asdict(_solve(instance, method, time_limit, gap)))
+    except BaseException:
+        queue.put(traceback.format_exc())
+        raise
 
 
-def run_one(instance: Instance, method: Method, time_limit: float, gap: float = 0.0) -> Result:
-    """One solve in a fresh process (spawned, so that nothing of this one is counted)."""
+def run_one(
+    instance: Instance, method: Method, time_limit: float, gap: float = 0.0, patience: float | None = None
+) -> Result:
+    """One solve in a fresh process (spawned, so that nothing of this one is counted).  A solve
+    that fails, or runs ``patience`` seconds (by default far beyond its time limit), raises
+    :class:`RuntimeError` naming the method and the instance."""
+    patience = patience if patience is not None else 4 * time_limit + 600
     context = multiprocessing.get_context("spawn")
     queue: multiprocessing.Queue[object] = context.Queue()
     process = context.Process(target=_child, args=(instance, method, time_limit, gap, queue))
+    started = time.perf_counter()
     process.start()
     while True:
         try:
@@ -171,7 +248,15 @@ def run_one(instance: Instance, method: Method, time_limit: float, gap: float = 
                 raise RuntimeError(
                     f"{method} on {instance.name} stopped without a result (exit code {process.exitcode})"
                 ) from None
+            if time.perf_counter() - started > patience:
+                process.kill()
+                process.join()
+                raise RuntimeError(
+                    f"{method} on {instance.name} ran past {patience:.0f} s; stopped"
+                ) from None
     process.join()
+    if isinstance(found, str):
+        raise RuntimeError(f"{method} on {instance.name} failed:\n{found}")
     assert isinstance(found, dict)
     return Result(**found)
 

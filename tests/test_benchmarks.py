@@ -1,5 +1,6 @@
-"""The benchmark runner, run as a smoke test on the smallest size: every plan it makes must
-pass the checker (its speed is measured by the benchmarks themselves, not here)."""
+"""The benchmark runner, run as a smoke test on small weeks: every plan it makes must pass the
+checker, and a plan that does not, or a bound above a plan, fails the benchmark (speed is
+measured by the benchmarks themselves, never asserted here)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from benchmarks import suite
+from benchmarks.__main__ import app
 from benchmarks.prep import markdown, measure
+from benchmarks.runner import Instance, Method, Result
 
 
 def test_the_runner_solves_size_s_with_every_method_and_every_plan_passes_the_checker(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "run", "--size", "S", "--time-limit", "10"]
+        [sys.executable, "-m", "benchmarks", "scale", "--size", "S", "--time-limit", "10"]
         + ["--highs-factor", "1", "--out", str(tmp_path)],
         capture_output=True,
         text=True,
@@ -81,3 +88,193 @@ def test_the_busy_benchmark_runs_the_weeks_it_is_given_and_names_a_week_it_does_
         ("50-tight-2", "baseline"),
     ]
     assert all(r["check"] == "ok" for r in rows)
+
+
+# -- python -m benchmarks run: the column generation solver beside the old one and the baseline --
+
+
+def test_the_solver_benchmark_runs_a_small_week_with_each_method_in_its_own_process(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "run",
+            "--week",
+            "20-1",
+            "--time-limit",
+            "3",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = list(csv.DictReader((tmp_path / "results.csv").open(encoding="utf-8")))
+    assert [(r["instance"], r["method"]) for r in rows] == [
+        ("20-tight-1", "columns"),
+        ("20-tight-1", "optimizer"),
+        ("20-tight-1", "baseline"),
+    ]
+    assert all(r["check"] == "ok" and int(r["cases"]) == 20 for r in rows)
+    columns, optimizer, baseline = rows
+    assert columns["bound_scope"] == "network"
+    bound = int(columns["week_bound_idr"])
+    assert 0 < bound <= min(int(r["total_idr"]) for r in rows)
+    assert int(columns["lower_bound_idr"]) == bound
+    assert int(columns["rounds"]) > 0 and int(columns["itineraries"]) > 0
+    assert float(optimizer["gap_to_week_bound"]) == pytest.approx(
+        (int(optimizer["total_idr"]) - bound) / int(optimizer["total_idr"]), abs=1e-5
+    )
+    assert int(columns["total_idr"]) <= int(baseline["total_idr"])
+    report = (tmp_path / "results.md").read_text(encoding="utf-8")
+    assert "Command: `python -m benchmarks run --week 20-1 --time-limit 3" in report
+    assert report.count("| busy week, 20 cases, seed 1") == 3  # plans, targets, column generation
+    assert "Every plan passed the checker" in report
+
+
+def _result(method: Method, total: int, week_bound: int = 0, check: str = "ok") -> Result:
+    return Result(
+        instance="20-tight-1",
+        method=method,
+        cases=20,
+        services=900,
+        itineraries=0,
+        variables=0,
+        wall_s=1.0,
+        peak_mib=100.0,
+        total_idr=total,
+        planned_share=0.5,
+        mean_wait_days=1.0,
+        worst_wait_days=2,
+        gap=0.01 if method == "columns" else 0.0,
+        status="feasible",
+        check=check,
+        time_limit_s=3.0,
+        planned=10,
+        lower_bound_idr=min(week_bound, total),
+        bound_scope="network" if method == "columns" else "",
+        week_bound_idr=week_bound,
+    )
+
+
+def _run_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, results: dict[str, Result | Exception]) -> str:
+    """``benchmarks run`` on a 20-case week whose solves return ``results`` instead of solving;
+    returns the report (and asserts that the run failed, with the reason printed)."""
+
+    def fake(instance: Instance, method: Method, time_limit: float, gap: float = 0.0) -> Result:
+        found = results[method]
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    monkeypatch.setattr(suite, "run_one", fake)
+    done = CliRunner().invoke(app, ["run", "--week", "20-1", "--out", str(tmp_path)])
+    assert done.exit_code == 1, done.output
+    assert "FAILED" in done.output
+    return (tmp_path / "results.md").read_text(encoding="utf-8")
+
+
+def test_the_solver_benchmark_fails_when_a_plan_fails_the_checker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    report = _run_with(
+        monkeypatch,
+        tmp_path,
+        {
+            "columns": _result("columns", 100, week_bound=90, check="a party rides a full ship"),
+            "optimizer": _result("optimizer", 101),
+            "baseline": _result("baseline", 150),
+        },
+    )
+    assert "The benchmark failed" in report
+    assert (
+        "column generation (new) on 20-tight-1: the plan fails the checker: a party rides a full ship"
+        in report
+    )
+
+
+def test_the_solver_benchmark_fails_when_its_bound_is_above_a_plan_another_method_found(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    report = _run_with(
+        monkeypatch,
+        tmp_path,
+        {
+            "columns": _result("columns", 100, week_bound=99),
+            "optimizer": _result("optimizer", 98),
+            "baseline": _result("baseline", 150),
+        },
+    )
+    assert "bound of the week, Rp 99, is above the capped journeys (old)'s plan, Rp 98" in report
+
+
+def test_the_solver_benchmark_fails_when_a_method_gives_no_result_and_still_reports_the_others(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    report = _run_with(
+        monkeypatch,
+        tmp_path,
+        {
+            "columns": RuntimeError("columns on 20-tight-1 stopped without a result (exit code -9)"),
+            "optimizer": _result("optimizer", 98),
+            "baseline": _result("baseline", 150),
+        },
+    )
+    assert "stopped without a result (exit code -9)" in report
+    assert "| capped journeys (old) |" in report and "| first-come baseline |" in report
+
+
+def test_the_targets_are_judged_from_the_numbers() -> None:
+    entry = suite.busy(20, 1)
+    good = suite.Measurement(
+        entry,
+        (
+            replace(_result("columns", 1000, week_bound=985), gap=0.015),
+            _result("optimizer", 999),
+            _result("baseline", 1300),
+        ),
+    )
+    assert [v.met for v in good.verdicts().values()] == [True, True, True]
+    assert good.failures() == []
+    assert good.gap_to_week_bound(_result("optimizer", 1000)) == pytest.approx(0.015)
+    bad = replace(
+        good,
+        results=(
+            replace(_result("columns", 1000, week_bound=970), gap=0.03),
+            _result("optimizer", 990),
+            _result("baseline", 1200),
+        ),
+    )
+    assert [v.met for v in bad.verdicts().values()] == [False, False, False]
+    assert bad.verdicts()["optimizer"].text == "+1.01%"
+    assert bad.failures() == []  # missed targets are reported, not failures
+    assert good.verdicts()["gap"].text == "1.50% in 1.0 s of 30 s"
+    slow = replace(good, results=(replace(good.results[0], wall_s=40.0), *good.results[1:]))
+    assert slow.verdicts()["gap"].met is False
+    scarce = replace(good, entry=suite.ESCORT_SCARCE)
+    assert scarce.verdicts()["gap"].met is None and scarce.verdicts()["optimizer"].met is None
+
+
+def test_the_suite_has_the_issue_s_weeks_with_their_time_limits_and_selections_choose_among_them() -> None:
+    every = suite.entries()
+    assert [e.group for e in every] == ["busy"] * 20 + ["tight-budget", "surge", "escort-scarce", "M"]
+    by_group = {e.group: e for e in every}
+    assert all(e.goal.seconds == 30 for e in every if e.group != "surge")
+    assert by_group["surge"].goal.seconds == 60
+    assert by_group["surge"].instance == Instance("400", 1, structure="nunukan-surge")
+    assert by_group["escort-scarce"].instance == Instance("120", 1, structure="escort-scarce")
+    assert by_group["tight-budget"].instance.tight_budget
+    assert by_group["M"].instance == Instance("M", 0)
+    assert [e.name for e in suite.entries(weeks=["120-4"])] == ["120-tight-4"]
+    assert [e.group for e in suite.entries(only=["surge", "busy"], sizes=["M"])] == ["busy"] * 20 + [
+        "surge",
+        "M",
+    ]
+    assert len(suite.entries(only=["busy"], weeks=["120-4"])) == 20
+    for bad in ({"only": ["ships"]}, {"weeks": ["120"]}, {"sizes": ["XXL"]}):
+        with pytest.raises(suite.Unknown):
+            suite.entries(**bad)
+    assert CliRunner().invoke(app, ["run", "--only", "ships"]).exit_code == 2
