@@ -49,6 +49,7 @@ class EscortFloor:
         self.top = scenario.settings.end.timestamp() + 60 * _DAY
         self._out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._back: dict[str, np.ndarray] = {}
+        self._one: dict[tuple[str, str | None, str, float, float], float] = {}
 
     def rate(self, need: str | None) -> float:
         able = self.able[need]
@@ -116,6 +117,20 @@ class EscortFloor:
 
     # -- questions ----------------------------------------------------------------------------------
 
+    def out_at(self, need: str | None, place: str, depart: float, ready_by: float) -> float:
+        key = ("out", need, place, depart, ready_by)
+        found = self._one.get(key)
+        if found is None:
+            found = self._one[key] = float(self.out(need, place, np.array([depart]), np.array([ready_by]))[0])
+        return found
+
+    def back_at(self, need: str | None, place: str, arrive: float) -> float:
+        key = ("back", need, place, arrive, arrive)
+        found = self._one.get(key)
+        if found is None:
+            found = self._one[key] = float(self.back(need, place, np.array([arrive]))[0])
+        return found
+
     def out(self, need: str | None, place: str, depart: np.ndarray, ready_by: np.ndarray) -> np.ndarray:
         """For parties leaving ``place`` at ``depart`` (an escort there by ``ready_by``): the
         least an able escort's way out costs, its days counted to the departure."""
@@ -170,28 +185,21 @@ class EscortFloor:
         dist = self._back_search(escort)
         best = np.full(len(arrive), _FAR)
         best = np.minimum(best, self._wait_cost(place, arrive, dist))
-        for target in p.scenario.locations:
-            for path in net.transport.road_paths(place, target):
-                if not path.links:
-                    continue
-                way = net.road_after(path, p.scenario.settings.start)
-                span = (way.arrive - p.scenario.settings.start).total_seconds()
-                fare = way.fare_idr / MONEY
-                reached = arrive + span
-                if target == escort.base_id:
-                    value = np.where(reached < deadline, fare + rate * (reached - self.zero), _FAR)
-                else:
-                    value = fare + self._wait_cost(target, reached, dist)
-                best = np.minimum(best, value)
+        for target, _, fare, span in net.roads_from(place):
+            reached = arrive + span
+            if target == escort.base_id:
+                value = np.where(reached < deadline, fare / MONEY + rate * (reached - self.zero), _FAR)
+            else:
+                value = fare / MONEY + self._wait_cost(target, reached, dist)
+            best = np.minimum(best, value)
         return np.where(best < _REACHED, np.maximum(best - rate * (arrive - self.zero), 0.0), NO_ESCORT)
 
     def _wait_cost(self, place: str, moment: np.ndarray, dist: np.ndarray) -> np.ndarray:
         """The least cost on from ``place`` for someone there at ``moment`` (by departures)."""
-        net = self.p.net
-        times = net.wait_times.get(place)
-        if not times:
+        found = self.p.net.wait_arrays(place)
+        if found is None:
             return np.full(len(moment), _FAR)
-        nodes = np.array(net.wait_nodes[place], dtype=np.int64)
-        k = np.searchsorted(np.array(times), moment, side="left")
+        times, nodes = found
+        k = np.searchsorted(times, moment, side="left")
         ok = k < len(nodes)
         return np.where(ok, dist[nodes[np.minimum(k, len(nodes) - 1)]], _FAR)

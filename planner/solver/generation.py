@@ -58,10 +58,12 @@ class ColumnGeneration:
         self.rounds: list[Round] = []
         self.converged = False
         self._unit_of = {c.case_id: u for u, unit in enumerate(self.units) for c in unit.members}
+        self.seeded: set[int] = set()  # the seed plan's columns
 
     def seed(self, plan: Plan) -> None:
         """Put a plan's itineraries and duties in the master: the integer search starts from it."""
         m = self.master
+        first = len(m.columns)
         for party in plan.parties:
             journey = self._journey(_bare(party.legs))
             units = {self._unit_of[c] for c in party.case_ids}
@@ -79,6 +81,7 @@ class ColumnGeneration:
                 )
                 if option is not None:
                     m.add_y(journey, option)
+        self.seeded.update(range(first, len(m.columns)))
 
     def _journey(self, itinerary: Itinerary) -> int:
         """The master's journey of ``itinerary``, with its path through the network if it has one."""
@@ -140,6 +143,14 @@ class ColumnGeneration:
                 return
             if stop is not None and stop():
                 return
+
+    def used(self) -> set[int]:
+        """The columns the master's relaxation uses, after solving it over every column made,
+        and the seed plan's."""
+        m = self.master
+        if m.columns and len(m.col_value) < len(m.columns):
+            self.value = m.solve()
+        return {c for c, value in enumerate(m.col_value) if value > 1e-6} | self.seeded
 
     def _stalled(self) -> bool:
         if len(self.rounds) <= STALL_ROUNDS:

@@ -186,6 +186,8 @@ class TimeExpanded:
         roads &= self.arc_tail < 2 * count
         self.road_arc[self.arc_head[roads]] = np.nonzero(roads)[0]
         self._heads: dict[str, list[Head]] = {}
+        self._roads_from: dict[str, list[tuple[str, RoadPath, float, float]]] = {}
+        self._wait_arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -261,6 +263,36 @@ class TimeExpanded:
             return None
         k = bisect_left(times, moment)
         return self.wait_nodes[place][k] if k < len(times) else None
+
+    def roads_from(self, place: str) -> list[tuple[str, RoadPath, float, float]]:
+        """Every road way from ``place`` to another place: (the place, the way, its fare per
+        rider, the seconds from being ready to leave to arriving when timed by rule 2)."""
+        found = self._roads_from.get(place)
+        if found is None:
+            connection = self.scenario.settings.connection
+            found = [
+                (
+                    target,
+                    path,
+                    float(path.fare_per_rider),
+                    sum((connection(link.mode) + link.duration).total_seconds() for link in path.links),
+                )
+                for target in self.places
+                for path in self.transport.road_paths(place, target)
+                if path.links
+            ]
+            self._roads_from[place] = found
+        return found
+
+    def wait_arrays(self, place: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The wait chain at ``place`` as arrays: the moments one must be there, the nodes."""
+        found = self._wait_arrays.get(place)
+        if found is None and place in self.wait_times:
+            found = self._wait_arrays[place] = (
+                np.array(self.wait_times[place]),
+                np.array(self.wait_nodes[place], dtype=np.int64),
+            )
+        return found
 
     def heads(self, place: str) -> list[Head]:
         """Every way onto a first service from ``place``: boarding one that leaves there, or

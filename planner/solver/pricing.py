@@ -27,7 +27,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from planner.journeys import EscortOption, Journey, escort_option, price_itinerary
 from planner.model import Unit, case_unplanned_cost
-from planner.network import Itinerary
+from planner.network import Itinerary, RoadPath
 from planner.plan import Leg
 from planner.scenario import CostType, Escort, Scenario
 from planner.solver.floor import EscortFloor
@@ -452,11 +452,9 @@ class Pricing:
         along += sum(self.seat[net.service_index[s]] for s in journey.service_ids if s in net.service_index)
         along += sum(self._vehicle_multiplier(k) for k in journey.vehicles)
         depart, arrive = journey.depart.timestamp(), journey.arrive.timestamp()
-        out = self.floor.out(
-            need, legs[0].from_id, np.array([depart]), np.array([journey.ready_by.timestamp()])
-        )
-        back = self.floor.back(need, legs[-1].to_id, np.array([arrive]))
-        return float(out[0] + along + self.floor.rate(need) * (arrive - depart) + back[0])
+        out = self.floor.out_at(need, legs[0].from_id, depart, journey.ready_by.timestamp())
+        back = self.floor.back_at(need, legs[-1].to_id, arrive)
+        return float(out + along + self.floor.rate(need) * (arrive - depart) + back)
 
     def _deviate(
         self,
@@ -701,30 +699,36 @@ class _EscortSearch:
     def way_back(self, place: str, arrived: datetime) -> tuple[float, tuple[Leg, ...]] | None:
         """The least cost of a way from ``place`` back to the base after ``arrived``, home in
         time, and its legs."""
-        p, net = self.p, self.p.net
+        net = self.p.net
         dist, pred = self._search_back()
         sink = net.sink[self.escort.base_id]
         best: tuple[float, tuple[Leg, ...], int | None] | None = None
         wait = net.wait_after(place, arrived.timestamp())
         if wait is not None and dist[wait] < _REACHED:
             best = (float(dist[wait]), (), wait)
-        for target in p.scenario.locations:
-            for path in net.transport.road_paths(place, target):
-                if not path.links:
-                    continue
-                way = net.road_after(path, arrived)
-                cost = way.fare_idr / MONEY * self.money + self.riding(way.vehicles)
-                if target == self.escort.base_id:
-                    if way.arrive.timestamp() < self.deadline:
-                        total = cost + self.rate * net.day(target, way.arrive)
-                        if best is None or total < best[0]:
-                            best = (total, way.legs, None)
-                    continue
-                onward = net.wait_after(target, way.arrive.timestamp())
-                if onward is not None and dist[onward] < _REACHED:
-                    total = cost + float(dist[onward])
-                    if best is None or total < best[0]:
-                        best = (total, way.legs, onward)
+        # By road first.  Candidates are compared without their vehicles first (a vehicle's
+        # key needs the legs timed, which costs); only those that could still win are timed.
+        moment = arrived.timestamp()
+        candidates: list[tuple[float, RoadPath, int | None]] = []
+        for target, path, fare, span in net.roads_from(place):
+            cost = fare / MONEY * self.money
+            reached = moment + span
+            if target == self.escort.base_id:
+                if reached < self.deadline:
+                    day = datetime.fromtimestamp(reached, net.scenario.location(target).tz).date()
+                    candidates.append((cost + self.rate * net.day_of(day), path, None))
+                continue
+            onward = net.wait_after(target, reached)
+            if onward is not None and dist[onward] < _REACHED:
+                candidates.append((cost + float(dist[onward]), path, onward))
+        candidates.sort(key=lambda item: item[0])
+        for low, path, onward in candidates:
+            if best is not None and low >= best[0]:
+                break
+            way = net.road_after(path, arrived)
+            total = low + self.riding(way.vehicles)
+            if best is None or total < best[0]:
+                best = (total, way.legs, onward)
         if best is None:
             return None
         value, lead, node = best

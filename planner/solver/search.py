@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from planner.ahead import Ahead
 from planner.journeys import EscortOption, Journey
 from planner.model import Problem, idr_bound, money_unit
 from planner.network import TransportNetwork
@@ -29,6 +30,8 @@ from planner.solver.master import MONEY
 # column prices out, the rest of that share goes to the search too.
 GENERATION_SHARE = 0.45
 BOUND_SCOPE: BoundScope = "network"
+# A second pass over every column made is searched when at least this many seconds are left.
+SECOND_PASS_SECONDS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,8 @@ class ColumnOptimizer(Optimizer):
         self.generation_stats: GenerationStats | None = None
         self._rounds = rounds
         self._share = GENERATION_SHARE
+        self._widen = False  # the second pass: every column, from the first pass's plan
+        self._hint: Plan | None = None
 
     def plan(
         self,
@@ -66,10 +71,37 @@ class ColumnOptimizer(Optimizer):
         stop: threading.Event | None = None,
     ) -> Plan:
         options = options or Options()
-        self._started = time.perf_counter()
+        started = self._started = time.perf_counter()
         self._limit = options.time_limit
-        self._stop = stop
-        return super().plan(options, progress, stop)
+        self._widen = False
+        first = super().plan(options, progress, stop)
+        left = options.time_limit - (time.perf_counter() - started)
+        if (
+            options.work_limit is not None  # a reproducible plan: one pass
+            or left < SECOND_PASS_SECONDS
+            or (stop is not None and stop.is_set())
+            or self.generation is None
+            or first.status == "optimal"
+        ):
+            return first
+        # Time is left: search the exact model over every column made, from the first plan.
+        baseline, self._hint = self.baseline, first
+        self._widen = True
+        try:
+            second = super().plan(replace(options, time_limit=left), progress, stop)
+        finally:
+            self.baseline, self._widen = baseline, False
+        best = second if second.objective.total_idr < first.objective.total_idr else first
+        return replace(best, solve_seconds=time.perf_counter() - started)
+
+    def baseline_plan(
+        self, ahead: Ahead | None = None, deadline: float | None = None, stop: threading.Event | None = None
+    ) -> Plan:
+        """The first pass's plan is the second pass's hint, in the baseline's place."""
+        if self._widen and self._hint is not None:
+            self.baseline = self._hint
+            return self._hint
+        return super().baseline_plan(ahead, deadline, stop)
 
     def problem(
         self,
@@ -81,6 +113,8 @@ class ColumnOptimizer(Optimizer):
         scenario = self.scenario
         if callable(seed):
             seed = seed()
+        if self._widen and self.generation is not None:
+            return self._columns(self.generation, every=True)
         generation = self.generation = ColumnGeneration(scenario, self.network)
         if seed is not None:
             generation.seed(seed)
@@ -92,14 +126,24 @@ class ColumnOptimizer(Optimizer):
         generation.run(ends, (lambda: stop.is_set()) if stop is not None else None, self._rounds)
         return self._columns(generation)
 
-    def _columns(self, generation: ColumnGeneration) -> Problem:
-        """The exact model's problem over the master's itineraries and duties."""
+    def _columns(self, generation: ColumnGeneration, every: bool = False) -> Problem:
+        """The exact model's problem over the master's itineraries and duties: those its
+        relaxation uses and the baseline's, or ``every`` one."""
         m = generation.master
         units = generation.units
-        journeys: list[Journey] = [rows.journey for rows in m.journeys]
+        # Price-and-branch on what the relaxation uses (and the baseline's plan): the exact
+        # model over every column made is larger than its search can handle in the time left.
+        used = set(range(len(m.columns))) if every else generation.used()
+        kept = [
+            j
+            for j, rows in enumerate(m.journeys)
+            if any(c in used for c in rows.units) or any(c in used for c in rows.duties)
+        ]
+        journeys: list[Journey] = [m.journeys[j].journey for j in kept]
         by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for j, rows in enumerate(m.journeys):
-            by_pair[(rows.origin, rows.home)].append(j)
+        for index, j in enumerate(kept):
+            rows = m.journeys[j]
+            by_pair[(rows.origin, rows.home)].append(index)
         usable: dict[int, list[int]] = {}
         for u, unit in enumerate(units):
             found = [
@@ -108,11 +152,12 @@ class ColumnOptimizer(Optimizer):
             if found:
                 usable[u] = found
         options: dict[int, list[EscortOption]] = defaultdict(list)
-        for j, rows in enumerate(m.journeys):
-            for column in rows.duties:
+        for index, j in enumerate(kept):
+            for column in m.journeys[j].duties:
                 option = m.columns[column].option
                 assert option is not None
-                options[j].append(option)
+                if column in used:
+                    options[index].append(option)
         stats = GenerationStats(
             rounds=len(generation.rounds),
             converged=generation.converged,
