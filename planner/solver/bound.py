@@ -1,16 +1,17 @@
 """A lower bound of the whole week at every round: the Lagrangian bound of the master's duals.
 
-Take the master's row duals (of the right sign) as multipliers of every row but the units'
-and the escorts' busy rows, and a multiplier for each row not yet made: 0, except the escort
-row of an itinerary not in the master, whose multiplier is ``Pricing.mu`` (a day of meals and
-allowance per case an escort may take; at that price no duty with such a party has a negative
-reduced cost).  What is left is a problem that splits:
+Take the master's row duals (of the right sign) as multipliers of every row but the units',
+and a multiplier for each row not yet made: 0, except a vehicle row (the vehicle's cost per
+seat) and the escort rows of an itinerary not in the master (a unit's share of the least duty
+any able escort can have with such a party, ``planner.solver.floor``; at that price no such
+duty has a negative reduced cost).  What is left is a problem that splits:
 
 * each unit takes at most itself on the itinerary of least reduced cost, or waits: its
   ``least`` from pricing, times its size where negative;
-* each escort takes duties that do not overlap: duties contain their party's itinerary, so
-  at most a set of itineraries that do not overlap in time, each at the least reduced cost of
-  any of the escort's duties with it (from pricing and the master's own duties);
+* each escort takes duties that do not overlap (a rule every plan keeps, kept here besides its
+  busy rows' duals): duties contain their party's itinerary, so at most a set of itineraries
+  that do not overlap in time, each at the least reduced cost of any of the escort's duties
+  with it (from pricing and the master's own duties);
 * vehicles and money flows at their bounds where their reduced cost is negative.
 
 Its optimum, plus the multipliers times the rows' right-hand sides, is at most the cost of any
@@ -29,7 +30,7 @@ from planner.solver.master import MONEY, Master
 from planner.solver.pricing import DutyPrice, UnitPrice
 
 # Rows kept whole in the problem that splits, not priced by a multiplier.
-_KEPT = ("unit", "busy")
+_KEPT = ("unit",)
 
 
 def lagrangian_bound(master: Master, units: Sequence[UnitPrice], duties: Sequence[DutyPrice]) -> float:
@@ -56,7 +57,7 @@ def lagrangian_bound(master: Master, units: Sequence[UnitPrice], duties: Sequenc
 
 
 def _by_escort(master: Master, duties: Sequence[DutyPrice]) -> dict[str, dict[int, float]]:
-    """The least reduced cost (busy rows left out) of each escort's duties with each party."""
+    """The least reduced cost of each escort's duties with each party."""
     least: dict[str, dict[int, float]] = defaultdict(dict)
     for price in duties:
         known = least[price.escort_id].get(price.journey, math.inf)
@@ -64,8 +65,7 @@ def _by_escort(master: Master, duties: Sequence[DutyPrice]) -> dict[str, dict[in
     for escort_id, columns in master.escort_duties.items():
         for index in columns:
             column = master.columns[index]
-            entries = {k: v for k, v in column.entries.items() if k[0] != "busy"}
-            reduced = master.reduced_cost(column.cost, entries)
+            reduced = master.reduced_cost(column.cost, column.entries)
             known = least[escort_id].get(column.journey, math.inf)
             least[escort_id][column.journey] = min(known, reduced)
     return least

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from planner.scenario import Escort
-from planner.solver.master import MONEY, NEEDS, suits
+from planner.solver.master import MONEY, NEEDS, Busy, suits
 
 if TYPE_CHECKING:
     from planner.solver.pricing import Pricing
@@ -49,6 +49,7 @@ class EscortFloor:
         self.top = scenario.settings.end.timestamp() + 60 * _DAY
         self._out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._back: dict[str, np.ndarray] = {}
+        self._busies: dict[str, Busy] = {}
         self._one: dict[tuple[str, str | None, str, float, float], float] = {}
 
     def rate(self, need: str | None) -> float:
@@ -56,6 +57,12 @@ class EscortFloor:
         return min((self.rates[e.escort_id] for e in able), default=0.0)
 
     # -- the searches, once per escort and round --------------------------------------------------
+
+    def _busy(self, escort: Escort) -> Busy:
+        found = self._busies.get(escort.escort_id)
+        if found is None:
+            found = self._busies[escort.escort_id] = self.p.master.busy(escort.escort_id)
+        return found
 
     def _weights(self) -> np.ndarray:
         net = self.p.net
@@ -72,11 +79,13 @@ class EscortFloor:
         base = p.scenario.location(escort.base_id)
         earliest = base.midnight(escort.available_from).timestamp()
         heads, a = p._origin(escort.base_id)
+        busy = self._busy(escort)
         best: dict[int, float] = {}
         for k, head in enumerate(heads):
             if a["depart"][k] < earliest:
                 continue
             cost = head.fare_idr / MONEY + p._vehicles(head.vehicles) + rate * (self.top - a["depart"][k])
+            cost += busy.all - float(busy.before(a["depart"][k]))
             if cost < best.get(head.service, np.inf):
                 best[head.service] = cost
         source = net.nodes
@@ -106,9 +115,9 @@ class EscortFloor:
         sink = net.sink[escort.base_id]
         arrive = net.node_time[net.arc_tail]
         into = net.arc_head == sink
-        weights = np.where(
-            into, np.where(arrive < deadline, rate * (arrive - self.zero), _FAR), self._weights()
-        )
+        busy = self._busy(escort)
+        home = rate * (arrive - self.zero) + busy.upto(arrive)
+        weights = np.where(into, np.where(arrive < deadline, home, _FAR), self._weights())
         from planner.solver.pricing import _search
 
         dist, _ = _search(p._graph(weights, reverse=True), sink)
@@ -147,6 +156,7 @@ class EscortFloor:
         if escort.base_id == place:
             return np.where(depart >= earliest, 0.0, NO_ESCORT)
         result = np.full(len(depart), NO_ESCORT)
+        busy = self._busy(escort)
         arrivals = p._arrivals.get(place)
         if arrivals is not None:
             dist, _ = self._out_search(escort)
@@ -155,6 +165,8 @@ class EscortFloor:
             k = np.searchsorted(times, ready_by, side="right")
             ok = k > 0
             value = np.where(ok, reach[np.maximum(k - 1, 0)] if len(nodes) else _FAR, _FAR)
+            # The busy rows it covers before the party leaves (from its start, in the search).
+            value -= busy.all - busy.before(depart)
             value = np.where(value < _REACHED, value - rate * (self.top - depart), NO_ESCORT)
             result = np.minimum(result, value)
         for path in net.transport.road_paths(escort.base_id, place):
@@ -163,7 +175,7 @@ class EscortFloor:
             way = net.road_before(path, p.scenario.settings.start)
             span = (p.scenario.settings.start - way.depart).total_seconds()
             start = ready_by - span
-            value = way.fare_idr / MONEY + rate * (depart - start)
+            value = way.fare_idr / MONEY + rate * (depart - start) + busy.before(depart) - busy.before(start)
             result = np.minimum(result, np.where(start >= earliest, value, NO_ESCORT))
         return np.asarray(np.maximum(result, 0.0))
 
@@ -183,16 +195,20 @@ class EscortFloor:
         if escort.base_id == place:
             return np.where(arrive < deadline, 0.0, NO_ESCORT)
         dist = self._back_search(escort)
+        busy = self._busy(escort)
         best = np.full(len(arrive), _FAR)
         best = np.minimum(best, self._wait_cost(place, arrive, dist))
         for target, _, fare, span in net.roads_from(place):
             reached = arrive + span
             if target == escort.base_id:
-                value = np.where(reached < deadline, fare / MONEY + rate * (reached - self.zero), _FAR)
+                home = fare / MONEY + rate * (reached - self.zero) + busy.upto(reached)
+                value = np.where(reached < deadline, home, _FAR)
             else:
                 value = fare / MONEY + self._wait_cost(target, reached, dist)
             best = np.minimum(best, value)
-        return np.where(best < _REACHED, np.maximum(best - rate * (arrive - self.zero), 0.0), NO_ESCORT)
+        # The busy rows it covers after the party arrives (to its return, in the search).
+        best = best - rate * (arrive - self.zero) - busy.upto(arrive)
+        return np.where(best < _REACHED, np.maximum(best, 0.0), NO_ESCORT)
 
     def _wait_cost(self, place: str, moment: np.ndarray, dist: np.ndarray) -> np.ndarray:
         """The least cost on from ``place`` for someone there at ``moment`` (by departures)."""

@@ -51,6 +51,25 @@ def suits(scenario: Scenario, escort_id: str, need: str) -> bool:
     return escort.sex == "F" if need == "female_escort" else need in escort.skills
 
 
+@dataclass(frozen=True)
+class Busy:
+    """What an escort's busy rows charge a duty: the duals of the moments it covers.  A duty
+    from ``start`` to ``end`` pays ``upto(end) - before(start)``."""
+
+    moments: np.ndarray
+    total: np.ndarray  # running sums, from 0
+
+    def before(self, moment: float | np.ndarray) -> np.ndarray:
+        return np.asarray(self.total[np.searchsorted(self.moments, moment, side="left")])
+
+    def upto(self, moment: float | np.ndarray) -> np.ndarray:
+        return np.asarray(self.total[np.searchsorted(self.moments, moment, side="right")])
+
+    @property
+    def all(self) -> float:
+        return float(self.total[-1])
+
+
 @dataclass
 class Column:
     kind: str  # x, y, n or f
@@ -397,6 +416,12 @@ class Master:
         index = self.rows.get(key)
         # A row made since the last solve has no dual yet: 0.
         return 0.0 if index is None or index >= len(self.row_dual) else float(self.row_dual[index])
+
+    def busy(self, escort_id: str) -> Busy:
+        """The escort's busy rows' duals as a cost over time (thousands of rupiah)."""
+        moments = sorted(self.busy_moments.get(escort_id, ()))
+        costs = [max(0.0, -self.dual(("busy", escort_id, moment))) for moment in moments]
+        return Busy(np.array(moments), np.concatenate([[0.0], np.cumsum(costs)]))
 
     def reduced_cost(self, cost: float, entries: dict[RowKey, float]) -> float:
         """A column's reduced cost (thousands of rupiah) at the last duals; rows not made

@@ -56,7 +56,7 @@ class UnitPrice:
 class DutyPrice:
     escort_id: str
     journey: int
-    least: float  # a lower bound of every duty's reduced cost, busy rows left out
+    least: float  # the least reduced cost of the escort's duties with the party
     option: EscortOption | None
 
 
@@ -503,8 +503,8 @@ class Pricing:
 
     def duties_priced(self, journeys: list[int], every: bool = False) -> list[DutyPrice]:
         """For each escort and each of the master's party itineraries in ``journeys``, the least
-        reduced cost of its duties with that party (the escort's busy rows left out: the bound
-        keeps them whole), and the duty that reaches it: where it prices out, or with
+        reduced cost of its duties with that party (its busy rows' duals included, from the
+        duty's start to its end), and the duty that reaches it: where it prices out, or with
         ``every``, wherever there is one."""
         scenario, m = self.scenario, self.master
         prices: list[DutyPrice] = []
@@ -556,13 +556,15 @@ class Pricing:
         way_out: tuple[float, tuple[Leg, ...]] | None = None
         if escort.base_id == start:
             if base.local_date(journey.depart) >= escort.available_from:
-                way_out = (-rate * net.day(escort.base_id, journey.depart), ())
+                busy = float(search.busy.before(journey.depart.timestamp()))
+                way_out = (-rate * net.day(escort.base_id, journey.depart) - busy, ())
         else:
             way_out = search.way_out(start, journey)
         way_back: tuple[float, tuple[Leg, ...]] | None = None
         if escort.base_id == end:
             if base.local_date(journey.arrive) <= escort.available_to:
-                way_back = (rate * net.day(escort.base_id, journey.arrive), ())
+                busy = float(search.busy.upto(journey.arrive.timestamp()))
+                way_back = (rate * net.day(escort.base_id, journey.arrive) + busy, ())
         else:
             way_back = search.way_back(end, journey.arrive)
         if way_out is None or way_back is None:
@@ -616,6 +618,8 @@ class _EscortSearch:
         self.earliest = base.midnight(escort.available_from)
         self.deadline = base.midnight(escort.available_to).timestamp() + 86400.0
         self._out: tuple[np.ndarray, np.ndarray, dict[int, int]] | None = None
+        # The escort's busy rows: a duty pays the duals of the moments it covers.
+        self.busy = pricing.master.busy(escort.escort_id)
         self._back: tuple[np.ndarray, np.ndarray] | None = None
 
     def riding(self, vehicles: tuple[int, ...]) -> float:
@@ -632,6 +636,7 @@ class _EscortSearch:
                     continue
                 cost = head.fare_idr / MONEY * self.money + self.riding(head.vehicles)
                 cost += self.rate * (p.last_day - head.depart_day)
+                cost += self.busy.all - float(self.busy.before(a["depart"][k]))
                 if head.service not in best or cost < best[head.service][0]:
                     best[head.service] = (cost, k)
             source = net.nodes
@@ -651,7 +656,8 @@ class _EscortSearch:
             sink = net.sink[self.escort.base_id]
             into = net.arc_head == sink
             arrive = net.node_time[net.arc_tail]
-            home_in_time = np.where(arrive < self.deadline, self.rate * net.arc_day, _FAR)
+            home = self.rate * net.arc_day + self.busy.upto(arrive)
+            home_in_time = np.where(arrive < self.deadline, home, _FAR)
             weights = np.where(into, home_in_time, self.weights)
             dist, pred = _search(p._graph(weights, reverse=True), sink)
             self._back = (dist, pred)
@@ -671,7 +677,7 @@ class _EscortSearch:
                 reach = dist[nodes[:k]]
                 i = int(np.argmin(reach))
                 if reach[i] < _REACHED:
-                    best_node = (float(reach[i]) - self.rate * p.last_day, int(nodes[i]))
+                    best_node = (float(reach[i]) - self.rate * p.last_day - self.busy.all, int(nodes[i]))
         best_road: tuple[float, tuple[Leg, ...]] | None = None
         for path in net.transport.road_paths(self.escort.base_id, place):
             if not path.links:
@@ -681,6 +687,7 @@ class _EscortSearch:
                 continue
             cost = way.fare_idr / MONEY * self.money + self.riding(way.vehicles)
             cost -= self.rate * net.day(self.escort.base_id, way.depart)
+            cost -= float(self.busy.before(way.depart.timestamp()))
             if best_road is None or cost < best_road[0]:
                 best_road = (cost, way.legs)
         if best_node is None or (best_road is not None and best_road[0] < best_node[0]):
@@ -716,7 +723,8 @@ class _EscortSearch:
             if target == self.escort.base_id:
                 if reached < self.deadline:
                     day = datetime.fromtimestamp(reached, net.scenario.location(target).tz).date()
-                    candidates.append((cost + self.rate * net.day_of(day), path, None))
+                    home = self.rate * net.day_of(day) + float(self.busy.upto(reached))
+                    candidates.append((cost + home, path, None))
                 continue
             onward = net.wait_after(target, reached)
             if onward is not None and dist[onward] < _REACHED:
