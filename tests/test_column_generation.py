@@ -14,9 +14,11 @@ Random small weeks then check the same on many more: valid plans, bounds below e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise, product
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -530,3 +532,43 @@ def test_on_small_weeks_of_far_homes_the_total_is_the_best_of_every_plan(s: Scen
     best = exhaustive(s)
     assert optimizer.bound_idr <= best <= plan.objective.total_idr
     assert plan.objective.total_idr == best
+
+
+# -- the demo week ------------------------------------------------------------------------------------
+
+# The restricted optimizer's plan of the demo week, proven optimal over the journeys it kept.
+RESTRICTED_DEMO_TOTAL = 111_653_000
+
+
+@pytest.fixture(scope="module")
+def demo_week() -> tuple[Scenario, Plan, Plan, ColumnOptimizer]:
+    from planner.cli import demo_path
+    from planner.io.validate import read_scenario
+
+    s = read_scenario(demo_path())
+    optimizer = ColumnOptimizer(s)
+    plan = optimizer.plan(Options(time_limit=60, seed=0))
+    assert optimizer.baseline is not None
+    return s, plan, optimizer.baseline, optimizer
+
+
+def test_the_demo_plan_is_valid_and_at_least_as_good_as_the_restricted_optimizer_s(
+    demo_week: tuple[Scenario, Plan, Plan, ColumnOptimizer],
+) -> None:
+    s, plan, baseline, optimizer = demo_week
+    assert check_plan(s, plan) == []
+    assert plan.objective.total_idr <= RESTRICTED_DEMO_TOTAL
+    assert plan.objective.total_idr <= 0.85 * baseline.objective.total_idr
+    assert len(plan.planned_case_ids) >= len(baseline.planned_case_ids)
+    # A bound of the whole week lies below every plan of it, the restricted optimizer's too.
+    assert plan.objective.bound_scope == "network"
+    assert optimizer.bound_idr <= plan.objective.total_idr
+    assert optimizer.bound_idr <= RESTRICTED_DEMO_TOTAL
+
+
+def test_the_same_seed_and_work_limit_give_the_same_plan() -> None:
+    s = woman_escort_in_makassar()
+    options = Options(time_limit=120, seed=3, work_limit=4)
+    first = ColumnOptimizer(s).plan(options)
+    second = ColumnOptimizer(s).plan(options)
+    assert replace(first, solve_seconds=0) == replace(second, solve_seconds=0)

@@ -62,6 +62,7 @@ class ColumnOptimizer(Optimizer):
         self._rounds = rounds
         self._share = GENERATION_SHARE
         self._widen = False  # the second pass: every column, from the first pass's plan
+        self._work: float | None = None
         self._hint: Plan | None = None
 
     def plan(
@@ -73,7 +74,36 @@ class ColumnOptimizer(Optimizer):
         options = options or Options()
         started = self._started = time.perf_counter()
         self._limit = options.time_limit
+        self._work = options.work_limit
         self._widen = False
+        original = self._rounds
+        if progress is not None:
+            # What the search reports as its bound covers only its columns: show the week's.
+            shown = progress
+            known = self._rounds
+
+            def rounds(done: Round) -> None:
+                if known is not None:
+                    known(done)
+                if self.baseline is not None:
+                    shown(time.perf_counter() - started, self.baseline.objective.total_idr, self.bound_idr)
+
+            def searched(seconds: float, best: int, lower: int) -> None:
+                shown(time.perf_counter() - started, best, self.bound_idr)
+
+            self._rounds, progress = rounds, searched
+        try:
+            return self._passes(options, progress, stop, started)
+        finally:
+            self._rounds = original
+
+    def _passes(
+        self,
+        options: Options,
+        progress: Callable[[float, int, int], None] | None,
+        stop: threading.Event | None,
+        started: float,
+    ) -> Plan:
         first = super().plan(options, progress, stop)
         left = options.time_limit - (time.perf_counter() - started)
         if (
@@ -123,7 +153,13 @@ class ColumnOptimizer(Optimizer):
             ends = min(ends, deadline)
         if time.perf_counter() > ends:
             raise OutOfTime
-        generation.run(ends, (lambda: stop.is_set()) if stop is not None else None, self._rounds)
+        halt = (lambda: stop.is_set()) if stop is not None else None
+        if self._work is not None:
+            # Reproducible: a number of rounds, whatever the machine's speed, then the search
+            # to its deterministic work limit.
+            generation.run(None, halt, self._rounds, max_rounds=max(1, round(self._work)))
+        else:
+            generation.run(ends, halt, self._rounds)
         return self._columns(generation)
 
     def _columns(self, generation: ColumnGeneration, every: bool = False) -> Problem:
