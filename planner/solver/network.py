@@ -216,16 +216,11 @@ class TimeExpanded:
 
     def road_after(self, path: RoadPath, arrived: datetime) -> RoadWay:
         """Rule 2: each link leaves as soon as the connection minimum after ``arrived`` allows."""
-        legs: list[Leg] = []
-        moment = arrived
-        for link in path.links:
-            moment = moment + self.scenario.settings.connection(link.mode)
-            legs.append(_link_leg(link, moment))
-            moment = moment + link.duration
-        return self._way(path.links, legs)
+        return self.road_at(path, arrived + self.scenario.settings.connection(path.links[0].mode))
 
     def road_at(self, path: RoadPath, leaving: datetime) -> RoadWay:
-        """A journey by road alone, its first link leaving at ``leaving``."""
+        """A journey by road alone, its first link leaving at ``leaving`` and each next one as
+        soon as the connection minimum allows."""
         legs: list[Leg] = []
         moment = leaving
         for index, link in enumerate(path.links):
