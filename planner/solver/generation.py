@@ -100,9 +100,11 @@ class ColumnGeneration:
         stop: Callable[[], bool] | None = None,
         report: RoundFn | None = None,
         max_rounds: int = 1000,
+        until_stalled: bool = True,
     ) -> None:
         """Rounds until no column prices out (the master then solves the relaxation of the
-        whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``."""
+        whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``, or (with
+        ``until_stalled``) the master stands still."""
         m = self.master
         started = time.perf_counter()
         center: np.ndarray | None = None
@@ -135,7 +137,7 @@ class ColumnGeneration:
             if added == 0:
                 self.converged = True
                 return
-            if self._stalled():
+            if until_stalled and self._stalled():
                 # The master has not moved for a while: its columns are those that matter, and
                 # the rest of the time is better spent on integer plans.
                 return

@@ -114,6 +114,35 @@ class ColumnOptimizer(Optimizer):
             or first.status == "optimal"
         ):
             return first
+        best = self._second_pass(options, progress, stop, left, first)
+        # Time still left goes to the bound: more rounds, each of whose bounds is valid.
+        generation = self.generation
+        if not generation.converged and generation.rounds and (stop is None or not stop.is_set()):
+            # A round is not cut short: the last one must end by the time limit.
+            each = generation.rounds[-1].seconds / len(generation.rounds)
+            generation.run(
+                started + options.time_limit - each,
+                (lambda: stop.is_set()) if stop is not None else None,
+                self._rounds,
+                until_stalled=False,
+            )
+            if self.generation_stats is not None:
+                self.generation_stats = replace(
+                    self.generation_stats,
+                    rounds=len(generation.rounds),
+                    converged=generation.converged,
+                    bound_idr=self.bound_idr,
+                )
+        return replace(_proven(best, self.bound_idr), solve_seconds=time.perf_counter() - started)
+
+    def _second_pass(
+        self,
+        options: Options,
+        progress: Callable[[float, int, int], None] | None,
+        stop: threading.Event | None,
+        left: float,
+        first: Plan,
+    ) -> Plan:
         # Time is left: search the exact model over every column made, from the first plan.
         baseline, self._hint = self.baseline, first
         self._widen = True
@@ -121,8 +150,7 @@ class ColumnOptimizer(Optimizer):
             second = super().plan(replace(options, time_limit=left), progress, stop)
         finally:
             self.baseline, self._widen = baseline, False
-        best = second if second.objective.total_idr < first.objective.total_idr else first
-        return replace(best, solve_seconds=time.perf_counter() - started)
+        return second if second.objective.total_idr < first.objective.total_idr else first
 
     def baseline_plan(
         self, ahead: Ahead | None = None, deadline: float | None = None, stop: threading.Event | None = None
