@@ -59,6 +59,7 @@ class ColumnGeneration:
         self.converged = False
         self._unit_of = {c.case_id: u for u, unit in enumerate(self.units) for c in unit.members}
         self.seeded: set[int] = set()  # the seed plan's columns
+        self.longest_round = 0.0  # seconds
 
     def seed(self, plan: Plan) -> None:
         """Put a plan's itineraries and duties in the master: the integer search starts from it."""
@@ -101,14 +102,19 @@ class ColumnGeneration:
         report: RoundFn | None = None,
         max_rounds: int = 1000,
         until_stalled: bool = True,
+        strict: bool = False,
     ) -> None:
         """Rounds until no column prices out (the master then solves the relaxation of the
         whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``, or (with
-        ``until_stalled``) the master stands still."""
+        ``until_stalled``) the master stands still.  A ``strict`` deadline is one no round may
+        end after: a round that could not end by it (the longest so far) is not begun."""
         m = self.master
         started = time.perf_counter()
         center: np.ndarray | None = None
         for number in range(1, max_rounds + 1):
+            if strict and deadline is not None and time.perf_counter() + self.longest_round > deadline:
+                return  # a round is never cut short: this one could not end in time
+            begun = time.perf_counter()
             self.value = m.solve()
             current = m.row_dual.copy()
             if center is None:
@@ -130,6 +136,7 @@ class ColumnGeneration:
                     break
                 alpha = 0.0
             m.row_dual = current
+            self.longest_round = max(self.longest_round, time.perf_counter() - begun)
             done = Round(number, time.perf_counter() - started, self.value, bound, added)
             self.rounds.append(done)
             if report is not None:
@@ -141,7 +148,7 @@ class ColumnGeneration:
                 # The master has not moved for a while: its columns are those that matter, and
                 # the rest of the time is better spent on integer plans.
                 return
-            if deadline is not None and time.perf_counter() > deadline:
+            if not strict and deadline is not None and time.perf_counter() > deadline:
                 return
             if stop is not None and stop():
                 return

@@ -118,13 +118,12 @@ class ColumnOptimizer(Optimizer):
         # Time still left goes to the bound: more rounds, each of whose bounds is valid.
         generation = self.generation
         if not generation.converged and generation.rounds and (stop is None or not stop.is_set()):
-            # A round is not cut short: the last one must end by the time limit.
-            each = generation.rounds[-1].seconds / len(generation.rounds)
             generation.run(
-                started + options.time_limit - each,
+                started + options.time_limit,
                 (lambda: stop.is_set()) if stop is not None else None,
                 self._rounds,
                 until_stalled=False,
+                strict=True,
             )
             if self.generation_stats is not None:
                 self.generation_stats = replace(
