@@ -76,6 +76,7 @@ class ColumnOptimizer(Optimizer):
         self._limit = options.time_limit
         self._work = options.work_limit
         self._widen = False
+        self._best: Plan | None = None  # the best plan once the searches are done
         original = self._rounds
         if progress is not None:
             # What the search reports as its bound covers only its columns: show the week's.
@@ -85,8 +86,9 @@ class ColumnOptimizer(Optimizer):
             def rounds(done: Round) -> None:
                 if known is not None:
                     known(done)
-                if self.baseline is not None:
-                    shown(time.perf_counter() - started, self.baseline.objective.total_idr, self.bound_idr)
+                best = self._best if self._best is not None else self.baseline
+                if best is not None:
+                    shown(time.perf_counter() - started, best.objective.total_idr, self.bound_idr)
 
             def searched(seconds: float, best: int, lower: int) -> None:
                 shown(time.perf_counter() - started, best, self.bound_idr)
@@ -114,7 +116,7 @@ class ColumnOptimizer(Optimizer):
             or first.status == "optimal"
         ):
             return first
-        best = self._second_pass(options, progress, stop, left, first)
+        best = self._best = self._second_pass(options, progress, stop, left, first)
         # Time still left goes to the bound: more rounds, each of whose bounds is valid.
         generation = self.generation
         if not generation.converged and generation.rounds and (stop is None or not stop.is_set()):
