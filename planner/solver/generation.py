@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from planner.journeys import escort_option
+from planner.journeys import escort_option, price_itinerary
 from planner.model import Unit, planning_units
 from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan
@@ -18,7 +18,7 @@ from planner.scenario import Scenario
 from planner.solver.bound import lagrangian_bound
 from planner.solver.master import Master
 from planner.solver.network import TimeExpanded
-from planner.solver.pricing import DutyPrice, Pricing, UnitPrice, journey_of
+from planner.solver.pricing import DutyPrice, Pricing, UnitPrice
 
 # A column is added when its reduced cost is below this (thousands of rupiah: one rupiah).
 _ENTERING = -1e-3
@@ -88,7 +88,7 @@ class ColumnGeneration:
         """The master's journey of ``itinerary``, with its path through the network if it has one."""
         m = self.master
         known = len(m.journeys)
-        j = m.journey(journey_of(self.scenario, itinerary))
+        j = m.journey(price_itinerary(self.scenario, itinerary))
         if j == known:
             path = self.net.locate(itinerary.legs)
             if path is not None:

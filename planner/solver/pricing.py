@@ -25,7 +25,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from planner.journeys import EscortOption, Journey, escort_option, price_itinerary
+from planner.journeys import EscortOption, Journey, escort_option
 from planner.model import Unit, case_unplanned_cost
 from planner.network import Itinerary, RoadPath
 from planner.plan import Leg
@@ -769,10 +769,3 @@ def _search(graph: csr_matrix, sources: int | list[int]) -> tuple[np.ndarray, np
     if isinstance(sources, int):
         return dist[0], pred[0]
     return dist, pred
-
-
-def journey_of(scenario: Scenario, itinerary: Itinerary) -> Journey:
-    return price_itinerary(scenario, itinerary)
-
-
-__all__ = ["DutyPrice", "Pricing", "RoadWay", "UnitPrice", "journey_of"]
