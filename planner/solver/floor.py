@@ -22,6 +22,7 @@ import numpy as np
 
 from planner.scenario import Escort
 from planner.solver.master import MONEY, NEEDS, Busy, suits
+from planner.solver.network import shortest_paths
 
 if TYPE_CHECKING:
     from planner.solver.pricing import Pricing
@@ -47,7 +48,7 @@ class EscortFloor:
         # Times are counted from two days before the window, so that shifted costs stay >= 0.
         self.zero = scenario.settings.start.timestamp() - 2 * _DAY
         self.top = scenario.settings.end.timestamp() + 60 * _DAY
-        self._out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._out: dict[str, np.ndarray] = {}
         self._back: dict[str, np.ndarray] = {}
         self._busies: dict[str, Busy] = {}
         self._one: dict[tuple[str, str | None, str, float, float], float] = {}
@@ -68,7 +69,7 @@ class EscortFloor:
         net = self.p.net
         return np.maximum(net.arc_fare / MONEY + self.p.arc_dual, 0.0)
 
-    def _out_search(self, escort: Escort) -> tuple[np.ndarray, np.ndarray]:
+    def _out_search(self, escort: Escort) -> np.ndarray:
         """Least cost to each node from the base, counted as money plus ``rate`` times the
         seconds from the way out's start to ``top``; and the arrivals at every place by time."""
         found = self._out.get(escort.escort_id)
@@ -95,12 +96,9 @@ class EscortFloor:
             services,
             np.array([best[s] for s in services.tolist()]),
         )
-        from planner.solver.pricing import _search
-
-        dist, _ = _search(p._graph(self._weights(), False, extra), source)
-        found = (dist, np.array([]))
-        self._out[escort.escort_id] = found
-        return found
+        dist, _ = shortest_paths(p._graph(self._weights(), False, extra), source)
+        self._out[escort.escort_id] = dist
+        return dist
 
     def _back_search(self, escort: Escort) -> np.ndarray:
         """Least cost from each node back to the base, home before the end of availability,
@@ -118,9 +116,7 @@ class EscortFloor:
         busy = self._busy(escort)
         home = rate * (arrive - self.zero) + busy.upto(arrive)
         weights = np.where(into, np.where(arrive < deadline, home, _FAR), self._weights())
-        from planner.solver.pricing import _search
-
-        dist, _ = _search(p._graph(weights, reverse=True), sink)
+        dist, _ = shortest_paths(p._graph(weights, reverse=True), sink)
         self._back[escort.escort_id] = dist
         return dist
 
@@ -159,7 +155,7 @@ class EscortFloor:
         busy = self._busy(escort)
         arrivals = p._arrivals.get(place)
         if arrivals is not None:
-            dist, _ = self._out_search(escort)
+            dist = self._out_search(escort)
             times, nodes = arrivals
             reach = np.minimum.accumulate(dist[nodes]) if len(nodes) else np.array([])
             k = np.searchsorted(times, ready_by, side="right")

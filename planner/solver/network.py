@@ -36,6 +36,8 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from planner.network import ROAD_DAY_START, RoadPath, TransportNetwork
 from planner.plan import Leg
@@ -424,3 +426,12 @@ def _service_leg(service: Service) -> Leg:
 
 def _link_leg(link: Link, depart: datetime) -> Leg:
     return Leg(None, link.mode, link.from_id, link.to_id, depart, depart + link.duration)
+
+
+def shortest_paths(graph: csr_matrix, sources: int | list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Dijkstra from ``sources`` (one row of results each, or a row for one source)."""
+    found = dijkstra(graph, True, np.atleast_1d(np.asarray(sources, dtype=np.int64)), True)
+    dist, pred = found[0], found[1]
+    if isinstance(sources, int):
+        return dist[0], pred[0]
+    return dist, pred

@@ -23,7 +23,6 @@ from datetime import datetime
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 from planner.journeys import EscortOption, Journey, escort_option
 from planner.model import Unit, case_unplanned_cost
@@ -32,7 +31,7 @@ from planner.plan import Leg
 from planner.scenario import CostType, Escort, Scenario
 from planner.solver.floor import EscortFloor
 from planner.solver.master import MONEY, NEEDS, Master, suits
-from planner.solver.network import Head, RoadWay, TimeExpanded
+from planner.solver.network import Head, RoadWay, TimeExpanded, shortest_paths
 
 _FAR = 1e18  # an arc that may not be taken
 # Itineraries with other first departures offered at once to an escorted unit.
@@ -254,7 +253,7 @@ class Pricing:
                 for home in homes:
                     weights += share * self._sinks_floor(need, home)
             sinks = [net.sink[h] for h in homes]
-            dist, pred = _search(self._graph(weights, reverse=True), sinks)
+            dist, pred = shortest_paths(self._graph(weights, reverse=True), sinks)
             row = {h: k for k, h in enumerate(homes)}
             for u in members:
                 at = row[self.units[u].home]
@@ -266,7 +265,7 @@ class Pricing:
                 persons = self.units[u].persons
                 for vehicle, value in self.ride[u].items():
                     mine[self._vehicle_arcs.get(vehicle, [])] += value / persons
-                own, back = _search(self._graph(mine, reverse=True), net.sink[self.units[u].home])
+                own, back = shortest_paths(self._graph(mine, reverse=True), net.sink[self.units[u].home])
                 prices.append(self._unit(u, rider, mine, own, back, present))
         return prices
 
@@ -646,7 +645,7 @@ class _EscortSearch:
                 services,
                 np.array([best[s][0] for s in services.tolist()]),
             )
-            dist, pred = _search(p._graph(self.weights, False, extra), source)
+            dist, pred = shortest_paths(p._graph(self.weights, False, extra), source)
             self._out = (dist, pred, {s: k for s, (_, k) in best.items()})
         return self._out
 
@@ -659,7 +658,7 @@ class _EscortSearch:
             home = self.rate * net.arc_day + self.busy.upto(arrive)
             home_in_time = np.where(arrive < self.deadline, home, _FAR)
             weights = np.where(into, home_in_time, self.weights)
-            dist, pred = _search(p._graph(weights, reverse=True), sink)
+            dist, pred = shortest_paths(p._graph(weights, reverse=True), sink)
             self._back = (dist, pred)
         return self._back
 
@@ -760,12 +759,3 @@ class _Rider:
     sink: float
     time: float
     need: str | None = None  # whose duties its escorts' share is the least of
-
-
-def _search(graph: csr_matrix, sources: int | list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """Dijkstra from ``sources`` (one row of results each, or a row for one source)."""
-    found = dijkstra(graph, True, np.atleast_1d(np.asarray(sources, dtype=np.int64)), True)
-    dist, pred = found[0], found[1]
-    if isinstance(sources, int):
-        return dist[0], pred[0]
-    return dist, pred
