@@ -8,10 +8,7 @@ to an office: a user sees only their office's, and another office's object is "n
 from __future__ import annotations
 
 import json
-import tempfile
-import threading
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Hashable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,26 +23,23 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import scenarios as uploads
-from api.auth import Principal, add_user, role
+from api import web
+from api.access import OUTPUTS, Lang, Rendered, db, own, send_output
+from api.access import audit as write_audit
+from api.auth import MAY, Principal, add_user, role
 from api.db import AuditEntry, Job, Office, StoredPlan, StoredScenario, User, make_engine, sessions, upgrade
 from api.worker import WorkerPool, recover_interrupted
-from maps.route_map import write_map
 from planner.check import check_plan
 from planner.errors import PlanFormatError
 from planner.io.plan_json import plan_from_dict
-from planner.plan import Plan
-from planner.reports.budget import write_budget
-from planner.reports.itineraries import write_itineraries
-from planner.reports.manifests import write_manifests
 from planner.scenario import Scenario
 
 MiB = 1024 * 1024
-OFFICER = role("officer")
-READERS = role("officer", "budget", "coordinator")
-BUDGET = role("officer", "budget")
-MAPS = role("officer", "coordinator")
+OFFICER = role(*MAY["upload"])
+READERS = role(*MAY["read"])
+BUDGET = role(*MAY["budget"])
+MAPS = role(*MAY["map"])
 ADMIN = role("admin")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Ids are 32-bit columns: a larger number names nothing, and SQLite cannot even bind one past
 # 64 bits (a 500), so such a request is refused before the database sees it.
 MAX_ID = 2**31 - 1
@@ -143,33 +137,6 @@ class AuditOut(BaseModel):
 # -- the application -------------------------------------------------------------------------------
 
 
-class Rendered:
-    """The outputs rendered lately, newest kept: a bounded cache shared by the request threads."""
-
-    def __init__(self, most_bytes: int = 64 * MiB) -> None:
-        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-        self._most = most_bytes
-        self._size = 0
-
-    def get(self, key: Hashable) -> bytes | None:
-        with self._lock:
-            content = self._items.get(key)
-            if content is not None:
-                self._items.move_to_end(key)
-            return content
-
-    def put(self, key: Hashable, content: bytes) -> None:
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = content
-            self._size += len(content)
-            while self._size > self._most and len(self._items) > 1:
-                _, dropped = self._items.popitem(last=False)
-                self._size -= len(dropped)
-
-
 def create_app(url: str, *, workers: int = 0, max_upload_bytes: int = 20 * MiB) -> FastAPI:
     """The service on the database at ``url``, with ``workers`` solving processes."""
 
@@ -197,6 +164,7 @@ def create_app(url: str, *, workers: int = 0, max_upload_bytes: int = 20 * MiB) 
     app.state.rendered = Rendered()
     _errors(app)
     _routes(app)
+    web.mount(app)
     return app
 
 
@@ -230,28 +198,6 @@ def _errors(app: FastAPI) -> None:
                 status_code=413,
             )
         return await call_next(request)
-
-
-def _db(request: Request) -> Session:
-    factory = request.app.state.sessions
-    session: Session = factory()
-    return session
-
-
-def _audit(session: Session, who: Principal, action: str, subject: str = "", detail: str = "") -> None:
-    session.add(
-        AuditEntry(
-            user_id=who.user_id, office_id=who.office_id, action=action, subject=subject, detail=detail
-        )
-    )
-
-
-def _own(session: Session, kind: type[Any], key: int, who: Principal, what: str) -> Any:
-    """An object of the user's office, or 404: another office's objects do not exist for them."""
-    found = session.get(kind, key)
-    if found is None or found.office_id != who.office_id:
-        raise HTTPException(404, f"{what} {key} not found")
-    return found
 
 
 def _iso(moment: Any) -> str | None:
@@ -296,7 +242,7 @@ def _plan_out(row: StoredPlan) -> PlanOut:
 
 
 def _store_scenario(request: Request, who: Principal, scenario: Scenario) -> ScenarioOut:
-    with _db(request) as session, session.begin():
+    with db(request) as session, session.begin():
         row = StoredScenario(
             office_id=who.office_id,
             name=scenario.name,
@@ -306,7 +252,7 @@ def _store_scenario(request: Request, who: Principal, scenario: Scenario) -> Sce
         )
         session.add(row)
         session.flush()
-        _audit(session, who, "upload scenario", f"scenario {row.scenario_id}", scenario.name)
+        write_audit(session, who, "upload scenario", f"scenario {row.scenario_id}", scenario.name)
         return _scenario_out(row)
 
 
@@ -368,7 +314,7 @@ def _routes(app: FastAPI) -> None:
 
     @app.get("/scenarios", response_model=list[ScenarioOut], tags=["scenarios"])
     def list_scenarios(request: Request, who: Annotated[Principal, READERS]) -> list[ScenarioOut]:
-        with _db(request) as session:
+        with db(request) as session:
             rows = session.scalars(
                 select(StoredScenario)
                 .where(StoredScenario.office_id == who.office_id)
@@ -378,18 +324,18 @@ def _routes(app: FastAPI) -> None:
 
     @app.get("/scenarios/{scenario_id}", response_model=ScenarioOut, tags=["scenarios"])
     def get_scenario(request: Request, scenario_id: Id, who: Annotated[Principal, READERS]) -> ScenarioOut:
-        with _db(request) as session:
-            return _scenario_out(_own(session, StoredScenario, scenario_id, who, "scenario"))
+        with db(request) as session:
+            return _scenario_out(own(session, StoredScenario, scenario_id, who, "scenario"))
 
     @app.get("/scenarios/{scenario_id}/cases", tags=["scenarios"])
     def get_cases(
         request: Request, scenario_id: Id, who: Annotated[Principal, READERS]
     ) -> list[dict[str, Any]]:
         """The cases; names and national ids only for officers."""
-        with _db(request) as session, session.begin():
-            row = _own(session, StoredScenario, scenario_id, who, "scenario")
+        with db(request) as session, session.begin():
+            row = own(session, StoredScenario, scenario_id, who, "scenario")
             if who.sees_names:
-                _audit(session, who, "read names", f"scenario {scenario_id}")
+                write_audit(session, who, "read names", f"scenario {scenario_id}")
             return uploads.case_rows(uploads.unarchive(row.archive), who.sees_names)
 
     @app.post("/scenarios/{scenario_id}/check", response_model=CheckOut, tags=["scenarios"])
@@ -400,8 +346,8 @@ def _routes(app: FastAPI) -> None:
         who: Annotated[Principal, OFFICER],
     ) -> Any:
         """Check a plan against every rule of the contract for this scenario."""
-        with _db(request) as session:
-            row = _own(session, StoredScenario, scenario_id, who, "scenario")
+        with db(request) as session:
+            row = own(session, StoredScenario, scenario_id, who, "scenario")
         content = (await _read_uploads(request, [plan_file]))[Path(plan_file.filename or "plan.json").name]
         try:
             plan = plan_from_dict(json.loads(content), plan_file.filename or "plan.json")
@@ -430,8 +376,8 @@ def _routes(app: FastAPI) -> None:
         request: Request, scenario_id: Id, parameters: SolveRequest, who: Annotated[Principal, OFFICER]
     ) -> JobOut:
         """Start solving; poll the job for progress, fetch its plan when it ends."""
-        with _db(request) as session, session.begin():
-            _own(session, StoredScenario, scenario_id, who, "scenario")
+        with db(request) as session, session.begin():
+            own(session, StoredScenario, scenario_id, who, "scenario")
             job = Job(
                 office_id=who.office_id,
                 scenario_id=scenario_id,
@@ -440,14 +386,14 @@ def _routes(app: FastAPI) -> None:
             )
             session.add(job)
             session.flush()
-            _audit(session, who, "start solve", f"job {job.job_id}", json.dumps(parameters.model_dump()))
+            write_audit(session, who, "start solve", f"job {job.job_id}", json.dumps(parameters.model_dump()))
             return job_out(job)
 
     @app.get("/jobs", response_model=list[JobOut], tags=["jobs"])
     def list_jobs(
         request: Request, who: Annotated[Principal, READERS], state: JobState | None = None
     ) -> list[JobOut]:
-        with _db(request) as session:
+        with db(request) as session:
             query = select(Job).where(Job.office_id == who.office_id)
             if state is not None:
                 query = query.where(Job.state == state)
@@ -455,14 +401,14 @@ def _routes(app: FastAPI) -> None:
 
     @app.get("/jobs/{job_id}", response_model=JobOut, tags=["jobs"])
     def get_job(request: Request, job_id: Id, who: Annotated[Principal, READERS]) -> JobOut:
-        with _db(request) as session:
-            return job_out(_own(session, Job, job_id, who, "job"))
+        with db(request) as session:
+            return job_out(own(session, Job, job_id, who, "job"))
 
     @app.post("/jobs/{job_id}/cancel", response_model=JobOut, tags=["jobs"])
     def cancel(request: Request, job_id: Id, who: Annotated[Principal, OFFICER]) -> JobOut:
         """Stop a job: a queued job never starts, a running one stops and keeps its best plan."""
-        with _db(request) as session, session.begin():
-            job = _own(session, Job, job_id, who, "job")
+        with db(request) as session, session.begin():
+            job = own(session, Job, job_id, who, "job")
             if job.state == "queued":
                 job.state = "cancelled"
                 job.ended = func.now()
@@ -472,7 +418,7 @@ def _routes(app: FastAPI) -> None:
                 raise HTTPException(
                     409, f"job {job_id} is {job.state}; only a queued or running job can be cancelled"
                 )
-            _audit(session, who, "cancel solve", f"job {job_id}")
+            write_audit(session, who, "cancel solve", f"job {job_id}")
             session.flush()
             session.refresh(job)
             return job_out(job)
@@ -480,8 +426,8 @@ def _routes(app: FastAPI) -> None:
     @app.post("/jobs/{job_id}/rerun", status_code=202, response_model=JobOut, tags=["jobs"])
     def rerun(request: Request, job_id: Id, who: Annotated[Principal, OFFICER]) -> JobOut:
         """Run an interrupted, failed or cancelled job again, as a new job."""
-        with _db(request) as session, session.begin():
-            old = _own(session, Job, job_id, who, "job")
+        with db(request) as session, session.begin():
+            old = own(session, Job, job_id, who, "job")
             if old.state not in ("interrupted", "failed", "cancelled"):
                 raise HTTPException(
                     409, f"job {job_id} is {old.state}; only an ended job without a plan runs again"
@@ -494,7 +440,7 @@ def _routes(app: FastAPI) -> None:
             )
             session.add(job)
             session.flush()
-            _audit(session, who, "rerun solve", f"job {job.job_id}", f"again of job {job_id}")
+            write_audit(session, who, "rerun solve", f"job {job.job_id}", f"again of job {job_id}")
             return job_out(job)
 
     # -- plans and their outputs -------------------------------------------------------------------
@@ -505,7 +451,7 @@ def _routes(app: FastAPI) -> None:
         who: Annotated[Principal, READERS],
         scenario_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     ) -> list[PlanOut]:
-        with _db(request) as session:
+        with db(request) as session:
             query = select(StoredPlan).where(StoredPlan.office_id == who.office_id)
             if scenario_id is not None:
                 query = query.where(StoredPlan.scenario_id == scenario_id)
@@ -514,65 +460,35 @@ def _routes(app: FastAPI) -> None:
     @app.get("/plans/{plan_id}", response_model=PlanDocument, tags=["plans"])
     def get_plan(request: Request, plan_id: Id, who: Annotated[Principal, READERS]) -> PlanDocument:
         """The plan as the data contract's plan.json (it names cases by id only)."""
-        with _db(request) as session:
-            row = _own(session, StoredPlan, plan_id, who, "plan")
+        with db(request) as session:
+            row = own(session, StoredPlan, plan_id, who, "plan")
             return PlanDocument(**_plan_out(row).model_dump(), plan=row.plan_json)
-
-    def output(
-        request: Request,
-        plan_id: int,
-        who: Principal,
-        make: Callable[[Scenario, Plan, Path], Path],
-        media: str,
-    ) -> Response:
-        file = request.url.path.rsplit("/", 1)[-1]
-        # A stored plan never changes, so an output once rendered is the same for everyone
-        # who may see the same things (rendering a map takes seconds).
-        key = (plan_id, file, tuple(sorted(request.query_params.items())), who.sees_names)
-        with _db(request) as session, session.begin():
-            row = _own(session, StoredPlan, plan_id, who, "plan")
-            _audit(session, who, "fetch output", f"plan {plan_id}", file)
-            content = app.state.rendered.get(key)
-            if content is None:
-                stored = session.get(StoredScenario, row.scenario_id)
-                assert stored is not None
-                scenario, plan = uploads.unarchive(stored.archive), plan_from_dict(row.plan_json)
-        if content is None:
-            with tempfile.TemporaryDirectory() as folder:
-                content = make(scenario, plan, Path(folder)).read_bytes()
-            app.state.rendered.put(key, content)
-        return Response(
-            content,
-            media_type=media,
-            headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}-{file}"'},
-        )
 
     @app.get("/plans/{plan_id}/manifests.xlsx", tags=["outputs"])
     def manifests_xlsx(
         request: Request, plan_id: Id, who: Annotated[Principal, OFFICER], lang: Language = "id"
     ) -> Response:
         """Manifests per departure, with names and national ids: officers only."""
-        return output(request, plan_id, who, lambda s, p, d: write_manifests(s, p, d, lang)[0], XLSX)
+        return _output(request, plan_id, who, "manifests.xlsx", lang, names=True)
 
     @app.get("/plans/{plan_id}/manifests.csv", tags=["outputs"])
     def manifests_csv(
         request: Request, plan_id: Id, who: Annotated[Principal, OFFICER], lang: Language = "id"
     ) -> Response:
-        return output(request, plan_id, who, lambda s, p, d: write_manifests(s, p, d, lang)[1], "text/csv")
+        return _output(request, plan_id, who, "manifests.csv", lang, names=True)
 
     @app.get("/plans/{plan_id}/itineraries.html", tags=["outputs"])
     def itineraries(
         request: Request, plan_id: Id, who: Annotated[Principal, OFFICER], lang: Language = "id"
     ) -> Response:
-        return output(request, plan_id, who, lambda s, p, d: write_itineraries(s, p, d, lang), "text/html")
+        return _output(request, plan_id, who, "itineraries.html", lang, names=True)
 
     @app.get("/plans/{plan_id}/budget.xlsx", tags=["outputs"])
     def budget(
         request: Request, plan_id: Id, who: Annotated[Principal, BUDGET], lang: Language = "id"
     ) -> Response:
         """The budget workbook; names of waiting cases only for officers."""
-        names = who.sees_names
-        return output(request, plan_id, who, lambda s, p, d: write_budget(s, p, d, lang, names=names), XLSX)
+        return _output(request, plan_id, who, "budget.xlsx", lang, names=who.sees_names)
 
     @app.get("/plans/{plan_id}/map.html", tags=["outputs"])
     def route_map(
@@ -584,22 +500,20 @@ def _routes(app: FastAPI) -> None:
     ) -> Response:
         if names and not who.sees_names:
             raise HTTPException(403, f"the {who.role} role may not see names")
-        return output(
-            request, plan_id, who, lambda s, p, d: write_map(s, p, d / "map.html", lang, names), "text/html"
-        )
+        return _output(request, plan_id, who, "map.html", lang, names=names)
 
     # -- users and the audit log ---------------------------------------------------------------------
 
     @app.get("/users", response_model=list[UserOut], tags=["admin"])
     def list_users(request: Request, who: Annotated[Principal, ADMIN]) -> list[UserOut]:
-        with _db(request) as session:
+        with db(request) as session:
             rows = session.scalars(select(User).where(User.office_id == who.office_id).order_by(User.user_id))
             return [UserOut(user_id=u.user_id, name=u.name, role=u.role) for u in rows]
 
     @app.post("/users", status_code=201, response_model=NewKey, tags=["admin"])
     def create_user(request: Request, new: NewUser, who: Annotated[Principal, ADMIN]) -> NewKey:
         """Add a user to the admin's office; the key is shown once."""
-        with _db(request) as session, session.begin():
+        with db(request) as session, session.begin():
             office = _office_name(session, who.office_id)
             try:
                 key = add_user(session, new.name, office, new.role)
@@ -608,14 +522,14 @@ def _routes(app: FastAPI) -> None:
             session.flush()
             user = session.scalar(select(User).where(User.name == new.name))
             assert user is not None
-            _audit(session, who, "add user", f"user {user.user_id}", f"{new.name} as {new.role}")
+            write_audit(session, who, "add user", f"user {user.user_id}", f"{new.name} as {new.role}")
             return NewKey(user_id=user.user_id, name=user.name, role=user.role, api_key=key)
 
     @app.get("/audit", response_model=list[AuditOut], tags=["admin"])
     def audit(
         request: Request, who: Annotated[Principal, ADMIN], limit: Annotated[int, Query(ge=1, le=1000)] = 100
     ) -> list[AuditOut]:
-        with _db(request) as session:
+        with db(request) as session:
             rows = session.scalars(
                 select(AuditEntry)
                 .where(AuditEntry.office_id == who.office_id)
@@ -632,6 +546,13 @@ def _routes(app: FastAPI) -> None:
                 )
                 for e in rows
             ]
+
+
+def _output(
+    request: Request, plan_id: int, who: Principal, file: str, lang: Lang, *, names: bool
+) -> Response:
+    output = OUTPUTS[file]
+    return send_output(request, plan_id, who, output.make(lang, names), output.media)
 
 
 def _office_name(session: Session, office_id: int) -> str:

@@ -71,10 +71,37 @@ def principal(
     if not key:
         raise HTTPException(401, "an API key is needed: send 'Authorization: Bearer <key>'")
     with _session(request) as session:
-        user = session.scalar(select(User).where(User.key_hash == hash_key(key)))
-        if user is None:
-            raise HTTPException(401, "this API key is not known")
-        return Principal(user.user_id, user.name, user.office_id, user.role)
+        who = holder_of(session, key)
+    if who is None:
+        raise HTTPException(401, "this API key is not known")
+    return who
+
+
+def holder_of(session: Session, key: str) -> Principal | None:
+    """The user whose API key ``key`` is, or None: the API's header and the web page's
+    sign-in form both ask here."""
+    user = session.scalar(select(User).where(User.key_hash == hash_key(key)))
+    return None if user is None else as_principal(user)
+
+
+def as_principal(user: User) -> Principal:
+    return Principal(user.user_id, user.name, user.office_id, user.role)
+
+
+# Who may fetch what: the API's routes and the web page's buttons read the same table.
+MAY: dict[str, tuple[str, ...]] = {
+    "upload": ("officer",),
+    "solve": ("officer",),
+    "read": ("officer", "budget", "coordinator"),
+    "manifests": ("officer",),
+    "itineraries": ("officer",),
+    "budget": ("officer", "budget"),
+    "map": ("officer", "coordinator"),
+}
+
+
+def may(who: Principal, what: str) -> bool:
+    return who.role in MAY[what]
 
 
 def role(*allowed: str) -> object:

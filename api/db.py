@@ -118,6 +118,18 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
+class WebSession(Base):
+    """A browser's sign-in to the web page: the cookie holds a random token, the database its
+    SHA-256, so that signing out or expiry ends it on the server and a stolen table opens nothing."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(default=now)
+    expires: Mapped[datetime] = mapped_column(index=True)
+
+
 def default_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'repat.db').resolve()}"
 

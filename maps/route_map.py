@@ -13,9 +13,10 @@ counts, ids, sex and age groups only.
 
 The page must work without internet (field offices, CI): Leaflet is inlined from
 ``maps/static/leaflet`` and folium's links to CDNs are dropped.  Only the background tiles
-come from OpenStreetMap; without them the map shows a plain background, labelled places and
-the routes.  folium's own Popup needs jQuery, so pop-ups and tooltips are bound here with
-Leaflet's ``bindPopup``/``bindTooltip`` directly.
+come from OpenStreetMap; without them the map shows labelled places and the routes over
+Indonesia's coastline and province borders (Natural Earth, inlined from
+``maps/static/indonesia``), which the tiles cover when they load.  folium's own Popup needs
+jQuery, so pop-ups and tooltips are bound here with Leaflet's ``bindPopup``/``bindTooltip`` directly.
 """
 
 from __future__ import annotations
@@ -91,8 +92,8 @@ L: Final = {
         "{parties} parties, {cases} people; {unplanned} unplanned",
     ),
     "offline": Text(
-        "Latar peta perlu internet; rute tetap tampil tanpa internet.",
-        "The background needs internet; routes show without it.",
+        "Pulau dan batas provinsi: Natural Earth; latar peta rinci perlu internet.",
+        "Islands and province borders: Natural Earth; the detailed background needs internet.",
     ),
 }
 KINDS: Final = {
@@ -118,7 +119,17 @@ UNPLANNED_STYLE: Final[dict[str, Any]] = {
     "fillColor": "#ef3b2c",
     "fillOpacity": 0.25,
 }
-BACKGROUND: Final = "#e9eef2"
+# The sea; the land is drawn from Natural Earth's provinces (``maps/static/indonesia``).
+BACKGROUND: Final = "#d4e4ef"
+LAND_STYLE: Final[dict[str, Any]] = {
+    "color": "#8c959d",
+    "weight": 0.8,
+    "fillColor": "#f6f3ea",
+    "fillOpacity": 1,
+}
+# The land's own pane, under Leaflet's tile pane (z-index 200): the tiles cover it when they
+# load, and without internet it is what the map shows of Indonesia.
+LAND_PANE: Final = "repatLand"
 
 # Classes on the drawn SVG paths: they tell party legs from escorts' own legs (tests count them).
 PARTY_LEG_CLASS: Final = "repat-leg"
@@ -136,6 +147,7 @@ MacroElement: Final[Any] = folium.MacroElement
 PolyLine: Final[Any] = folium.PolyLine
 
 _STATIC: Final = resources.files("maps") / "static" / "leaflet"
+_PROVINCES: Final = resources.files("maps") / "static" / "indonesia" / "provinces.geojson"
 _PANEL_WIDTH: Final = 300
 # Labels stand to the right of their marker: room for them beside the panels.
 _LABEL_ROOM: Final = 120
@@ -578,6 +590,12 @@ def _offline_map() -> Any:
     page.default_js = []
     page.default_css = []
     folium.TileLayer("OpenStreetMap", control=False).add_to(page)
+    land = MacroElement()
+    land._template = _LAND
+    land.provinces = _provinces()
+    land.pane = _js(LAND_PANE)
+    land.style = _js(LAND_STYLE)
+    land.add_to(page)
     root: Any = page.get_root()
     header = root.header
     header.add_child(Element(f"<style>{_static('leaflet.css')}</style>"), name="leaflet_css")
@@ -585,6 +603,22 @@ def _offline_map() -> Any:
     header.add_child(Element(f"<style>{_CSS}</style>"), name="repat_css")
     header.add_child(Element(f"<script>{_SCRIPT}</script>"), name="repat_script")
     return page
+
+
+# Indonesia's coastline and province borders, drawn first and never clickable.
+_LAND: Final = Template(
+    """{% macro script(this, kwargs) %}
+(function (map) {
+  map.createPane({{ this.pane }}).style.zIndex = 150;
+  L.geoJSON({{ this.provinces }}, {pane: {{ this.pane }}, interactive: false, style: {{ this.style }}}).addTo(map);
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+)
+
+
+@cache
+def _provinces() -> str:
+    return _PROVINCES.read_text(encoding="utf-8").strip()
 
 
 @cache

@@ -20,7 +20,15 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page
 
-from maps.route_map import ESCORT_LEG_CLASS, PARTY_LEG_CLASS, ROUTE_COLOURS, ROUTE_OF_MODE, write_map
+from maps.route_map import (
+    BACKGROUND,
+    ESCORT_LEG_CLASS,
+    LAND_STYLE,
+    PARTY_LEG_CLASS,
+    ROUTE_COLOURS,
+    ROUTE_OF_MODE,
+    write_map,
+)
 from maps.screenshot import open_page, render
 from planner.baseline import plan_baseline
 from planner.cli import demo_path
@@ -236,3 +244,17 @@ def test_hundreds_of_parties(
     shot = render(page, path)
     assert not errors
     assert shot.party_legs == party_legs(plan)
+
+
+def test_offline_the_map_still_shows_indonesia(
+    pages: dict[str, Path], browser_page: tuple[Page, list[str]]
+) -> None:
+    """Without tiles the islands and province borders are drawn from the shipped Natural Earth
+    outlines (maps/static/indonesia), in the land colour, under the routes."""
+    page, errors = browser_page
+    shot = render(page, pages["id"])
+    assert not errors
+    assert page.locator(".leaflet-repatLand-pane path").count() >= 30
+    image = shot_colours(shot.png)
+    assert near(image, str(LAND_STYLE["fillColor"]), tolerance=6) > 100_000, "no land drawn"
+    assert near(image, BACKGROUND, tolerance=6) > 100_000, "no sea drawn"
