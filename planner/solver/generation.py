@@ -18,6 +18,7 @@ from planner.scenario import Scenario
 from planner.solver.bound import lagrangian_bound
 from planner.solver.master import Master
 from planner.solver.network import TimeExpanded
+from planner.solver.parties import party_bound
 from planner.solver.pricing import DutyPrice, Pricing, UnitPrice
 
 # A column is added when its reduced cost is below this (thousands of rupiah: one rupiah).
@@ -30,6 +31,9 @@ STALL_ROUNDS = 8
 STALL_SHARE = 1e-4
 # Duties given at once to a party itinerary that has just got escorted cases.
 FIRST_DUTIES = 2
+# Rounds between two bounds over the party rows while columns are generated (each costs about
+# a round's pricing); once the search has its plan, every round makes one.
+PARTIES_EVERY = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +107,14 @@ class ColumnGeneration:
         max_rounds: int = 1000,
         until_stalled: bool = True,
         strict: bool = False,
+        parties_every: int = PARTIES_EVERY,
     ) -> None:
         """Rounds until no column prices out (the master then solves the relaxation of the
         whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``, or (with
         ``until_stalled``) the master stands still.  A ``strict`` deadline is one no round may
-        end after: a round that could not end by it (the longest so far) is not begun."""
+        end after: a round that could not end by it (the longest so far) is not begun.  The
+        bound over the party rows (``planner.solver.parties``) is made every ``parties_every``
+        rounds, from the first."""
         m = self.master
         started = time.perf_counter()
         center: np.ndarray | None = None
@@ -125,7 +132,7 @@ class ColumnGeneration:
             alpha = SMOOTHING
             while True:
                 duals = alpha * center + (1 - alpha) * current
-                bound, found = self._price(duals, current)
+                bound, found = self._price(duals, current, (len(self.rounds) % parties_every) == 0)
                 if bound > self.bound:
                     self.bound = bound
                     center = duals
@@ -167,9 +174,11 @@ class ColumnGeneration:
         before = self.rounds[-STALL_ROUNDS - 1].master_idr
         return before - self.value <= STALL_SHARE * abs(before)
 
-    def _price(self, duals: np.ndarray, current: np.ndarray) -> tuple[float, list[tuple[str, object]]]:
-        """The bound at ``duals`` and the columns that price out there and also at the master's
-        ``current`` duals."""
+    def _price(
+        self, duals: np.ndarray, current: np.ndarray, parties: bool = True
+    ) -> tuple[float, list[tuple[str, object]]]:
+        """The bound at ``duals`` (with ``parties``, the better of the two bounds) and the
+        columns that price out there and also at the master's ``current`` duals."""
         m, pricing = self.master, self.pricing
         m.row_dual = duals
         pricing.refresh()
@@ -180,6 +189,10 @@ class ColumnGeneration:
         escorted = [j for j in range(len(m.journeys)) if ("cap", j) in m.rows]
         duties = pricing.duties_priced(escorted)
         bound = lagrangian_bound(m, units, duties)
+        if parties:
+            better = party_bound(m, pricing, units, duties)
+            if better is not None:
+                bound = max(bound, better)
         m.row_dual = current
         found: list[tuple[str, object]] = [("x", p) for p in units if p.itinerary is not None]
         found += [("x", replace(p, itinerary=it, others=())) for p in units for it, _ in p.others]

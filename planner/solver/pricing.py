@@ -39,6 +39,10 @@ ALTERNATIVES = 4
 _REACHED = 1e17
 
 
+# An escorted unit's reduced cost on each head of its start, and on each way by road alone.
+EscortedValues = tuple[np.ndarray, list[tuple[RoadWay, float]]]
+
+
 @dataclass(frozen=True, slots=True)
 class UnitPrice:
     """The least reduced cost of a unit over every itinerary (its unit row left out), and the
@@ -91,6 +95,8 @@ class Pricing:
         self._arc_seconds[~np.isfinite(self._arc_seconds)] = 0.0
         assert (self._arc_seconds >= -1e-6).all(), "arcs go forward in time"
         self._heads: dict[str, tuple[list[Head], dict[str, np.ndarray]]] = {}
+        self._earliest: dict[str, np.ndarray] = {}
+        self._latest: dict[str, np.ndarray] = {}
         # Arcs by their tail, to walk the network forward from a node.
         self._out_order = np.argsort(net.arc_tail, kind="stable")
         self._out_start = np.searchsorted(net.arc_tail[self._out_order], np.arange(net.nodes + 1))
@@ -278,20 +284,8 @@ class Pricing:
         pred: np.ndarray,
         present: dict[tuple[str, str], list[int]],
     ) -> UnitPrice:
-        unit, net, m = self.units[u], self.net, self.master
-        scenario = self.scenario
-        settings = scenario.settings
-        persons = unit.persons
-        waiting = [
-            c.priority * settings.costs.waiting_idr_per_day + settings.costs.shelter_idr_per_day
-            for c in unit.per_step
-        ]
-        per_day = sum(waiting) / MONEY
-        ready = sum(w * net.day_of(c.ready) for w, c in zip(waiting, unit.per_step, strict=True)) / MONEY
-        saved = sum(case_unplanned_cost(scenario, c) for c in unit.per_step) / MONEY
+        unit, m = self.units[u], self.master
         share = self.escort_share(u)
-        constant = -ready - saved + persons * rider.sink  # the day of departure counts
-        earliest = unit.earliest.timestamp()
         best = 0.0
         chosen: int | RoadWay | None = None  # a head's index, or a way by road alone
         heads, a = self._origin(unit.origin)
@@ -308,30 +302,15 @@ class Pricing:
                     avoid[first].append(nodes)
         deviations: dict[int, tuple[float, tuple[int, ...]]] = {}
         others: list[int] = []
-        ride = self.ride.get(u, {})
-
-        def riding(vehicles: tuple[int, ...]) -> float:
-            return self._vehicles(vehicles) * rider.duals + sum(ride.get(v, 0.0) for v in vehicles) / persons
-
         if len(heads):
-            head_vehicles = np.array([riding(h.vehicles) for h in heads])
             on = dist[a["service"]].copy()
             for k, paths in avoid.items():
                 deviations[k] = self._deviate(paths, 0, weights, dist, pred, self.net.sink[unit.home])
                 on[k] = deviations[k][0]
-            out = share * self._heads_floor(rider.need, unit.origin) if share else 0.0
-            value = out + persons * (
-                a["fare"] / MONEY * rider.fares
-                + head_vehicles
-                + on
-                - rider.sink * a["depart_day"]
-                + rider.time * (a["anchor"] - a["depart"])
-            )
-            value += per_day * a["anchor_day"] + constant
-            ok = (a["depart"] >= earliest) & (a["anchor"] >= self.start_ts) & (a["anchor"] < self.end_ts)
-            ok &= on < _REACHED
-            if ok.any():
-                value = np.where(ok, value, np.inf)
+            value = self._on_heads(u, rider, on)
+            if share:
+                value = value + share * self._heads_floor(rider.need, unit.origin)
+            if np.isfinite(value).any():
                 k = int(np.argmin(value))
                 if value[k] < best:
                     best, chosen = float(value[k]), k
@@ -340,37 +319,17 @@ class Pricing:
                     # escorts dearer than the floor: offer several first departures at once.
                     order = np.argsort(value)[:ALTERNATIVES]
                     others = [int(i) for i in order if i != k and value[i] < -1e-3]
-        # By road alone, at 07:00 on a day of the window.
-        for moment in net.road_days(unit.origin, unit.ready):
-            if moment.timestamp() < earliest:
-                continue
-            for road in net.transport.road_paths(unit.origin, unit.home):
-                if not road.links:
-                    continue
-                way = net.road_at(road, moment)
-                days = net.day(unit.home, way.arrive) - net.day(unit.origin, way.depart) + 1
-                seconds = (way.arrive - way.depart).total_seconds()
-                value = persons * (
-                    way.fare_idr / MONEY * rider.fares + riding(way.vehicles) + rider.time * seconds
-                )
-                if share:
-                    depart, arrive = np.array([way.depart.timestamp()]), np.array([way.arrive.timestamp()])
-                    value += share * float(
-                        self.floor.out(rider.need, unit.origin, depart, depart)[0]
-                        + self.floor.back(rider.need, unit.home, arrive)[0]
-                    )
-                value += persons * rider.sink * days + per_day * net.day(unit.origin, way.depart)
-                value += constant - persons * rider.sink
-                if value < best:
-                    best, chosen = value, way
+        for way, by_road in self._by_road(u, rider, share):
+            if by_road < best:
+                best, chosen = by_road, way
         least = best
         # The master's own journeys, with their escort rows' duals.
         own: int | None = None
         for j in mine:
             if m.journeys[j].journey.depart >= unit.earliest:
-                value = self.x_reduced(u, j, with_unit=False)
-                if value < least:
-                    least, own = value, j
+                on_own = self.x_reduced(u, j, with_unit=False)
+                if on_own < least:
+                    least, own = on_own, j
         itinerary = None
         path: tuple[int, tuple[int, ...]] | None = None
         if chosen is not None and best < least + 1e-9:
@@ -395,6 +354,79 @@ class Pricing:
             nodes = deviations[k][1] if k in deviations else self._tree_path(head.service, unit.home, pred)
             more.append((Itinerary((*head.legs, *self.net.legs_of(list(nodes)))), (k, nodes)))
         return UnitPrice(u, least, itinerary, path, tuple(more))
+
+    def _terms(self, u: int, rider: _Rider) -> tuple[float, float]:
+        """What a unit's step pays per day it waits from the window's start, and the part of
+        its reduced cost that does not depend on the itinerary (its waiting till ready, the
+        carry-over saved, its day of departure)."""
+        unit, settings = self.units[u], self.scenario.settings
+        waiting = [
+            c.priority * settings.costs.waiting_idr_per_day + settings.costs.shelter_idr_per_day
+            for c in unit.per_step
+        ]
+        per_day = sum(waiting) / MONEY
+        ready = sum(w * self.net.day_of(c.ready) for w, c in zip(waiting, unit.per_step, strict=True)) / MONEY
+        saved = sum(case_unplanned_cost(self.scenario, c) for c in unit.per_step) / MONEY
+        return per_day, -ready - saved + unit.persons * rider.sink
+
+    def _riding(self, u: int, rider: _Rider, vehicles: tuple[int, ...]) -> float:
+        ride = self.ride.get(u, {})
+        return (
+            self._vehicles(vehicles) * rider.duals
+            + sum(ride.get(v, 0.0) for v in vehicles) / self.units[u].persons
+        )
+
+    def _on_heads(self, u: int, rider: _Rider, on: np.ndarray) -> np.ndarray:
+        """The unit's reduced cost (a step of it, its unit row left out) leaving by each way
+        onto a first service from its start, going on at the cost ``on`` from that service:
+        infinite where it may not leave so."""
+        unit = self.units[u]
+        heads, a = self._origin(unit.origin)
+        per_day, constant = self._terms(u, rider)
+        head_vehicles = np.array([self._riding(u, rider, h.vehicles) for h in heads])
+        value = unit.persons * (
+            a["fare"] / MONEY * rider.fares
+            + head_vehicles
+            + on
+            - rider.sink * a["depart_day"]
+            + rider.time * (a["anchor"] - a["depart"])
+        )
+        value += per_day * a["anchor_day"] + constant
+        ok = (a["depart"] >= unit.earliest.timestamp()) & (a["anchor"] >= self.start_ts)
+        ok &= (a["anchor"] < self.end_ts) & (on < _REACHED)
+        return np.where(ok, value, np.inf)
+
+    def _by_road(self, u: int, rider: _Rider, share: float) -> list[tuple[RoadWay, float]]:
+        """The unit's reduced cost (a step, its unit row left out) on each way by road alone,
+        at 07:00 on a day of the window, with ``share`` of the escort floors."""
+        unit, net = self.units[u], self.net
+        per_day, constant = self._terms(u, rider)
+        earliest = unit.earliest.timestamp()
+        found: list[tuple[RoadWay, float]] = []
+        for moment in net.road_days(unit.origin, unit.ready):
+            if moment.timestamp() < earliest:
+                continue
+            for road in net.transport.road_paths(unit.origin, unit.home):
+                if not road.links:
+                    continue
+                way = net.road_at(road, moment)
+                days = net.day(unit.home, way.arrive) - net.day(unit.origin, way.depart) + 1
+                seconds = (way.arrive - way.depart).total_seconds()
+                value = unit.persons * (
+                    way.fare_idr / MONEY * rider.fares
+                    + self._riding(u, rider, way.vehicles)
+                    + rider.time * seconds
+                )
+                if share:
+                    depart, arrive = np.array([way.depart.timestamp()]), np.array([way.arrive.timestamp()])
+                    value += share * float(
+                        self.floor.out(rider.need, unit.origin, depart, depart)[0]
+                        + self.floor.back(rider.need, unit.home, arrive)[0]
+                    )
+                value += unit.persons * rider.sink * days + per_day * net.day(unit.origin, way.depart)
+                value += constant - unit.persons * rider.sink
+                found.append((way, float(value)))
+        return found
 
     def x_reduced(self, u: int, j: int, with_unit: bool = True) -> float:
         """The reduced cost of unit ``u`` on the master's journey ``j`` at the multipliers of
@@ -497,6 +529,139 @@ class Pricing:
             assert node >= 0, "a reached node has a way on"
             nodes.append(node)
         return tuple(nodes)
+
+    # -- what escorts may gain from escorted units: the bound's parties -------------------------
+
+    def escorted_values(self) -> dict[int, EscortedValues]:
+        """Each escorted unit's reduced cost (a step of it, its unit row left out, no escort
+        paid) leaving on each way onto a first service from its start (its best itinerary on
+        from there), and on each way by road alone."""
+        net = self.net
+        classes: dict[tuple[float, float], list[int]] = defaultdict(list)
+        for u, unit in enumerate(self.units):
+            if unit.escorted and unit.ready < self.scenario.settings.end_date:
+                fare = sum(self._pool("fare", c.case_id) for c in unit.per_step) / unit.persons
+                meal = sum(self._pool("meal", c.case_id) for c in unit.per_step) / unit.persons
+                classes[(fare, meal)].append(u)
+        found: dict[int, EscortedValues] = {}
+        for (fare, meal), members in classes.items():
+            rider = _Rider(1 + fare, 1.0, self.meal * (1 + meal) / MONEY, 0.0)
+            weights = self._weights(rider)
+            homes = sorted({self.units[u].home for u in members})
+            dist, _ = shortest_paths(self._graph(weights, reverse=True), [net.sink[h] for h in homes])
+            row = {h: k for k, h in enumerate(homes)}
+            for u in members:
+                unit = self.units[u]
+                on = dist[row[unit.home]]
+                if u in self.ride:
+                    mine = weights.copy()
+                    for vehicle, value in self.ride[u].items():
+                        mine[self._vehicle_arcs.get(vehicle, [])] += value / unit.persons
+                    on, _ = shortest_paths(self._graph(mine, reverse=True), net.sink[unit.home])
+                _, a = self._origin(unit.origin)
+                found[u] = (self._on_heads(u, rider, on[a["service"]]), self._by_road(u, rider, 0.0))
+        return found
+
+    def party_floors(self, need: str | None, homes: list[str]) -> np.ndarray:
+        """From each node, the least an escort able to meet ``need`` pays going on with a party
+        to each of ``homes`` (a row each) and back to its base from there, at the duals: one
+        rider's fares and duals, its days at the least rate, and the way back's floor."""
+        rate = self.floor.rate(need)
+        weights = self._weights(_Rider(1.0, 1.0, 0.0, rate, need))
+        for home in homes:
+            weights = weights + self._sinks_floor(need, home)
+        dist, _ = shortest_paths(self._graph(weights, reverse=True), [self.net.sink[h] for h in homes])
+        return np.atleast_2d(dist)
+
+    def head_party(self, need: str | None, origin: str, on: np.ndarray) -> np.ndarray:
+        """What the same escort pays from its party's start on each head of ``origin`` (its way
+        onto the first service), going on at ``on`` from that service."""
+        heads, a = self._origin(origin)
+        rate = self.floor.rate(need)
+        vehicles = np.array([self._vehicles(h.vehicles) for h in heads])
+        return np.asarray(
+            a["fare"] / MONEY + vehicles + rate * (a["anchor"] - a["depart"]) + on[a["service"]]
+        )
+
+    def earliest_arrivals(self, home: str) -> np.ndarray:
+        """From each node, the fewest seconds to arrive at ``home`` (infinite where it cannot)."""
+        found = self._earliest.get(home)
+        if found is None:
+            seconds = np.where(self._sink_arc, 0.0, self._arc_seconds)
+            found, _ = shortest_paths(self._graph(seconds, reverse=True), self.net.sink[home])
+            self._earliest[home] = found
+        return found
+
+    def latest_out(self, base: str, place: str, ready_by: np.ndarray) -> np.ndarray:
+        """The latest moment a way from ``base`` can leave and reach ``place`` by each of
+        ``ready_by`` (-inf where none can): no duty from ``base`` with a party leaving
+        ``place`` then begins later."""
+        found = np.full(len(ready_by), -np.inf)
+        arrivals = self._arrivals.get(place)
+        if arrivals is not None and len(arrivals[1]):
+            times, nodes = arrivals
+            latest = np.maximum.accumulate(self._latest_leaving(base)[nodes])
+            k = np.searchsorted(times, ready_by, side="right")
+            found = np.where(k > 0, latest[np.maximum(k - 1, 0)], -np.inf)
+        start = self.scenario.settings.start
+        for path in self.net.transport.road_paths(base, place):
+            if path.links:
+                span = (start - self.net.road_before(path, start).depart).total_seconds()
+                found = np.maximum(found, ready_by - span)
+        return np.asarray(found)
+
+    def _latest_leaving(self, base: str) -> np.ndarray:
+        """For each node, the latest moment one can leave ``base`` by a way onto a first service
+        and be there.  The search's cost to a node is ``top - 2 * leaving + at`` (the seconds on
+        the way add up to ``at - leaving``), least where ``leaving`` is latest."""
+        found = self._latest.get(base)
+        if found is None:
+            net = self.net
+            heads, a = self._origin(base)
+            found = np.full(net.nodes, -np.inf)
+            if len(heads):
+                top = 2.0 * float(a["depart"].max())
+                # One way onto each service, the latest (parallel arcs would add up in the graph).
+                services, first = np.unique(
+                    a["service"][np.argsort(-a["depart"], kind="stable")], return_index=True
+                )
+                leaving = -np.sort(-a["depart"], kind="stable")[first]
+                anchors = net.node_time[services]
+                extra = (
+                    np.full(len(services), net.nodes, dtype=np.int64),
+                    services,
+                    top - 2.0 * leaving + anchors,
+                )
+                seconds = np.where(self._sink_arc, 0.0, self._arc_seconds)
+                dist, _ = shortest_paths(self._graph(seconds, False, extra), net.nodes)
+                at = net.node_time
+                ok = np.isfinite(dist[: net.nodes]) & np.isfinite(at)
+                found[ok] = (top + at[ok] - dist[: net.nodes][ok]) / 2.0
+            self._latest[base] = found
+        return found
+
+    def earliest_back(self, base: str, place: str, arrive: np.ndarray) -> np.ndarray:
+        """The earliest moment someone at ``place`` at each of ``arrive`` can be back at
+        ``base`` (inf where never)."""
+        if place == base:
+            return np.asarray(arrive, dtype=np.float64)
+        net = self.net
+        secs = self.earliest_arrivals(base)
+
+        def onward(at: str, moment: np.ndarray) -> np.ndarray:
+            found = net.wait_arrays(at)
+            if found is None:
+                return np.full(len(moment), np.inf)
+            times, nodes = found
+            k = np.searchsorted(times, moment, side="left")
+            node = nodes[np.minimum(k, len(nodes) - 1)]
+            return np.where(k < len(nodes), net.node_time[node] + secs[node], np.inf)
+
+        best = onward(place, arrive)
+        for target, _, _, span in net.roads_from(place):
+            reached = arrive + span
+            best = np.minimum(best, reached if target == base else onward(target, reached))
+        return np.asarray(best)
 
     # -- escort duties ----------------------------------------------------------------------------
 

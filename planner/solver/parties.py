@@ -1,0 +1,397 @@
+"""A stronger bound of the whole week: the best multipliers of the party rows, by a linear program.
+
+The Lagrangian bound (``planner.solver.bound``) takes the master's duals as multipliers, and
+for the escort rows of itineraries the master does not have it must guess: an escorted unit
+pays a share of the least duty.  Where the master's duals are degenerate (an escort fully used
+and its value sitting on its cases' rows) that guess makes the bound weak.  Here every
+multiplier but those of the party rows (``cap``, ``escorted``, ``skill``, made or not) stays
+as the master's; the party rows' are chosen best, which is the optimum of a linear program:
+
+* each escorted unit takes at most one option, at its reduced cost without its unit and party
+  rows: one of its master columns, or (any itinerary of the network) the best way on from a
+  way onto a first service or a way by road alone;
+* each escort takes parties that do not overlap in time (a path through its moments): a duty
+  of the master's itineraries at its least reduced cost, or a party leaving by a way onto a
+  first service or by road, at the floor of its duties from there (``planner.solver.floor``);
+* a unit's option needs, at the same place (slot), escorts with each of its needs and
+  escorts enough for its escorted cases.
+
+Every plan of the network's rules gives a solution of that program costing no more than its
+Lagrangian terms (the floors are at most the duties' reduced costs, a party's time from its
+departure to its earliest arrival lies inside its escort's duty), and the program's optimum
+is the Lagrangian bound at the best party multipliers (its kept parts, one option per unit and
+paths of parties, have integral polytopes): a bound of the week.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import pairwise
+
+import highspy
+import numpy as np
+from scipy.sparse import csc_matrix
+
+from planner.model import Unit
+from planner.network import Itinerary
+from planner.scenario import Escort
+from planner.solver.floor import FLOOR_KEYS, NO_ESCORT
+from planner.solver.master import MONEY, NEEDS, Master, RowKey, suits
+from planner.solver.network import RoadWay
+from planner.solver.pricing import DutyPrice, EscortedValues, Pricing, UnitPrice
+
+_PARTY = ("cap", "escorted", "skill")
+
+Slot = tuple[Hashable, ...]
+
+
+def party_bound(
+    master: Master, pricing: Pricing, units: Sequence[UnitPrice], duties: Sequence[DutyPrice]
+) -> float | None:
+    """The bound in rupiah at the master's (current) multipliers with the party rows' chosen
+    best; None when the program could not be solved."""
+    m = master
+    total = m.constant
+    for index, key in enumerate(m.row_keys):
+        if key[0] == "unit" or key[0] in _PARTY:
+            continue
+        dual = float(m.row_dual[index])
+        side = m.row_upper[index] if dual < 0 else m.row_lower[index]
+        if dual and math.isfinite(side):
+            total += side * dual
+    for column in m.columns:
+        if column.kind in ("n", "f"):
+            reduced = m.reduced_cost(column.cost, column.entries)
+            if reduced < 0:
+                total += reduced * column.upper
+    for price in units:
+        unit = m.units[price.unit]
+        if not unit.escorted:
+            total += unit.upper * min(0.0, price.least)
+    value = _Program(m, pricing, duties).solve()
+    if value is None:
+        return None
+    return (total + value) * MONEY
+
+
+def _outside(entries: dict[RowKey, float]) -> dict[RowKey, float]:
+    """A column's rows but its unit row and party rows."""
+    return {key: value for key, value in entries.items() if key[0] != "unit" and key[0] not in _PARTY}
+
+
+@dataclass
+class _Item:
+    """An escort's party: where it may serve (slots), when, and at what reduced cost."""
+
+    escort: Escort
+    slots: tuple[Slot, ...]
+    start: float
+    end: float
+    cost: float
+
+
+@dataclass
+class _Columns:
+    cost: list[float] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    cols: list[int] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    row_index: dict[RowKey, int] = field(default_factory=dict)
+
+    def row(self, key: RowKey) -> int:
+        found = self.row_index.get(key)
+        if found is None:
+            found = self.row_index[key] = len(self.row_index)
+        return found
+
+    def add(self, cost: float, entries: dict[RowKey, float]) -> int:
+        column = len(self.cost)
+        self.cost.append(cost)
+        for key, value in entries.items():
+            self.rows.append(self.row(key))
+            self.cols.append(column)
+            self.values.append(value)
+        return column
+
+
+class _Program:
+    def __init__(self, master: Master, pricing: Pricing, duties: Sequence[DutyPrice]) -> None:
+        self.m = master
+        self.p = pricing
+        self.duties = duties
+        scenario = master.scenario
+        self.escorts = scenario.escorts
+        # Unit options by slot: (unit, option column) for the linking rows.
+        self.at: dict[Slot, list[int]] = defaultdict(list)
+
+    def solve(self) -> float | None:
+        m, p = self.m, self.p
+        lp = _Columns()  # rows: unit <= 1, need and cap <= 0, each escort's moments = supply
+        escorted = [u for u, unit in enumerate(m.units) if unit.escorted]
+        values = p.escorted_values()
+        for u in escorted:
+            self._options(u, values.get(u), lp)
+        if not self.at:
+            return 0.0
+        items = self._present() + self._absent(values)
+        supply: dict[RowKey, float] = {}
+        by_escort: dict[str, list[_Item]] = defaultdict(list)
+        for item in items:
+            if any(slot in self.at for slot in item.slots):
+                by_escort[item.escort.escort_id].append(item)
+        for escort_id, found in by_escort.items():
+            moments = sorted({t for item in found for t in (item.start, item.end)})
+            first, last = ("flow", escort_id, moments[0]), ("flow", escort_id, moments[-1])
+            supply[first] = supply.get(first, 0.0) + 1.0
+            supply[last] = supply.get(last, 0.0) - 1.0
+            for a, b in pairwise(moments):
+                lp.add(0.0, {("flow", escort_id, a): 1.0, ("flow", escort_id, b): -1.0})
+            for item in found:
+                linking: dict[RowKey, float] = defaultdict(float)
+                for slot in item.slots:
+                    for u in self.at.get(slot, []):
+                        unit = m.units[u]
+                        for need in _needs(unit):
+                            if need is None or suits(m.scenario, item.escort.escort_id, need):
+                                linking[("need", slot, u, need)] -= 1.0
+                    if slot in self.at:
+                        linking[("cap", slot)] -= float(item.escort.max_cases)
+                linking[("flow", escort_id, item.start)] += 1.0
+                linking[("flow", escort_id, item.end)] -= 1.0
+                lp.add(item.cost, dict(linking))
+        return self._run(lp, supply)
+
+    def _options(self, u: int, found: EscortedValues | None, lp: _Columns) -> None:
+        m, p = self.m, self.p
+        unit = m.units[u]
+        if unit.ready >= m.scenario.settings.end_date:
+            return
+        options: list[tuple[Slot, float]] = []
+        for x in m.unit_columns.get(u, []):
+            column = m.columns[x]
+            reduced = m.reduced_cost(column.cost, _outside(column.entries))
+            if reduced < 0 and ("cap", column.journey) in m.rows:
+                options.append((("j", column.journey), reduced))
+        if found is not None:
+            heads, ways = found
+            for k in np.nonzero(heads < 0)[0].tolist():
+                options.append((("h", unit.origin, unit.home, k), float(heads[k])))
+            for way, value in ways:
+                if value < 0:
+                    key = tuple(leg.key for leg in way.legs)
+                    options.append((("r", unit.origin, unit.home, key), value))
+        del p
+        best: dict[Slot, float] = {}
+        for slot, value in options:
+            best[slot] = min(value, best.get(slot, 0.0))
+        for slot, value in best.items():
+            entries: dict[RowKey, float] = {
+                ("unit", u): 1.0,
+                ("cap", slot): float(unit.escorted * unit.upper),
+            }
+            for need in _needs(unit):
+                entries[("need", slot, u, need)] = 1.0
+            self.at[slot].append(u)
+            lp.add(unit.upper * value, entries)
+
+    def _present(self) -> list[_Item]:
+        """The duties with the master's party itineraries: each escort's least on each, its party
+        rows left out."""
+        m = self.m
+        least: dict[tuple[str, int], float] = {}
+        for price in self.duties:
+            if not math.isfinite(price.least):
+                continue
+            escort = m.scenario.escort(price.escort_id)
+            base = price.least + escort.max_cases * m.dual(("cap", price.journey))
+            for x in m.journeys[price.journey].units:
+                unit = m.units[m.columns[x].unit]
+                if not unit.escorted:
+                    continue
+                u = m.columns[x].unit
+                base -= unit.upper * m.dual(("escorted", u, price.journey))
+                for need in NEEDS:
+                    if unit.needs(need) and suits(m.scenario, price.escort_id, need):
+                        base -= unit.upper * m.dual(("skill", u, price.journey, need))
+            key = (price.escort_id, price.journey)
+            least[key] = min(base, least.get(key, math.inf))
+        items = []
+        for escort_id, columns in m.escort_duties.items():
+            for index in columns:
+                column = m.columns[index]
+                assert column.option is not None
+                reduced = m.reduced_cost(column.cost, _outside(column.entries))
+                # The master's own duty, at its own span.
+                start, end = column.option.start.timestamp(), column.option.end.timestamp()
+                slots = self._slots(column.journey)
+                items.append(
+                    _Item(m.scenario.escort(escort_id), slots, start, max(end, start + 1.0), reduced)
+                )
+        for (escort_id, j), cost in least.items():
+            journey = m.journeys[j].journey
+            escort = m.scenario.escort(escort_id)
+            start, end = self._span(
+                escort, journey.depart, journey.ready_by, journey.arrive, journey.itinerary
+            )
+            items.append(_Item(escort, self._slots(j), start, end, cost))
+        return items
+
+    def _slots(self, j: int) -> tuple[Slot, ...]:
+        """Where a duty with the party on the master's journey ``j`` serves: the journey, and
+        the way onto its first service or its way by road alone."""
+        rows = self.m.journeys[j]
+        journey = rows.journey
+        slots: list[Slot] = [("j", j)]
+        path = self.p.paths.get(j)
+        if path is not None:
+            slots.append(("h", rows.origin, rows.home, path[0]))
+        if not journey.service_ids:
+            slots.append(("r", rows.origin, rows.home, tuple(leg.key for leg in journey.itinerary.legs)))
+        return tuple(slots)
+
+    def _span(
+        self, escort: Escort, depart: datetime, ready_by: datetime, arrive: datetime, itinerary: Itinerary
+    ) -> tuple[float, float]:
+        """What every duty of ``escort`` with a party on ``itinerary`` covers at least: from the
+        latest its way out can leave to the earliest its way back can arrive."""
+        legs = itinerary.legs
+        starts, ends = _spans(
+            self.p,
+            escort,
+            legs[0].from_id,
+            legs[-1].to_id,
+            np.array([depart.timestamp()]),
+            np.array([ready_by.timestamp()]),
+            np.array([arrive.timestamp()]),
+        )
+        return float(starts[0]), float(ends[0])
+
+    def _absent(self, values: dict[int, EscortedValues]) -> list[_Item]:
+        """Parties on itineraries the master does not have, at the floors of their duties: per
+        start, home and way onto a first service or way by road alone where a unit has an
+        option."""
+        m, p = self.m, self.p
+        heads: dict[tuple[str, str], set[int]] = defaultdict(set)
+        roads: dict[tuple[str, str], dict[tuple[object, ...], RoadWay]] = defaultdict(dict)
+        for u, (found, ways) in values.items():
+            unit = m.units[u]
+            group = (unit.origin, unit.home)
+            heads[group].update(k for k in np.nonzero(found < 0)[0].tolist() if ("h", *group, k) in self.at)
+            for way, value in ways:
+                key = tuple(leg.key for leg in way.legs)
+                if value < 0 and ("r", *group, key) in self.at:
+                    roads[group][key] = way
+        keys = {e.escort_id: _floor_key(p, e) for e in self.escorts}
+        homes = sorted({home for _, home in heads} | {home for _, home in roads})
+        floors = {need: p.party_floors(need, homes) for need in set(keys.values())}
+        items: list[_Item] = []
+        for (origin, home), chosen in heads.items():
+            if not chosen:
+                continue
+            ks = np.array(sorted(chosen), dtype=np.int64)
+            _, a = p._origin(origin)
+            arrive = p.earliest_arrivals(home)[a["service"][ks]] + a["anchor"][ks]
+            depart = a["depart"][ks]
+            for escort in self.escorts:
+                need = keys[escort.escort_id]
+                along = p.head_party(need, origin, floors[need][homes.index(home)])[ks]
+                out = p.floor._escort_out(escort, origin, depart, a["ready_by"][ks])
+                busy = p.floor._busy(escort)
+                # The busy rows' duals between the party's departure and its earliest arrival:
+                # the floors count them only before and after.
+                cost = out + along + busy.upto(arrive) - busy.before(depart)
+                ok = np.isfinite(arrive)
+                starts, ends = _spans(
+                    p, escort, origin, home, depart, a["ready_by"][ks], np.where(ok, arrive, depart)
+                )
+                for i, k in enumerate(ks.tolist()):
+                    if out[i] < NO_ESCORT / 2 and math.isfinite(cost[i]) and ok[i]:
+                        slot = ("h", origin, home, k)
+                        items.append(_Item(escort, (slot,), float(starts[i]), float(ends[i]), float(cost[i])))
+        for (origin, home), found_ways in roads.items():
+            for road, way in found_ways.items():
+                leaves, reaches = way.depart.timestamp(), way.arrive.timestamp()
+                for escort in self.escorts:
+                    need = keys[escort.escort_id]
+                    way_out = float(
+                        p.floor._escort_out(escort, origin, np.array([leaves]), np.array([leaves]))[0]
+                    )
+                    way_back = float(p.floor.back(need, home, np.array([reaches]))[0])
+                    if way_out >= NO_ESCORT / 2 or way_back >= NO_ESCORT / 2:
+                        continue
+                    busy = p.floor._busy(escort)
+                    price = way_out + way_back + way.fare_idr / MONEY + p._vehicles(way.vehicles)
+                    price += p.floor.rate(need) * (reaches - leaves)
+                    price += float(busy.upto(reaches) - busy.before(leaves))
+                    slot = ("r", origin, home, road)
+                    starts, ends = _spans(
+                        p, escort, origin, home, np.array([leaves]), np.array([leaves]), np.array([reaches])
+                    )
+                    items.append(_Item(escort, (slot,), float(starts[0]), float(ends[0]), price))
+        return items
+
+    @staticmethod
+    def _run(lp: _Columns, supply: dict[RowKey, float]) -> float | None:
+        keys = list(lp.row_index)
+        matrix = csc_matrix((lp.values, (lp.rows, lp.cols)), shape=(len(keys), len(lp.cost)))
+        program = highspy.HighsLp()
+        program.num_col_ = len(lp.cost)
+        program.num_row_ = len(keys)
+        program.col_cost_ = np.array(lp.cost)
+        program.col_lower_ = np.zeros(len(lp.cost))
+        program.col_upper_ = np.ones(len(lp.cost))
+        # Unit rows <= 1, linking rows <= 0, each escort's moments = its supply.
+        program.row_upper_ = np.array([1.0 if k[0] == "unit" else supply.get(k, 0.0) for k in keys])
+        program.row_lower_ = np.array(
+            [supply.get(k, 0.0) if k[0] == "flow" else -highspy.kHighsInf for k in keys]
+        )
+        program.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        program.a_matrix_.start_ = matrix.indptr
+        program.a_matrix_.index_ = matrix.indices
+        program.a_matrix_.value_ = matrix.data
+        solver = highspy.Highs()  # type: ignore[no-untyped-call]
+        solver.setOptionValue("output_flag", False)
+        solver.passModel(program)
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return float(solver.getInfo().objective_function_value)
+
+
+def _spans(
+    pricing: Pricing,
+    escort: Escort,
+    start: str,
+    home: str,
+    depart: np.ndarray,
+    ready_by: np.ndarray,
+    arrive: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What every duty of ``escort`` with parties leaving ``start`` at ``depart`` (an escort
+    there by ``ready_by``) and arriving at ``home`` at ``arrive`` or later covers at least: from
+    the latest its way out can leave to the earliest its way back can arrive."""
+    first, last = depart, arrive
+    if escort.base_id != start:
+        out = pricing.latest_out(escort.base_id, start, ready_by)
+        first = np.where(np.isfinite(out), np.minimum(depart, out), depart)
+    if escort.base_id != home:
+        back = pricing.earliest_back(escort.base_id, home, arrive)
+        last = np.where(np.isfinite(back), np.maximum(arrive, back), arrive)
+    return first, np.maximum(last, first + 1.0)
+
+
+def _needs(unit: Unit) -> list[str | None]:
+    """The linking rows of an escorted unit's option: one per need, or one for any escort."""
+    needs: list[str | None] = [need for need in NEEDS if unit.needs(need)]
+    return needs or [None]
+
+
+def _floor_key(pricing: Pricing, escort: Escort) -> str | None:
+    """The need whose able escorts are fewest among those ``escort`` belongs to: its floors are
+    the highest that are still floors of this escort's duties."""
+    keys = [need for need in FLOOR_KEYS if escort in pricing.floor.able[need]]
+    return min(keys, key=lambda need: (len(pricing.floor.able[need]), str(need)))
