@@ -25,7 +25,7 @@ from api.auth import holder_of, may
 from api.db import Job, StoredPlan, StoredScenario
 from api.web import session as signing
 from api.web.session import Refused, SignInNeeded, Visit, Visitor, check_csrf
-from api.web.views import percent, plan_view, version_row, week_summary
+from api.web.views import decimal, percent, plan_view, version_row, week_summary
 from api.web.words import WORDS, Lang, long_date, rupiah
 from planner.io.plan_json import plan_from_dict
 
@@ -291,12 +291,17 @@ def job_progress(request: Request, job_id: int, current: Visitor) -> JSONRespons
 
 def _progress(job: Job, lang: Lang) -> dict[str, Any]:
     best, bound = job.best_idr, job.bound_idr
+    if best and bound is not None and bound <= 0 < best:
+        # The solver reports 0 until its first round has a bound: none is known yet.
+        bound = None
     gap = (best - bound) / best if best and bound is not None and best > 0 else None
+    seconds = round(job.progress_seconds or 0.0, 1)
     return {
         "state": job.state,
         "state_text": WORDS[f"state_{job.state}"](lang),
         "ended": job.state in ENDED,
-        "seconds": round(job.progress_seconds or 0.0, 1),
+        "seconds": seconds,
+        "seconds_text": decimal(seconds, lang),
         "best_idr": best,
         "bound_idr": bound,
         "best": rupiah(best) if best is not None else "-",

@@ -74,13 +74,15 @@ def visit(request: Request) -> Visit:
         found = session.get(WebSession, hash_key(token))
         if found is None:
             raise SignInNeeded(back_to)
-        if _aware(found.expires) <= now():
-            session.delete(found)
-            raise SignInNeeded(back_to)
-        user = session.get(User, found.user_id)
-        office = session.get(Office, user.office_id) if user else None
-        assert user is not None and office is not None
-        return Visit(as_principal(user), office.name, found.csrf_token, language(request))
+        if _aware(found.expires) > now():
+            user = session.get(User, found.user_id)
+            office = session.get(Office, user.office_id) if user else None
+            assert user is not None and office is not None
+            return Visit(as_principal(user), office.name, found.csrf_token, language(request))
+        # Expired: the row goes, and the transaction commits before the redirect is raised
+        # (raising inside the block would roll the deletion back).
+        session.delete(found)
+    raise SignInNeeded(back_to)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -201,7 +201,12 @@ def _said(sentence: str, names: bool, private: set[str]) -> str:
 
 def percent(share: float, lang: Lang) -> str:
     """``8,8%`` in Indonesian, ``8.8%`` in English."""
-    text = f"{share * 100:.1f}%"
+    return decimal(share * 100, lang) + "%"
+
+
+def decimal(value: float, lang: Lang) -> str:
+    """One decimal: ``12,5`` in Indonesian, ``12.5`` in English."""
+    text = f"{value:.1f}"
     return text.replace(".", ",") if lang == "id" else text
 
 

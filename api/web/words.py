@@ -123,6 +123,14 @@ WORDS: dict[str, Text] = {
     "chart": Text(
         "Grafik: rencana terbaik dan batas bawah menurut waktu", "Chart: best plan and lower bound over time"
     ),
+    "axis_top": Text("Nilai di atas grafik", "The chart's top"),
+    "axis_bottom": Text("Nilai di bawah grafik", "The chart's bottom"),
+    "axis_from": Text("Waktu dari", "Time from"),
+    "axis_to": Text("sampai", "to"),
+    "axis_time": Text("Waktu sejak mulai (detik)", "Time since the start (seconds)"),
+    "sec": Text("detik", "s"),
+    "solid": Text("garis penuh", "solid line"),
+    "dashed": Text("garis putus-putus", "dashed line"),
     "cancel": Text("Hentikan (rencana terbaik disimpan)", "Stop (the best plan is kept)"),
     "see_plan": Text("Lihat rencana", "See the plan"),
     "plan_title": Text("Rencana {week}, versi {version}", "Plan for {week}, version {version}"),

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from api.app import create_app
+from api.auth import hash_key
 from api.db import StoredScenario, WebSession, make_engine, now, sessions
 from api.web.session import SESSION_COOKIE
 from tests.web.conftest import Keys, make_users
@@ -70,10 +71,19 @@ def test_an_expired_session_sends_to_sign_in(service: tuple[TestClient, Keys, st
     client, keys, url = service
     sign_in(client, keys.officer)
     assert client.get("/minggu", follow_redirects=False).status_code == 200
+    kept = hash_key(client.cookies.get(SESSION_COOKIE) or "")
     engine = make_engine(url)
-    with sessions(engine)() as session, session.begin():
-        session.execute(update(WebSession).values(expires=now() - timedelta(minutes=1)))
-    engine.dispose()
+    try:
+        with sessions(engine)() as session, session.begin():
+            session.execute(update(WebSession).values(expires=now() - timedelta(minutes=1)))
+        assert sent_to_sign_in(client)
+        # The expired session's row is deleted for good, not only passed over.
+        with sessions(engine)() as session:
+            assert session.get(WebSession, kept) is None
+            assert session.query(WebSession).count() == 0
+    finally:
+        engine.dispose()
+    # The same cookie again: still sent to sign in.
     assert sent_to_sign_in(client)
 
 
