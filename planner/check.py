@@ -3,6 +3,8 @@
 It shares the domain model with the planners but none of their code (no network, no
 assembly, no model), so that a plan is verified by an independent reading of the contract.
 Budget staff use it on plans they are given; the test suite runs it on every plan made.
+A re-plan is also checked against the plan it replaces (``Against``): what was under way or
+pinned is unchanged, nobody is booked in the past, and ``change_idr`` is recomputed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from planner.plan import Leg, Party, Plan
+from planner.plan import EscortDuty, Leg, Party, Plan
 from planner.scenario import Case, Escort, Scenario
 
 
@@ -36,6 +38,9 @@ class Recomputed:
     allowance_idr: int
     waiting_idr: int
     shelter_idr: int
+    # Re-planning: the cost of changed bookings, recomputed from the old plan when the check
+    # is given it, else the plan's own ``change_idr`` (it cannot be recomputed without it).
+    change_idr: int = 0
 
     @property
     def cost_idr(self) -> int:
@@ -43,7 +48,7 @@ class Recomputed:
 
     @property
     def total_idr(self) -> int:
-        return self.cost_idr + self.waiting_idr + self.shelter_idr
+        return self.cost_idr + self.waiting_idr + self.shelter_idr + self.change_idr
 
 
 RULE_CASES = "cases"
@@ -55,6 +60,8 @@ RULE_PARTY = "rule 5 (escorts of a party)"
 RULE_DUTY = "rule 6 (escort duty)"
 RULE_BUDGET = "rule 7 (budget)"
 RULE_COST = "cost"
+RULE_FIXED = "re-plan (fixed party)"
+RULE_PAST = "re-plan (booked in the past)"
 
 
 def _days(first: date, last: date) -> int:
@@ -66,9 +73,10 @@ def _rp(amount: int) -> str:
 
 
 class _Checker:
-    def __init__(self, scenario: Scenario, plan: Plan) -> None:
+    def __init__(self, scenario: Scenario, plan: Plan, against: Against | None = None) -> None:
         self.s = scenario
         self.plan = plan
+        self.against = against
         self.found: list[Violation] = []
 
     def add(self, rule: str, message: str) -> None:
@@ -188,6 +196,8 @@ class _Checker:
         self.seats()
         self.duties()
         self.charges()
+        if self.against is not None:
+            self.found += self.against.violations(plan)
         self.cost()
         return self.found
 
@@ -491,7 +501,10 @@ class _Checker:
             case = s.case(case_id)
             waiting += case.priority * per_day * wait
             shelter += shelter_day * wait
-        return Recomputed(fares, meals, allowance, waiting, shelter)
+        change = self.plan.objective.change_idr
+        if self.against is not None:
+            change = self.against.change_idr(self.plan, settings.costs.change_idr_per_person)
+        return Recomputed(fares, meals, allowance, waiting, shelter, change)
 
     def cost(self) -> None:
         truth = self.recompute()
@@ -501,8 +514,17 @@ class _Checker:
             ("cost_idr", o.cost_idr, truth.cost_idr),
             ("waiting_idr", o.waiting_idr, truth.waiting_idr),
             ("shelter_idr", o.shelter_idr, truth.shelter_idr),
+            ("change_idr", o.change_idr, truth.change_idr),
         ):
-            if said != real:
+            if said != real and name == "change_idr":
+                assert self.against is not None  # else the plan's own change_idr is taken
+                moved = self.against.changed_travellers(self.plan)
+                self.add(
+                    RULE_COST,
+                    f"objective.change_idr is {_rp(said)} but {len(moved)} traveller(s) of the old plan "
+                    f"changed or no longer travel ({', '.join(moved) or 'none'}): {_rp(real)}",
+                )
+            elif said != real:
                 self.add(RULE_COST, f"objective.{name} is {_rp(said)} but the plan costs {_rp(real)}")
         if o.lower_bound_idr > o.total_idr:
             self.add(
@@ -510,9 +532,28 @@ class _Checker:
             )
 
 
-def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
-    """Every way ``plan`` breaks the contract for ``scenario``; empty when it is feasible."""
-    return _Checker(scenario, plan).run()
+def check_plan(
+    scenario: Scenario,
+    plan: Plan,
+    against: Plan | None = None,
+    now: datetime | None = None,
+    pinned: frozenset[str] = frozenset(),
+) -> list[Violation]:
+    """Every way ``plan`` breaks the contract for ``scenario``; empty when it is feasible.
+
+    A re-plan is checked ``against`` the plan it replaces (docs/data-contract.md,
+    "Re-planning"): every party of ``against`` under way or done at ``now``, or pinned (its
+    ``pinned`` flag, or its id in ``pinned``), must be in ``plan`` unchanged; nothing else may
+    be booked on a leg leaving before ``now``; and ``change_idr`` is recomputed from the
+    travellers whose bookings changed.  Without ``now`` only pinned parties are fixed.
+    """
+    if against is None:
+        if now is not None or pinned:
+            raise ValueError("now and pinned need the plan re-planned (against)")
+        return _Checker(scenario, plan).run()
+    if now is not None and now.utcoffset() is None:
+        raise ValueError("now needs a UTC offset")
+    return _Checker(scenario, plan, Against(against, now, pinned)).run()
 
 
 def waiting_days(scenario: Scenario, plan: Plan) -> dict[str, int]:
@@ -536,5 +577,182 @@ def waiting_days(scenario: Scenario, plan: Plan) -> dict[str, int]:
     return days
 
 
-def recompute_cost(scenario: Scenario, plan: Plan) -> Recomputed:
-    return _Checker(scenario, plan).recompute()
+def recompute_cost(scenario: Scenario, plan: Plan, against: Plan | None = None) -> Recomputed:
+    """The plan's cost from the scenario; its ``change_idr`` from ``against`` when given, else
+    the plan's own."""
+    return _Checker(scenario, plan, None if against is None else Against(against, None)).recompute()
+
+
+# -- re-planning: a plan checked against the plan it replaces ----------------------------------------
+
+LegKey = tuple[str | None, str, str, str, datetime, datetime]
+
+
+def _legs(legs: Sequence[Leg]) -> tuple[LegKey, ...]:
+    """What a booking is: service, mode, places and times of each leg (nothing else)."""
+    return tuple((leg.service_id, leg.mode, leg.from_id, leg.to_id, leg.depart, leg.arrive) for leg in legs)
+
+
+def _leg_words(legs: Sequence[Leg]) -> str:
+    if not legs:
+        return "none"
+    return ", ".join(
+        f"{leg.service_id or leg.mode} {leg.from_id} -> {leg.to_id} {leg.depart.isoformat(timespec='minutes')}"
+        for leg in legs
+    )
+
+
+class Against:
+    """The plan a re-plan replaces, what of it is fixed at ``now``, and what changing the rest
+    costs."""
+
+    def __init__(self, old: Plan, now: datetime | None, pinned: frozenset[str] = frozenset()) -> None:
+        self.old = old
+        self.now = now
+        self.duties: dict[str, list[EscortDuty]] = defaultdict(list)
+        for duty in old.escort_duties:
+            self.duties[duty.party_id].append(duty)
+        # Party id -> why it is fixed.
+        self.fixed: dict[str, str] = {}
+        for party in old.parties:
+            if now is not None and self.started(party, now):
+                self.fixed[party.party_id] = f"under way at {now.isoformat(timespec='minutes')}"
+            elif party.pinned or party.party_id in pinned:
+                self.fixed[party.party_id] = "pinned"
+
+    def started(self, party: Party, now: datetime) -> bool:
+        """Its first leg, or the first leg of one of its escorts' duties, leaves before now."""
+        firsts = [party.legs[0]] if party.legs else []
+        firsts += [d.outbound_legs[0] for d in self.duties[party.party_id] if d.outbound_legs]
+        return any(leg.depart < now for leg in firsts)
+
+    # -- fixed parties -------------------------------------------------------------------------------
+
+    def violations(self, plan: Plan) -> list[Violation]:
+        found: list[Violation] = []
+        kept_parties: set[str] = set()
+        kept_duties: set[tuple[str, str]] = set()
+        for old_party in self.old.parties:
+            why = self.fixed.get(old_party.party_id)
+            if why is None:
+                continue
+            where = f"party {old_party.party_id} ({why})"
+            new_party = self.match(old_party, plan)
+            if new_party is None:
+                found.append(Violation(RULE_FIXED, f"{where} is missing from the plan"))
+                continue
+            kept_parties.add(new_party.party_id)
+            changes = []
+            if sorted(new_party.case_ids) != sorted(old_party.case_ids):
+                changes.append(
+                    f"cases were {', '.join(old_party.case_ids)}, now {', '.join(new_party.case_ids) or 'none'}"
+                )
+            if sorted(new_party.escort_ids) != sorted(old_party.escort_ids):
+                changes.append(
+                    f"escorts were {', '.join(old_party.escort_ids) or 'none'}, "
+                    f"now {', '.join(new_party.escort_ids) or 'none'}"
+                )
+            if _legs(new_party.legs) != _legs(old_party.legs):
+                changes.append(f"legs were {_leg_words(old_party.legs)}; now {_leg_words(new_party.legs)}")
+            if changes:
+                found.append(
+                    Violation(RULE_FIXED, f"{where} changed (now {new_party.party_id}): {'; '.join(changes)}")
+                )
+            for old_duty in self.duties[old_party.party_id]:
+                kept_duties.add((old_duty.escort_id, new_party.party_id))
+                duty_where = f"{where}: the duty of escort {old_duty.escort_id}"
+                new_duty = next(
+                    (
+                        d
+                        for d in plan.escort_duties
+                        if d.escort_id == old_duty.escort_id and d.party_id == new_party.party_id
+                    ),
+                    None,
+                )
+                if new_duty is None:
+                    found.append(Violation(RULE_FIXED, f"{duty_where} is missing from the plan"))
+                    continue
+                for what, was, now_legs in (
+                    ("outbound", old_duty.outbound_legs, new_duty.outbound_legs),
+                    ("return", old_duty.return_legs, new_duty.return_legs),
+                ):
+                    if _legs(was) != _legs(now_legs):
+                        found.append(
+                            Violation(
+                                RULE_FIXED,
+                                f"{duty_where} changed: {what} legs were {_leg_words(was)}; now {_leg_words(now_legs)}",
+                            )
+                        )
+        if self.now is not None:
+            found += self.past(plan, self.now, kept_parties, kept_duties)
+        return found
+
+    def match(self, old_party: Party, plan: Plan) -> Party | None:
+        """The party of ``plan`` that ``old_party`` became: of those sharing cases with it, the
+        one with the same legs, else the one with most of its cases."""
+        cases = set(old_party.case_ids)
+        legs = _legs(old_party.legs)
+        sharing = [p for p in plan.parties if cases & set(p.case_ids)]
+        if not sharing:
+            return None
+        return max(sharing, key=lambda p: (_legs(p.legs) == legs, len(cases & set(p.case_ids))))
+
+    def past(
+        self, plan: Plan, now: datetime, kept_parties: set[str], kept_duties: set[tuple[str, str]]
+    ) -> list[Violation]:
+        """Nobody but the fixed parties and their escorts' duties is booked before ``now``."""
+        found: list[Violation] = []
+        stamp = now.isoformat(timespec="minutes")
+        for party in plan.parties:
+            if party.party_id in kept_parties:
+                continue
+            early = [leg for leg in party.legs if leg.depart < now]
+            if early:
+                found.append(
+                    Violation(
+                        RULE_PAST,
+                        f"party {party.party_id} is booked on {_leg_words(early[:1])}, before {stamp}",
+                    )
+                )
+        for duty in plan.escort_duties:
+            if (duty.escort_id, duty.party_id) in kept_duties:
+                continue
+            early = [leg for leg in (*duty.outbound_legs, *duty.return_legs) if leg.depart < now]
+            if early:
+                found.append(
+                    Violation(
+                        RULE_PAST,
+                        f"the duty of escort {duty.escort_id} with {duty.party_id} is booked on "
+                        f"{_leg_words(early[:1])}, before {stamp}",
+                    )
+                )
+        return found
+
+    # -- the cost of changes -------------------------------------------------------------------------
+
+    def changed_travellers(self, plan: Plan) -> list[str]:
+        """Travellers of the old plan (cases, and escorts per duty) whose legs changed or who
+        no longer travel."""
+        new_legs = {c: _legs(p.legs) for p in plan.parties for c in p.case_ids}
+        new_parties = {p.party_id: p for p in plan.parties}
+        new_duties: dict[str, set[tuple[tuple[LegKey, ...], ...]]] = defaultdict(set)
+        for duty in plan.escort_duties:
+            party = new_parties.get(duty.party_id)
+            if party is not None:
+                new_duties[duty.escort_id].add(
+                    (_legs(duty.outbound_legs), _legs(party.legs), _legs(duty.return_legs))
+                )
+        changed: list[str] = []
+        old_parties = {p.party_id: p for p in self.old.parties}
+        for party in self.old.parties:
+            legs = _legs(party.legs)
+            changed += [c for c in party.case_ids if new_legs.get(c) != legs]
+        for duty in self.old.escort_duties:
+            party = old_parties.get(duty.party_id)
+            was = (_legs(duty.outbound_legs), _legs(party.legs) if party else (), _legs(duty.return_legs))
+            if was not in new_duties[duty.escort_id]:
+                changed.append(f"{duty.escort_id} with {duty.party_id}")
+        return changed
+
+    def change_idr(self, plan: Plan, per_person: int) -> int:
+        return per_person * len(self.changed_travellers(plan))

@@ -7,6 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -20,16 +21,21 @@ from maps.route_map import write_map
 from planner.baseline import plan_baseline
 from planner.check import check_plan
 from planner.errors import PlanFormatError, Problem, ScenarioError
+from planner.events import Event, apply_events
+from planner.io.events import read_events, read_new_cases
 from planner.io.plan_json import read_plan, write_plan
-from planner.io.validate import read_scenario
+from planner.io.validate import Invalid, parse_datetime, read_scenario
 from planner.io.write import write_scenario
 from planner.optimizer import Options
 from planner.plan import Plan
+from planner.replan import ReplanError
+from planner.replan import replan as replan_week
 from planner.reports.budget import write_budget
+from planner.reports.changes import write_changes
 from planner.reports.itineraries import write_itineraries
 from planner.reports.labels import Lang, rupiah
 from planner.reports.manifests import write_manifests
-from planner.scenario import Scenario
+from planner.scenario import Case, Scenario
 from planner.solver.search import ColumnOptimizer
 
 app = typer.Typer(
@@ -66,10 +72,47 @@ def _load(path: Path) -> Scenario:
 
 
 @app.command()
-def validate(scenario: ScenarioArg) -> None:
-    """Check a scenario; list every problem as file:row:column, or summarise it."""
+def validate(
+    scenario: ScenarioArg,
+    events: Annotated[
+        Path | None,
+        typer.Option(
+            "--events", help="Also check an events.csv (or a workbook's 'events' sheet) against the week."
+        ),
+    ] = None,
+    new_cases: Annotated[
+        Path | None,
+        typer.Option(
+            "--new-cases", help="Also check a cases.csv of cases arriving after the week was planned."
+        ),
+    ] = None,
+) -> None:
+    """Check a scenario; list every problem as file:row:column, or summarise it. With --events
+    or --new-cases, check those against the week as a re-plan would read them."""
     loaded = _load(scenario)
     summarise(loaded)
+    problems: list[Problem] = []
+    found_events: tuple[Event, ...] = ()
+    found_cases: tuple[Case, ...] = ()
+    if events is not None:
+        try:
+            found_events = read_events(events, loaded)
+        except ScenarioError as error:
+            problems += error.problems
+    if new_cases is not None:
+        try:
+            found_cases = read_new_cases(new_cases, loaded)
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        _problems(problems, "the changes to the week are not valid")
+        raise typer.Exit(2)
+    for event in found_events:
+        out.print(f"row {event.row}: {event.describe(loaded)}", markup=False, highlight=False, soft_wrap=True)
+    if new_cases is not None:
+        out.print(
+            f"{len(found_cases)} new case(s): {', '.join(c.case_id for c in found_cases)}", markup=False
+        )
 
 
 def summarise(scenario: Scenario) -> None:
@@ -322,12 +365,31 @@ def _lang(value: Language) -> Lang:
 
 @app.command()
 def check(
-    scenario: ScenarioArg, plan_json: Annotated[Path, typer.Argument(help="The plan.json to verify.")]
+    scenario: ScenarioArg,
+    plan_json: Annotated[Path, typer.Argument(help="The plan.json to verify.")],
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="The plan this one re-plans: parties under way at --now or pinned must be unchanged, "
+            "and change_idr is recomputed from it.",
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="With --against: the moment of the re-plan, e.g. 2026-12-02T09:00+07:00."),
+    ] = None,
+    pin: Annotated[
+        str | None,
+        typer.Option("--pin", help="With --against: party ids of the old plan kept as they are, e.g. P3,P7."),
+    ] = None,
 ) -> None:
-    """Verify a plan against every rule of the contract and recompute its cost."""
+    """Verify a plan against every rule of the contract and recompute its cost; with --against,
+    also that it keeps what was fixed in the plan it replaces."""
     loaded = _load(scenario)
     given = _read_plan(plan_json)
-    violations = check_plan(loaded, given)
+    old_plan, moment, pinned = _against(against, now, pin)
+    violations = check_plan(loaded, given, old_plan, moment, pinned)
     for violation in violations:
         out.print(str(violation), markup=False, highlight=False)
     if violations:
@@ -336,6 +398,137 @@ def check(
     out.print(
         f"[green]The plan obeys every rule.[/] total {rupiah(given.objective.total_idr)}, {len(given.planned_case_ids)} cases planned"
     )
+    if old_plan is not None:
+        out.print(
+            f"It keeps every party of {against} under way at {now} or pinned; "
+            f"changed bookings cost {rupiah(given.objective.change_idr)}."
+        )
+
+
+def _against(
+    against: Path | None, now: str | None, pin: str | None
+) -> tuple[Plan | None, datetime | None, frozenset[str]]:
+    """The old plan, the moment and the pinned parties of ``repat check --against``."""
+    if against is None:
+        if now is not None or pin is not None:
+            err.print("[bold red]--now and --pin need --against OLD_PLAN.[/]")
+            raise typer.Exit(2)
+        return None, None, frozenset()
+    if now is None:
+        err.print(
+            "[bold red]--against needs --now[/], the moment of the re-plan, e.g. 2026-12-02T09:00+07:00."
+        )
+        raise typer.Exit(2)
+    try:
+        moment = parse_datetime(now)
+    except Invalid as error:
+        _problems([Problem("--now", 0, "", error.message, error.fix)], "--now is not a moment")
+        raise typer.Exit(2) from None
+    old_plan = _read_plan(against)
+    pinned = frozenset(p.strip() for p in (pin or "").split(",") if p.strip())
+    known = {party.party_id for party in old_plan.parties}
+    unknown = sorted(pinned - known)
+    if unknown:
+        _problems(
+            [
+                Problem(
+                    "--pin",
+                    0,
+                    "",
+                    f"'{p}' is not a party of {against.name}",
+                    "give party ids of the old plan",
+                )
+                for p in unknown
+            ],
+            "--pin names unknown parties",
+        )
+        raise typer.Exit(2)
+    return old_plan, moment, pinned
+
+
+@app.command()
+def replan(
+    scenario: ScenarioArg,
+    plan_json: Annotated[Path, typer.Argument(help="The plan made before the events (plan.json).")],
+    now: Annotated[
+        str, typer.Option("--now", help="When the re-plan is made: what has left by then stays as it is.")
+    ],
+    events_file: Annotated[
+        Path | None, typer.Option("--events", help="events.csv, or a workbook with a sheet 'events'.")
+    ] = None,
+    new_cases: Annotated[
+        Path | None, typer.Option("--new-cases", help="Cases arrived since, as rows of a cases.csv.")
+    ] = None,
+    pin: Annotated[str, typer.Option("--pin", help="Parties to keep as booked, e.g. P3,P7.")] = "",
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the new plan into.")] = Path("out"),
+    time_limit: TimeLimit = 30.0,
+    seed: Seed = 0,
+    workers: Workers = 2,
+    work_limit: WorkLimit = None,
+    lang: LangOption = Language.id,
+    map_names: MapNames = False,
+) -> None:
+    """Plan a week again after a disruption: keep what is under way at --now and the pinned
+    parties, move as few people as possible; write the new plan, its outputs and changes.xlsx."""
+    loaded = _load(scenario)
+    before = _read_plan(plan_json)
+    unknown = _unknown_references(loaded, before)
+    if unknown:
+        _problems(unknown, f"{plan_json} names what {scenario} does not have")
+        raise typer.Exit(2)
+    try:
+        moment = parse_datetime(now)
+    except Invalid as error:
+        _problems(
+            [
+                Problem(
+                    "--now",
+                    0,
+                    "",
+                    str(error),
+                    "give a date and time with its zone, e.g. 2026-12-03T08:00+07:00",
+                )
+            ],
+            "--now is not a moment",
+        )
+        raise typer.Exit(2) from None
+    try:
+        events = read_events(events_file, loaded) if events_file is not None else ()
+        arrived = read_new_cases(new_cases, loaded) if new_cases is not None else ()
+    except ScenarioError as error:
+        _problems(error.problems, "the events or new cases are not valid")
+        raise typer.Exit(2) from None
+    after = apply_events(loaded, events, arrived)
+    pins = [p.strip() for p in pin.split(",") if p.strip()]
+    options = Options(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
+    try:
+        result = replan_week(after, before, moment, pins, events, options, _progress(), before=loaded)
+    except ReplanError as error:
+        err.print(f"[bold red]Cannot re-plan:[/] {error}", highlight=False)
+        raise typer.Exit(2) from None
+    plan = result.plan
+    violations = check_plan(after, plan, against=before, now=moment, pinned=frozenset(pins))
+    if violations:
+        _problems(
+            [Problem("plan.json", 0, "", str(v), "report this as a bug") for v in violations],
+            "the new plan fails its own check; nothing written",
+        )
+        raise typer.Exit(1)
+    show_plan([("Before", before), ("After", plan)])
+    kept = Counter(result.kept.values())
+    out.print(
+        f"Kept as booked: {kept['under way']} parties under way, {kept['pinned']} pinned. "
+        f"Moved {result.moved}, newly planned {result.newly_planned}, newly waiting "
+        f"{result.newly_waiting}; {len(result.changes)} booking change(s), costing "
+        f"{rupiah(plan.objective.change_idr)}. Total before {rupiah(before.objective.total_idr)}, "
+        f"after {rupiah(plan.objective.total_idr)}."
+    )
+    path = write_plan(plan, out_dir / "plan.json")
+    out.print(f"Plan written to [bold]{path}[/]")
+    looks = Looks(_lang(lang), map_names)
+    _write_outputs(after, plan, out_dir, looks)
+    written = write_changes(loaded, result.changes, out_dir, looks.lang)
+    out.print("What to rebook: " + ", ".join(f"[bold]{p.name}[/]" for p in written))
 
 
 @app.command()

@@ -134,6 +134,8 @@ def money_unit(scenario: Scenario) -> int:
     amounts += [a for link in scenario.links for a in (link.fare_idr, link.vehicle_cost_idr)]
     amounts += [e.daily_allowance_idr for e in scenario.escorts]
     amounts += [b.ceiling_idr for b in scenario.budget_lines]
+    if scenario.bookings is not None:
+        amounts.append(scenario.bookings.change_idr)
     return math.gcd(*amounts) or 1
 
 
@@ -146,18 +148,35 @@ def case_journey_cost(scenario: Scenario, case: Case, journey: Journey) -> int:
     """What one case adds to total_idr on ``journey``, shared vehicles aside."""
     settings = scenario.settings
     wait = costs.planned_waiting_days(case, journey.anchor_date)
+    change = 0
+    if scenario.bookings is not None:
+        change = scenario.bookings.case_change(case.case_id, journey.itinerary.keys)
     return (
         journey.fare_idr
         + costs.meal_idr(journey.days, settings)
         + costs.waiting_idr(case, wait, settings)
         + costs.shelter_idr(wait, settings)
+        + change
     )
 
 
 def case_unplanned_cost(scenario: Scenario, case: Case) -> int:
     settings = scenario.settings
     wait = costs.unplanned_waiting_days(case, settings)
-    return costs.waiting_idr(case, wait, settings) + costs.shelter_idr(wait, settings)
+    change = 0 if scenario.bookings is None else scenario.bookings.unplanned_change(case.case_id)
+    return costs.waiting_idr(case, wait, settings) + costs.shelter_idr(wait, settings) + change
+
+
+def duty_cost(scenario: Scenario, journey: Journey, option: EscortOption) -> int:
+    """What an escort duty adds to the objective: its cost, and when re-planning, minus the
+    change when it keeps a booked duty (every booked duty's change is in the constant)."""
+    if scenario.bookings is None:
+        return option.cost_idr
+    out = option.outbound.keys if option.outbound else ()
+    back = option.back.keys if option.back else ()
+    return option.cost_idr + scenario.bookings.duty_change(
+        option.escort_id, journey.itinerary.keys, out, back
+    )
 
 
 def case_lines(scenario: Scenario, case: Case, cost_type: CostType) -> frozenset[str]:
@@ -556,7 +575,7 @@ class ReturnModel:
             )
             terms.append(self._in_units(step) * var)
         for (j, o), var in self.y.items():
-            terms.append(self._in_units(p.options[j][o].cost_idr) * var)
+            terms.append(self._in_units(duty_cost(p.scenario, p.journeys[j], p.options[j][o])) * var)
         for key, var in self.n.items():
             terms.append(self._in_units(p.scenario.link(key[0]).vehicle_cost_idr) * var)
         self.m.minimize(sum(terms) + self.constant)

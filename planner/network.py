@@ -64,6 +64,11 @@ class Itinerary:
     def service_ids(self) -> tuple[str, ...]:
         return tuple(leg.service_id for leg in self.legs if leg.service_id is not None)
 
+    @property
+    def keys(self) -> tuple[tuple[str | None, str, str, str, datetime], ...]:
+        """Its legs' identities (``Leg.key``): two bookings of the same rides have equal keys."""
+        return tuple(leg.key for leg in self.legs)
+
 
 @dataclass(frozen=True, slots=True)
 class Onward:

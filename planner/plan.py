@@ -51,6 +51,7 @@ class Party:
     case_ids: tuple[str, ...]
     escort_ids: tuple[str, ...]
     legs: tuple[Leg, ...]
+    pinned: bool = False  # re-planning: an officer fixed this party; a re-plan keeps it as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,9 @@ class Objective:
     lower_bound_idr: int = 0
     gap: float = 0.0
     bound_scope: BoundScope | None = None  # None: not said (a plan read from an older file)
+    # Re-planning: what changing travellers' bookings costs (costs.change_idr_per_person each),
+    # part of total_idr; 0 for a plan made from scratch.
+    change_idr: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from types import MappingProxyType
 from typing import Literal, get_args
 
+from planner.bookings import Bookings
+
 Sex = Literal["F", "M"]
 Category = Literal["terlantar", "pmi", "tppo", "deportee"]
 Need = Literal["medical", "psychosocial", "wheelchair", "female_escort"]
@@ -210,6 +212,7 @@ class Costs:
     shelter_idr_per_day: int = 75_000
     meal_idr_per_travel_day: int = 60_000
     carry_over_days: int = 7
+    change_idr_per_person: int = 100_000  # re-planning: one traveller's booking changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +246,8 @@ class Scenario:
     links: tuple[Link, ...] = ()
     escorts: tuple[Escort, ...] = ()
     budget_lines: tuple[BudgetLine, ...] = ()
+    # Re-planning only: what an earlier plan booked, and what changing it costs.
+    bookings: Bookings | None = None
     _case_by_id: Mapping[str, Case] = field(init=False, repr=False, compare=False)
     _service_by_id: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _link_by_id: Mapping[str, Link] = field(init=False, repr=False, compare=False)
@@ -274,6 +279,7 @@ class Scenario:
                 self.links,
                 self.escorts,
                 self.budget_lines,
+                self.bookings,
             ),
         )
 

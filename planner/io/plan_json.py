@@ -59,6 +59,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "cost_idr": o.cost_idr,
             "waiting_idr": o.waiting_idr,
             "shelter_idr": o.shelter_idr,
+            "change_idr": o.change_idr,
             "lower_bound_idr": o.lower_bound_idr,
             "gap": round(o.gap, 6),
             **({"bound_scope": o.bound_scope} if o.bound_scope is not None else {}),
@@ -69,6 +70,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "case_ids": list(p.case_ids),
                 "escort_ids": list(p.escort_ids),
                 "legs": [_leg(leg) for leg in p.legs],
+                **({"pinned": True} if p.pinned else {}),
             }
             for p in plan.parties
         ],
@@ -208,7 +210,14 @@ class _Reader:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "string", int: "whole number", float: "number", list: "list", dict: "object"}
+    names = {
+        str: "string",
+        int: "whole number",
+        float: "number",
+        list: "list",
+        dict: "object",
+        bool: "true or false",
+    }
     if isinstance(kind, tuple):
         return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)
@@ -229,7 +238,7 @@ def plan_from_dict(document: Any, file: str = "plan.json") -> Plan:
     objective_raw = r.field(document, "objective", dict, "$") or {}
     parts = {
         key: r.field(objective_raw, key, int, "$.objective", optional=True) or 0
-        for key in ("total_idr", "cost_idr", "waiting_idr", "shelter_idr", "lower_bound_idr")
+        for key in ("total_idr", "cost_idr", "waiting_idr", "shelter_idr", "change_idr", "lower_bound_idr")
     }
     gap = r.field(objective_raw, "gap", (int, float), "$.objective", optional=True) or 0.0
     scope = r.choice(objective_raw, "bound_scope", BOUND_SCOPES, "$.objective", optional=True)
@@ -243,6 +252,7 @@ def plan_from_dict(document: Any, file: str = "plan.json") -> Plan:
                 r.strings(item, "case_ids", where),
                 r.strings(item, "escort_ids", where),
                 r.legs(item, "legs", where),
+                pinned=r.field(item, "pinned", bool, where, optional=True) or False,
             )
         )
     duties = []

@@ -276,21 +276,7 @@ def _read_workbook(path: Path) -> RawScenario:
                         Problem(path.name, 0, "", f"has no sheet '{table}'", f"add a sheet named '{table}'")
                     )
                 continue
-            records = []
-            for values in sheet.iter_rows(values_only=True):
-                records.append([_cell_text(v) for v in values])
-                if len(records) > MAX_ROWS + 1:
-                    problems.append(
-                        Problem(
-                            f"{path.name}[{table}]",
-                            0,
-                            "",
-                            f"has more than {MAX_ROWS} rows",
-                            "split the scenario",
-                        )
-                    )
-                    break
-            parsed = _table(f"{path.name}[{table}]", records, problems)
+            parsed = _sheet_table(f"{path.name}[{table}]", sheet, problems)
             if parsed is not None:
                 tables[table] = parsed
         sheet = sheets.get(SETTINGS_SHEET)
@@ -313,6 +299,61 @@ def _read_workbook(path: Path) -> RawScenario:
     return RawScenario(
         str(path), path.stem, tables, settings, f"{path.name}[{SETTINGS_SHEET}]", tuple(problems)
     )
+
+
+def _sheet_table(file: str, sheet: Any, problems: list[Problem]) -> Table | None:
+    """A worksheet as a table, cells as the text a CSV file would hold."""
+    records = []
+    for values in sheet.iter_rows(values_only=True):
+        records.append([_cell_text(v) for v in values])
+        if len(records) > MAX_ROWS + 1:
+            problems.append(Problem(file, 0, "", f"has more than {MAX_ROWS} rows", "split the scenario"))
+            break
+    return _table(file, records, problems)
+
+
+def read_table(path: Path, name: str) -> tuple[Table | None, tuple[Problem, ...]]:
+    """One table on its own, read as a scenario's tables are: a CSV file, or the sheet
+    ``name`` of an .xlsx workbook (named ``book.xlsx[name]`` in problems).  The table is
+    None when it cannot be read; problems are returned, not raised."""
+    problems: list[Problem] = []
+    if not path.is_file():
+        fix = f"give a .csv file or an .xlsx workbook with a sheet '{name}'"
+        return None, (Problem(path.name, 0, "", "does not exist or is not a file", fix),)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, (_too_big(path.name, size),)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook  # only workbooks need it
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            message = f"is not a readable .xlsx workbook ({type(error).__name__})"
+            return None, (Problem(path.name, 0, "", message, "save it again as .xlsx"),)
+        table = None
+        try:
+            sheets = {sheet.title.strip().lower(): sheet for sheet in book.worksheets}
+            if name not in sheets:
+                problems.append(
+                    Problem(path.name, 0, "", f"has no sheet '{name}'", f"add a sheet named '{name}'")
+                )
+            else:
+                table = _sheet_table(f"{path.name}[{name}]", sheets[name], problems)
+        except Exception as error:  # a damaged sheet part
+            message = f"could not be read to the end ({type(error).__name__})"
+            problems.append(Problem(path.name, 0, "", message, "save it again as .xlsx"))
+        finally:
+            book.close()
+        return table, tuple(problems)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        return None, (
+            Problem(path.name, 0, "", f"cannot be read: {error.strerror}", "check its permissions"),
+        )
+    return _parse_csv(path.name, content, problems), tuple(problems)
 
 
 def _settings_from_sheet(file: str, rows: Any, problems: list[Problem]) -> dict[str, Any]:

@@ -406,7 +406,8 @@ class Validator:
                         0,
                         f"costs.{key}",
                         "is not a cost setting",
-                        "use waiting_idr_per_day, shelter_idr_per_day, meal_idr_per_travel_day or carry_over_days",
+                        "use waiting_idr_per_day, shelter_idr_per_day, meal_idr_per_travel_day, carry_over_days "
+                        "or change_idr_per_person",
                     )
                 )
         costs = Costs(
@@ -427,6 +428,15 @@ class Validator:
             ),
             carry_over_days=self._setting_int(
                 costs_raw, "carry_over_days", defaults.carry_over_days, 0, 365, file, "costs."
+            ),
+            change_idr_per_person=self._setting_int(
+                costs_raw,
+                "change_idr_per_person",
+                defaults.change_idr_per_person,
+                0,
+                MAX_IDR,
+                file,
+                "costs.",
             ),
         )
         connection = dict(DEFAULT_MIN_CONNECTION_MIN)

@@ -182,6 +182,7 @@ def settings_items(scenario: Scenario) -> list[tuple[str, str | int]]:
         ("costs.shelter_idr_per_day", s.costs.shelter_idr_per_day),
         ("costs.meal_idr_per_travel_day", s.costs.meal_idr_per_travel_day),
         ("costs.carry_over_days", s.costs.carry_over_days),
+        ("costs.change_idr_per_person", s.costs.change_idr_per_person),
     ]
     items += [(f"rules.min_connection_min.{mode}", minutes) for mode, minutes in s.min_connection_min.items()]
     return items

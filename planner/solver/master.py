@@ -36,7 +36,7 @@ import highspy
 import numpy as np
 
 from planner.journeys import EscortOption, Journey
-from planner.model import Unit, case_journey_cost, case_lines, case_unplanned_cost
+from planner.model import Unit, case_journey_cost, case_lines, case_unplanned_cost, duty_cost
 from planner.scenario import CostType, Scenario
 
 MONEY = 1000.0  # rupiah per LP unit of money
@@ -112,6 +112,9 @@ class Master:
         self.unit_columns: dict[int, list[int]] = defaultdict(list)
         self.busy_moments: dict[str, set[float]] = defaultdict(set)
         self.constant = sum(case_unplanned_cost(scenario, c) for u in units for c in u.members) / MONEY
+        if scenario.bookings is not None:
+            # Re-planning: every booked duty's change, taken back by a duty that keeps it.
+            self.constant += scenario.bookings.duties_change / MONEY
         self._lines: dict[tuple[str, CostType], frozenset[str]] = {}
         pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
         for case in scenario.cases:
@@ -355,7 +358,7 @@ class Master:
         for moment in self.busy_moments[option.escort_id]:
             if start <= moment <= end:
                 put(("busy", option.escort_id, moment), 1.0)
-        return option.cost_idr / MONEY, dict(entries)
+        return duty_cost(scenario, journey, option) / MONEY, dict(entries)
 
     def add_y(self, j: int, option: EscortOption) -> int | None:
         out = tuple(leg.key for leg in option.outbound.legs) if option.outbound else ()

@@ -367,6 +367,10 @@ class Pricing:
         per_day = sum(waiting) / MONEY
         ready = sum(w * self.net.day_of(c.ready) for w, c in zip(waiting, unit.per_step, strict=True)) / MONEY
         saved = sum(case_unplanned_cost(self.scenario, c) for c in unit.per_step) / MONEY
+        if self.scenario.bookings is not None:
+            # Every itinerary but a booked one carries the change its waiting carries too (the
+            # booked one is the master's, priced there).
+            saved -= sum(self.scenario.bookings.unplanned_change(c.case_id) for c in unit.per_step) / MONEY
         return per_day, -ready - saved + unit.persons * rider.sink
 
     def _riding(self, u: int, rider: _Rider, vehicles: tuple[int, ...]) -> float:

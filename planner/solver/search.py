@@ -55,8 +55,12 @@ class ColumnOptimizer(Optimizer):
         scenario: Scenario,
         network: TransportNetwork | None = None,
         rounds: Callable[[Round], None] | None = None,
+        booked: Plan | None = None,
     ) -> None:
         super().__init__(scenario, network)
+        # Re-planning: the earlier plan's parties that may move, put in the master beside the
+        # baseline's, so that keeping a booking is a column the search can choose.
+        self.booked = booked
         self.generation: ColumnGeneration | None = None
         self.generation_stats: GenerationStats | None = None
         self._rounds = rounds
@@ -178,6 +182,8 @@ class ColumnOptimizer(Optimizer):
         generation = self.generation = ColumnGeneration(scenario, self.network)
         if seed is not None:
             generation.seed(seed)
+        if self.booked is not None:
+            generation.seed(self.booked)
         ends = getattr(self, "_started", time.perf_counter()) + getattr(self, "_limit", 30.0) * self._share
         if deadline is not None:
             ends = min(ends, deadline)
