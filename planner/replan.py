@@ -29,6 +29,7 @@ from planner.scenario import Escort, Scenario
 from planner.solver.search import ColumnOptimizer
 
 Why = Literal["under way", "pinned"]
+_FREED = "moved to make better use of what the events freed"
 ProgressFn = Callable[[float, int, int], None]
 
 
@@ -120,6 +121,7 @@ def replan(
         late |= early
         rest = _a_day_later(rest, early, now)
     merged = _merge(scenario, old, kept, new, rest, now)
+    merged = _reasons_name_events(before or scenario, old, kept, merged, events)
     changes = _changes(before or scenario, old, merged, kept, events)
     return Replanned(merged, changes, kept)
 
@@ -462,6 +464,23 @@ def _changed(old: Plan, kept: dict[str, Why], new: Plan) -> list[tuple[str, str]
 # -- what changed, and why ------------------------------------------------------------------------
 
 
+def _reasons_name_events(
+    scenario: Scenario, old: Plan, kept: dict[str, Why], plan: Plan, events: Sequence[Event]
+) -> Plan:
+    """Who was booked and now waits is told which event undid the booking, before why no
+    other way was found."""
+    booked = {c: p for p in old.parties if p.party_id not in kept for c in p.case_ids}
+    unplanned = []
+    for item in plan.unplanned:
+        party = booked.get(item.case_id)
+        if party is not None and events:
+            cause = _cause(scenario, party, item.case_id, None, events)
+            if cause != _FREED:
+                item = replace(item, detail=f"{cause}; {item.detail}" if item.detail else cause)
+        unplanned.append(item)
+    return replace(plan, unplanned=tuple(unplanned))
+
+
 def _changes(
     scenario: Scenario, old: Plan, new: Plan, kept: dict[str, Why], events: Sequence[Event]
 ) -> tuple[Change, ...]:
@@ -564,7 +583,7 @@ def _cause(
         if hit:
             return event.describe(scenario)
     del escort_id
-    return "moved to make better use of what the events freed" if events else "re-planned"
+    return _FREED if events else "re-planned"
 
 
 def seats_to_rebook(changes: Sequence[Change]) -> list[tuple[Leg, int, int]]:
