@@ -130,7 +130,6 @@ class ColumnOptimizer(Optimizer):
                 self._rounds,
                 until_stalled=False,
                 strict=True,
-                parties_every=1,
             )
             if self.generation_stats is not None:
                 self.generation_stats = replace(
