@@ -501,6 +501,7 @@ def replan(
     after = apply_events(loaded, events, arrived)
     pins = [p.strip() for p in pin.split(",") if p.strip()]
     options = Options(time_limit=time_limit, workers=workers, seed=seed, work_limit=work_limit)
+    out.print("Planning the rest of the week (the parties kept aside, their change costs in):")
     try:
         result = replan_week(after, before, moment, pins, events, options, _progress(), before=loaded)
     except ReplanError as error:
