@@ -19,13 +19,15 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from api import replans
 from api import scenarios as uploads
 from api.auth import Principal
-from api.db import AuditEntry, StoredPlan, StoredScenario
+from api.db import AuditEntry, StoredPlan, StoredReplan
 from maps.route_map import write_map
 from planner.io.plan_json import plan_from_dict
 from planner.plan import Plan
 from planner.reports.budget import write_budget
+from planner.reports.changes import write_changes
 from planner.reports.itineraries import write_itineraries
 from planner.reports.manifests import write_manifests
 from planner.scenario import Scenario
@@ -133,9 +135,9 @@ def send_output(
         audit(session, who, "fetch output", f"plan {plan_id}", file)
         content = rendered.get(key)
         if content is None:
-            stored = session.get(StoredScenario, row.scenario_id)
-            assert stored is not None
-            scenario, plan = uploads.unarchive(stored.archive), plan_from_dict(row.plan_json)
+            # The week the plan was made for: a re-plan's is its scenario after the events.
+            week = replans.week_archive(session, row)
+            scenario, plan = uploads.unarchive(week), plan_from_dict(row.plan_json)
     if content is None:
         with tempfile.TemporaryDirectory() as folder:
             content = make(scenario, plan, Path(folder)).read_bytes()
@@ -145,4 +147,36 @@ def send_output(
         content,
         media_type=media,
         headers={"Content-Disposition": f'{disposition}; filename="plan-{plan_id}-{file}"'},
+    )
+
+
+def send_changes(request: Request, plan_id: int, who: Principal, file: str, lang: Lang) -> Response:
+    """A re-plan's changes (``changes.xlsx`` or ``changes.csv``: who to rebook, from which legs
+    to which, and why), rendered once and cached like the other outputs; 404 for a plan that
+    is not a re-plan."""
+    key = (plan_id, file, lang)
+    rendered: Rendered = request.app.state.rendered
+    with db(request) as session, session.begin():
+        row = own(session, StoredPlan, plan_id, who, "plan")
+        replanned = session.get(StoredReplan, plan_id)
+        if replanned is None:
+            raise HTTPException(404, f"plan {plan_id} is not a re-plan, so it has no changes")
+        audit(session, who, "fetch output", f"plan {plan_id}", file)
+        content = rendered.get(key)
+        if content is None:
+            old = session.get(StoredPlan, replanned.replans)
+            assert old is not None and old.office_id == row.office_id
+            # The changes name the week as it was before the events (a cancelled service too).
+            before = uploads.unarchive(replans.week_archive(session, old))
+            changes = [replans.change_from_dict(c) for c in replanned.changes]
+    if content is None:
+        with tempfile.TemporaryDirectory() as folder:
+            written = write_changes(before, changes, Path(folder), lang)
+            content = next(p for p in written if p.name == file).read_bytes()
+        rendered.put(key, content)
+    media = XLSX if file.endswith(".xlsx") else "text/csv"
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}-{file}"'},
     )

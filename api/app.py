@@ -17,17 +17,30 @@ from fastapi import Body, FastAPI, File, HTTPException, Query, Request, UploadFi
 from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import replans, web
 from api import scenarios as uploads
-from api import web
-from api.access import OUTPUTS, Lang, Rendered, db, own, send_output
+from api.access import OUTPUTS, Lang, Rendered, db, own, send_changes, send_output
 from api.access import audit as write_audit
 from api.auth import MAY, Principal, add_user, role
-from api.db import AuditEntry, Job, Office, StoredPlan, StoredScenario, User, make_engine, sessions, upgrade
+from api.db import (
+    AuditEntry,
+    Job,
+    Office,
+    StoredPlan,
+    StoredReplan,
+    StoredScenario,
+    User,
+    make_engine,
+    sessions,
+    upgrade,
+)
 from api.worker import WorkerPool, recover_interrupted
 from planner.check import check_plan
 from planner.errors import PlanFormatError
@@ -68,6 +81,70 @@ class SolveRequest(BaseModel):
     baseline: bool = Field(False, description="Plan first come, first served only.")
 
 
+class ReplanRequest(BaseModel):
+    """A re-plan of a plan after a disruption, as JSON (a multipart request sends the same fields
+    as form fields, with the events and new cases as files)."""
+
+    model_config = ConfigDict(extra="forbid")
+    now: str = Field(
+        max_length=100,
+        description="When the re-plan is made, with its zone (2026-12-01T08:00+07:00): what has left "
+        "by then stays as it is.",
+    )
+    events: list[dict[str, str | int | float | None]] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="Rows of events.csv: {event, id, value, start, end}, e.g. "
+        '{"event": "cancel_service", "id": "S12"}.',
+    )
+    new_cases: list[dict[str, str | int | float | bool | None]] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="Cases arrived since the plan: rows of a cases.csv.",
+    )
+    pin: list[str] = Field(
+        default_factory=list, max_length=10_000, description="Parties to keep as booked (P3, P7)."
+    )
+    time_limit: float = Field(30.0, gt=0, le=3600, description="Seconds the optimizer may search.")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    work_limit: float | None = Field(None, gt=0, le=10_000, description="Deterministic work limit.")
+
+
+FORM_FIELDS = ("now", "pin", "time_limit", "seed", "work_limit")
+FORM_FILES = ("events", "new_cases")
+REPLAN_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ReplanRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["now"],
+                    "properties": {
+                        "events": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "events.csv, or a workbook with a sheet 'events'.",
+                        },
+                        "new_cases": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "Cases arrived since: a cases.csv, or a workbook's sheet 'cases'.",
+                        },
+                        "now": {"type": "string", "description": "When the re-plan is made, with its zone."},
+                        "pin": {"type": "string", "description": "Parties to keep as booked: P3,P7."},
+                        "time_limit": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
+                        "seed": {"type": "integer", "minimum": 0},
+                        "work_limit": {"type": "number", "exclusiveMinimum": 0, "maximum": 10000},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
 class JobOut(BaseModel):
     job_id: int
     scenario_id: int
@@ -93,6 +170,10 @@ class PlanOut(BaseModel):
     solve_seconds: float
     parameters: dict[str, Any]
     created: str
+    replans: int | None = Field(None, description="The plan this one re-plans, for a re-plan.")
+    replan_summary: dict[str, Any] | None = Field(
+        None, description="A re-plan's parties kept and why, and how many travellers it moved."
+    )
 
 
 class PlanDocument(PlanOut):
@@ -157,7 +238,8 @@ def create_app(url: str, *, workers: int = 0, max_upload_bytes: int = 20 * MiB) 
     app = FastAPI(
         title="repat planning service",
         version="1",
-        description="Upload a week's scenario, solve it, fetch the plan, manifests, budget report and map.",
+        description="Upload a week's scenario, solve it, fetch the plan, manifests, budget report and map; "
+        "re-plan a plan after a disruption and fetch what to rebook.",
         lifespan=lifespan,
     )
     app.state.max_upload_bytes = max_upload_bytes
@@ -215,7 +297,7 @@ def job_out(job: Job) -> JobOut:
         job_id=job.job_id,
         scenario_id=job.scenario_id,
         state=job.state,
-        parameters=job.parameters,
+        parameters=replans.shown(job.parameters),
         submitted=_iso(job.submitted) or "",
         started=_iso(job.started),
         ended=_iso(job.ended),
@@ -227,7 +309,7 @@ def job_out(job: Job) -> JobOut:
     )
 
 
-def _plan_out(row: StoredPlan) -> PlanOut:
+def _plan_out(row: StoredPlan, replanned: StoredReplan | None = None) -> PlanOut:
     return PlanOut(
         plan_id=row.plan_id,
         scenario_id=row.scenario_id,
@@ -236,8 +318,10 @@ def _plan_out(row: StoredPlan) -> PlanOut:
         total_idr=row.total_idr,
         gap=row.gap,
         solve_seconds=row.solve_seconds,
-        parameters=row.parameters,
+        parameters=replans.shown(row.parameters),
         created=_iso(row.created) or "",
+        replans=None if replanned is None else replanned.replans,
+        replan_summary=None if replanned is None else replanned.summary,
     )
 
 
@@ -389,6 +473,80 @@ def _routes(app: FastAPI) -> None:
             write_audit(session, who, "start solve", f"job {job.job_id}", json.dumps(parameters.model_dump()))
             return job_out(job)
 
+    @app.post(
+        "/plans/{plan_id}/replan",
+        status_code=202,
+        response_model=JobOut,
+        tags=["jobs"],
+        openapi_extra=REPLAN_BODY,
+        responses={
+            415: {"description": "The body is neither multipart/form-data nor JSON."},
+            422: {"description": "The events, new cases, now or pins are not valid: every problem."},
+        },
+    )
+    async def replan(request: Request, plan_id: Id, who: Annotated[Principal, OFFICER]) -> Any:
+        """Plan the week of a plan again after a disruption, as a job like a solve: what is under
+        way at ``now`` and the pinned parties stay as booked, the rest moves as little as it
+        must.  Send multipart (an ``events`` file: events.csv or a workbook with a sheet
+        ``events``; an optional ``new_cases`` file; the fields ``now``, ``pin`` (P3,P7),
+        ``time_limit``) or JSON (``{"now", "events": [{"event", "id", "value", "start", "end"}],
+        "new_cases", "pin", "time_limit"}``).  Invalid events or new cases answer 422 with every
+        problem and store nothing.  The job's plan is the scenario's next version, with what it
+        was made from in its parameters and its changes at ``/plans/{id}/changes.csv``; the plan
+        re-planned stays as it was."""
+        with db(request) as session:
+            row = own(session, StoredPlan, plan_id, who, "plan")
+            scenario_id, old_json = row.scenario_id, row.plan_json
+            week_zip = replans.week_archive(session, row)
+        asked = await _replan_request(request)
+        if isinstance(asked, JSONResponse):
+            return asked
+        parameters, events, new_cases = asked
+
+        def check() -> replans.Asked:
+            return replans.check_request(
+                uploads.unarchive(week_zip),
+                plan_from_dict(old_json),
+                plan_id,
+                parameters.now,
+                parameters.pin,
+                events,
+                new_cases,
+            )
+
+        try:
+            found = await run_in_threadpool(check)
+        except uploads.UploadError as error:
+            return JSONResponse(
+                {
+                    "error": "the events or new cases are not valid; nothing was stored",
+                    "problems": uploads.problem_dicts(error.problems),
+                },
+                status_code=422,
+            )
+        stored = {
+            "time_limit": parameters.time_limit,
+            "seed": parameters.seed,
+            "work_limit": parameters.work_limit,
+            "baseline": False,
+            "replan": found.basis,
+        }
+        with db(request) as session, session.begin():
+            job = Job(
+                office_id=who.office_id, scenario_id=scenario_id, parameters=stored, submitted_by=who.user_id
+            )
+            session.add(job)
+            session.flush()
+            write_audit(
+                session,
+                who,
+                "start replan",
+                f"job {job.job_id}",
+                f"plan {plan_id} at {found.basis['now']}: {len(found.events)} event(s), "
+                f"{len(found.new_cases)} new case(s), pinned {','.join(found.basis['pin']) or 'none'}",
+            )
+            return job_out(job)
+
     @app.get("/jobs", response_model=list[JobOut], tags=["jobs"])
     def list_jobs(
         request: Request, who: Annotated[Principal, READERS], state: JobState | None = None
@@ -455,14 +613,22 @@ def _routes(app: FastAPI) -> None:
             query = select(StoredPlan).where(StoredPlan.office_id == who.office_id)
             if scenario_id is not None:
                 query = query.where(StoredPlan.scenario_id == scenario_id)
-            return [_plan_out(p) for p in session.scalars(query.order_by(StoredPlan.plan_id))]
+            rows = session.scalars(query.order_by(StoredPlan.plan_id)).all()
+            replanned = {
+                r.plan_id: r
+                for r in session.scalars(
+                    select(StoredReplan).where(StoredReplan.plan_id.in_([p.plan_id for p in rows]))
+                )
+            }
+            return [_plan_out(p, replanned.get(p.plan_id)) for p in rows]
 
     @app.get("/plans/{plan_id}", response_model=PlanDocument, tags=["plans"])
     def get_plan(request: Request, plan_id: Id, who: Annotated[Principal, READERS]) -> PlanDocument:
         """The plan as the data contract's plan.json (it names cases by id only)."""
         with db(request) as session:
             row = own(session, StoredPlan, plan_id, who, "plan")
-            return PlanDocument(**_plan_out(row).model_dump(), plan=row.plan_json)
+            out = _plan_out(row, session.get(StoredReplan, plan_id))
+            return PlanDocument(**out.model_dump(), plan=row.plan_json)
 
     @app.get("/plans/{plan_id}/manifests.xlsx", tags=["outputs"])
     def manifests_xlsx(
@@ -476,6 +642,21 @@ def _routes(app: FastAPI) -> None:
         request: Request, plan_id: Id, who: Annotated[Principal, OFFICER], lang: Language = "id"
     ) -> Response:
         return _output(request, plan_id, who, "manifests.csv", lang, names=True)
+
+    @app.get("/plans/{plan_id}/changes.xlsx", tags=["outputs"])
+    def changes_xlsx(
+        request: Request, plan_id: Id, who: Annotated[Principal, OFFICER], lang: Language = "id"
+    ) -> Response:
+        """A re-plan's changes: per traveller the old and new legs and why; officers only.
+        404 for a plan that is not a re-plan."""
+        return send_changes(request, plan_id, who, "changes.xlsx", lang)
+
+    @app.get("/plans/{plan_id}/changes.csv", tags=["outputs"])
+    def changes_csv(
+        request: Request, plan_id: Id, who: Annotated[Principal, OFFICER], lang: Language = "id"
+    ) -> Response:
+        """The same changes as CSV, for other tools."""
+        return send_changes(request, plan_id, who, "changes.csv", lang)
 
     @app.get("/plans/{plan_id}/itineraries.html", tags=["outputs"])
     def itineraries(
@@ -553,6 +734,68 @@ def _output(
 ) -> Response:
     output = OUTPUTS[file]
     return send_output(request, plan_id, who, output.make(lang, names), output.media)
+
+
+def _invalid(problems: list[dict[str, str]]) -> JSONResponse:
+    return JSONResponse({"error": "the request is not valid", "problems": problems}, status_code=422)
+
+
+async def _replan_request(
+    request: Request,
+) -> tuple[ReplanRequest, replans.Source, replans.Source] | JSONResponse:
+    """A re-plan request's fields and its events and new cases (files, or JSON rows), or the
+    answer to a request that is not one."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fields: dict[str, Any]
+    files: dict[str, replans.Source] = {"events": None, "new_cases": None}
+    if kind == "application/json":
+        try:
+            fields = json.loads(await request.body())
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            return _invalid([{"where": "body", "message": f"is not JSON: {error}"}])
+        if not isinstance(fields, dict):
+            return _invalid([{"where": "body", "message": "is not a JSON object"}])
+    elif kind == "multipart/form-data":
+        try:
+            form = await request.form(max_files=len(FORM_FILES), max_fields=len(FORM_FIELDS) + 2)
+        except Exception as error:  # a damaged body: python-multipart raises several kinds
+            return _invalid([{"where": "body", "message": f"is not readable multipart: {error}"}])
+        fields = {}
+        problems = []
+        limit = request.app.state.max_upload_bytes
+        for name, value in form.multi_items():
+            if name in FORM_FILES:
+                if isinstance(value, StarletteUpload):
+                    content = await value.read(limit + 1)
+                    if len(content) > limit:
+                        raise HTTPException(413, f"the upload is more than the {limit // MiB} MiB limit")
+                    files[name] = replans.Upload(value.filename or f"{name}.csv", content)
+                else:  # the file's text sent as a field
+                    files[name] = replans.Upload(f"{name}.csv", value.encode())
+            elif name in FORM_FIELDS and isinstance(value, str):
+                if name == "pin":
+                    fields[name] = [p.strip() for p in value.split(",") if p.strip()]
+                elif value.strip() or name == "now":
+                    fields[name] = value.strip()
+            else:
+                problems.append({"where": f"body.{name}", "message": "is not a field of a re-plan"})
+        await form.close()
+        if problems:
+            return _invalid(problems)
+    else:
+        raise HTTPException(415, "send the re-plan as multipart/form-data or as application/json")
+    try:
+        parameters = ReplanRequest.model_validate(fields)
+    except ValidationError as error:
+        return _invalid(
+            [
+                {"where": ".".join(["body", *(str(p) for p in e.get("loc", ()))]), "message": str(e["msg"])}
+                for e in error.errors()
+            ]
+        )
+    if kind == "application/json":
+        files = {"events": parameters.events or None, "new_cases": parameters.new_cases or None}
+    return parameters, files["events"], files["new_cases"]
 
 
 def _office_name(session: Session, office_id: int) -> str:

@@ -4,7 +4,8 @@ SQLite (a file under the data folder) is the default; PostgreSQL when a URL name
 schema is Alembic's (``api/migrations``): the tables below are its model, and the service
 upgrades the database to the newest revision when it starts.
 
-A finished plan is never changed: a new solve of the same scenario adds the next version.
+A finished plan is never changed: a new solve of the same scenario adds the next version, and
+so does a re-plan after a disruption, which keeps beside its plan what it was made from.
 """
 
 from __future__ import annotations
@@ -105,6 +106,20 @@ class StoredPlan(Base):
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
     plan_json: Mapped[dict[str, Any]] = mapped_column(JSON)
     created: Mapped[datetime] = mapped_column(default=now)
+
+
+class StoredReplan(Base):
+    """What a re-plan's plan was made from, beside its plan: the plan it re-plans (which stays
+    as it was), the week after the events (the week the new plan is for, so that its outputs
+    and a re-plan of it read that week), and the booking changes from the old plan to the new.
+    The events, new cases, ``now`` and pins are in the plan's parameters, as the job had them."""
+
+    __tablename__ = "replans"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.plan_id"), primary_key=True)
+    replans: Mapped[int] = mapped_column(ForeignKey("plans.plan_id"), index=True)
+    archive: Mapped[bytes] = mapped_column(LargeBinary)  # the week after the events, as a .zip
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class AuditEntry(Base):

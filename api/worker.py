@@ -1,7 +1,8 @@
 """Solve jobs, run in worker processes beside the service.
 
-A worker claims the oldest queued job, plans its scenario, checks the plan and stores it: the
-plan's row and the job's end are written in one transaction, so a job is never finished
+A worker claims the oldest queued job, plans its scenario (or, for a re-plan job, plans the
+week of an earlier plan again after its events: ``api.replans``), checks the plan and stores
+it: the plan's row and the job's end are written in one transaction, so a job is never finished
 without its plan, nor a plan stored for a job that did not end.  While it solves, a watcher
 thread writes the progress to the job and looks whether the job was cancelled; a cancelled job
 stops its search and keeps the best plan found so far.
@@ -31,13 +32,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from api.db import Job, StoredPlan, StoredScenario, make_engine, now, sessions
+from api import replans
+from api.db import Job, StoredPlan, StoredReplan, StoredScenario, make_engine, now, sessions
 from api.scenarios import unarchive
 from planner.baseline import plan_baseline
 from planner.check import check_plan
-from planner.io.plan_json import plan_to_dict
+from planner.io.plan_json import plan_from_dict, plan_to_dict
 from planner.optimizer import Options
 from planner.plan import Plan
+from planner.replan import ReplanError
 from planner.scenario import Scenario
 from planner.solver.search import ColumnOptimizer
 
@@ -233,17 +236,36 @@ class Worker:
         stop = threading.Event()
         watcher = _Watcher(self, job_id, stop)
         try:
+            replanned: replans.Replanning | None = None
+            old_json: dict[str, Any] | None = None
             with self.sessions() as session:
                 job = session.get(Job, job_id)
                 assert job is not None
-                stored = session.get(StoredScenario, job.scenario_id)
-                assert stored is not None
-                parameters, archive = dict(job.parameters), stored.archive
+                parameters = dict(job.parameters)
                 scenario_id, office_id = job.scenario_id, job.office_id
+                if "replan" in parameters:
+                    # A re-plan plans the week its plan was made for, after the events.
+                    old_row = session.get(StoredPlan, int(parameters["replan"]["plan_id"]))
+                    assert old_row is not None and old_row.scenario_id == scenario_id
+                    archive, old_json = replans.week_archive(session, old_row), old_row.plan_json
+                else:
+                    stored = session.get(StoredScenario, job.scenario_id)
+                    assert stored is not None
+                    archive = stored.archive
             watcher.start()
-            scenario = unarchive(archive)
-            plan = solve(scenario, parameters, watcher.report, stop)
-            violations = check_plan(scenario, plan)
+            if old_json is not None:
+                replanned = replans.run(parameters, plan_from_dict(old_json), archive, watcher.report, stop)
+                plan, violations = replanned.plan, replanned.violations
+            else:
+                scenario = unarchive(archive)
+                plan = solve(scenario, parameters, watcher.report, stop)
+                violations = check_plan(scenario, plan)
+        except ReplanError as error:
+            # The officer's to decide (a kept party on a cancelled service): said, not a crash.
+            log.info("job %d cannot re-plan: %s", job_id, error)
+            watcher.finish()
+            self.end(job_id, "failed", f"cannot re-plan: {error}")
+            return
         except Exception as error:
             log.exception("job %d failed", job_id)
             watcher.finish()
@@ -272,7 +294,7 @@ class Worker:
             log.info("job %d interrupted: the server is stopping", job_id)
             return
         try:
-            state = self.store(job_id, scenario_id, office_id, parameters, plan)
+            state = self.store(job_id, scenario_id, office_id, parameters, plan, replanned)
         except Exception as error:
             log.exception("job %d: its plan could not be stored", job_id)
             self.end(job_id, "failed", f"the plan could not be stored: {_said(error)}")
@@ -292,11 +314,18 @@ class Worker:
             return cast(CursorResult[Any], result).rowcount == 1
 
     def store(
-        self, job_id: int, scenario_id: int, office_id: int, parameters: dict[str, Any], plan: Plan
+        self,
+        job_id: int,
+        scenario_id: int,
+        office_id: int,
+        parameters: dict[str, Any],
+        plan: Plan,
+        replanned: replans.Replanning | None = None,
     ) -> str | None:
         """Store the plan as the scenario's next version and end the job with it, in one
-        transaction: finished, or cancelled when it was being cancelled.  None when the job is
-        no longer this worker's (nothing is stored then)."""
+        transaction: finished, or cancelled when it was being cancelled.  A re-plan's plan is
+        stored with what it was made from and its changes, in the same transaction.  None when
+        the job is no longer this worker's (nothing is stored then)."""
         objective = plan.objective
         document = plan_to_dict(plan)
         for attempt in range(1, STORE_ATTEMPTS + 1):
@@ -335,6 +364,17 @@ class Worker:
                     )
                     session.add(row)
                     session.flush()
+                    if replanned is not None:
+                        session.add(
+                            StoredReplan(
+                                plan_id=row.plan_id,
+                                replans=replanned.replans,
+                                archive=replanned.archive,
+                                changes=replanned.changes,
+                                summary=replanned.summary,
+                            )
+                        )
+                        session.flush()
                     message = None
                     if state == "cancelled":
                         message = (

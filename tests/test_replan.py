@@ -160,7 +160,9 @@ def test_without_another_escort_the_child_waits_for_want_of_one() -> None:
     _, result = replanned(s, old, at(1, 12), (event,))
     assert result.plan.parties == ()
     assert [(u.case_id, u.reason) for u in result.plan.unplanned] == [("K1", "no_escort")]
-    assert result.plan.unplanned[0].detail.startswith("escort E1 is unavailable from 1 Dec 2026 to 7 Dec 2026; ")
+    assert result.plan.unplanned[0].detail.startswith(
+        "escort E1 is unavailable from 1 Dec 2026 to 7 Dec 2026; "
+    )
     assert result.newly_waiting == 1
 
 
