@@ -192,6 +192,28 @@ def prep(
         raise typer.Exit(1)
 
 
+@app.command()
+def sweep(
+    cases: Annotated[int, typer.Option(help="Cases of the busy week.")] = 80,
+    seed: Annotated[int, typer.Option(help="Seed of the busy week.")] = 1,
+    time_limit: Annotated[float, typer.Option(help="Seconds per variant.")] = 10.0,
+    out: Annotated[Path, typer.Option(help="Where the report goes.")] = Path("benchmarks/results/sweep"),
+) -> None:
+    """Twelve variants of a busy week on the embedded Dask cluster against one after another in
+    this process, in the same run: wall times."""
+    from benchmarks.sweep import markdown as sweep_markdown
+    from benchmarks.sweep import measure as measure_sweep
+
+    times = measure_sweep(cases, seed, time_limit)
+    command, machine = _provenance()
+    report = f"# Sweep: cluster against one by one\n\n`{command}` on {machine}\n\n{sweep_markdown(times)}\n"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.md").write_text(report, encoding="utf-8")
+    console.print(report, markup=False, highlight=False)
+    if any(r.check != "ok" for r in [*times.cluster, *times.serial]):
+        raise typer.Exit(1)
+
+
 def _print(comparison: Comparison) -> None:
     for r in comparison.results:
         console.print(

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from maps.route_map import write_map
@@ -37,6 +38,7 @@ from planner.reports.labels import Lang, rupiah
 from planner.reports.manifests import write_manifests
 from planner.scenario import Case, Scenario
 from planner.solver.search import ColumnOptimizer
+from planner.sweep import VariantResult
 
 app = typer.Typer(
     help="repat: plan the return home of stranded people.",
@@ -556,6 +558,113 @@ def demo(
     summarise(scenario)
     options = Options(time_limit=time_limit, seed=seed)
     _plan_and_write(scenario, out_dir, False, options, Looks(_lang(lang), map_names))
+
+
+@app.command()
+def sweep(
+    scenario: ScenarioArg,
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            help="An axis and its values, e.g. budget=0.7,1.0,1.2, escorts=+0,+2, fares=1.0,1.2 or "
+            "fares.ferry=1.2; repeat for more: every combination is a variant.",
+        ),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the sweep's results into.")],
+    line: Annotated[
+        str | None, typer.Option("--line", help="Scale only this budget line's ceiling (with budget=...).")
+    ] = None,
+    time_limit: TimeLimit = 30.0,
+    work_limit: WorkLimit = None,
+    seed: Seed = 0,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            help="A Dask scheduler to run on, e.g. tcp://10.0.0.5:8786 (default: a local cluster of 2 "
+            "workers started and stopped by the command).",
+        ),
+    ] = None,
+) -> None:
+    """What if? Plan every combination of the week's budget, escorts and fares, each variant
+    solved and checked on its own, in parallel; write sweep.csv, sweep.xlsx and sweep.png."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from planner.cluster import sweep as run_sweep
+    from planner.reports.sweep import write_csv, write_png, write_result, write_xlsx
+    from planner.sweep import SweepError, parse_axis, variants
+
+    loaded = _load(scenario)
+    try:
+        chosen = variants(loaded, [parse_axis(text) for text in vary], line)
+    except SweepError as error:
+        err.print(f"[bold red]Cannot sweep:[/] {escape(str(error))}", highlight=False)
+        raise typer.Exit(2) from None
+    options = Options(time_limit=time_limit, workers=1, seed=seed, work_limit=work_limit)
+    out.print(f"[bold]{len(chosen)} variant(s)[/] of {loaded.name}:")
+    for variant in chosen:
+        out.print(f"  {variant.name}: {variant.describe()}", highlight=False, markup=False)
+    arrived: list[VariantResult] = []
+    with Progress(
+        TextColumn("variants"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=out
+    ) as bar:
+        task = bar.add_task("sweep", total=len(chosen))
+
+        def landed(result: VariantResult) -> None:
+            arrived.append(result)
+            write_result(result, out_dir)
+            write_csv(arrived, out_dir)
+            said = result.error or f"{result.planned} home, {rupiah(result.cost_idr)}, {result.status}"
+            bar.console.print(f"  {result.variant.name}: {said}", highlight=False, markup=False)
+            bar.advance(task)
+
+        results = run_sweep(loaded, chosen, options, address, on_result=landed)
+    written = [
+        write_csv(results, out_dir),
+        write_xlsx(results, out_dir),
+        write_png(results, out_dir, f"What if? {loaded.name}"),
+    ]
+    show_sweep(results)
+    out.print("Written: " + ", ".join(f"[bold]{p}[/]" for p in written))
+    failed = [r for r in results if r.failed]
+    broken = [r for r in results if not r.failed and r.check != "ok"]
+    for r in broken:
+        err.print(f"[bold red]{r.variant.name}: the plan fails its own check[/]: {r.check}", highlight=False)
+    if failed:
+        err.print(
+            f"[bold red]{len(failed)} variant(s) failed after a retry:[/] "
+            + ", ".join(r.variant.name for r in failed)
+        )
+    if failed or broken:
+        raise typer.Exit(1)
+
+
+def show_sweep(results: list[VariantResult]) -> None:
+    """One row per variant: its values, people home, money, waiting, total, gap and verdict."""
+    from planner.reports.sweep import columns
+
+    axes, _ = columns(results)
+    axes = [a for a in axes if len({str(r.variant.parameters().get(a, "")) for r in results}) > 1]
+    table = Table(title="What if? (money in million rupiah)")
+    for name in ["variant", *axes, "home", "money", "wait d", "total", "gap", "status", "check"]:
+        table.add_column(
+            name, justify="left" if name in ("variant", "status", "check") else "right", no_wrap=True
+        )
+    for r in results:
+        parameters = r.variant.parameters()
+        table.add_row(
+            r.variant.name,
+            *(str(parameters.get(axis, "")) for axis in axes),
+            f"{r.planned}/{r.cases}" if not r.failed else "-",
+            f"{r.cost_idr / 1e6:,.1f}",
+            str(r.waiting_days),
+            f"{r.total_idr / 1e6:,.1f}",
+            f"{r.gap:.1%}" if not r.failed else "-",
+            r.status,
+            "ok" if r.check == "ok" else r.check[:40],
+        )
+    out.print(table)
 
 
 # -- the planning service ----------------------------------------------------------------------------
