@@ -24,11 +24,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import replans, web
+from api import replans, sweeps, web
 from api import scenarios as uploads
-from api.access import OUTPUTS, Lang, Rendered, db, own, send_changes, send_output
+from api.access import OUTPUTS, XLSX, Lang, Rendered, db, own, send_changes, send_output
 from api.access import audit as write_audit
-from api.auth import MAY, Principal, add_user, role
+from api.auth import MAY, Principal, add_user, may, role
 from api.db import (
     AuditEntry,
     Job,
@@ -36,6 +36,7 @@ from api.db import (
     StoredPlan,
     StoredReplan,
     StoredScenario,
+    StoredSweep,
     User,
     make_engine,
     sessions,
@@ -46,12 +47,16 @@ from planner.check import check_plan
 from planner.errors import PlanFormatError
 from planner.io.plan_json import plan_from_dict
 from planner.scenario import Scenario
+from planner.sweep import AXES
 
 MiB = 1024 * 1024
 OFFICER = role(*MAY["upload"])
 READERS = role(*MAY["read"])
 BUDGET = role(*MAY["budget"])
 MAPS = role(*MAY["map"])
+SWEEP = role(*MAY["sweep"])
+# Cancelling: officers any job of their office, budget staff the sweeps (checked in the route).
+CANCEL = role(*dict.fromkeys((*MAY["solve"], *MAY["sweep"])))
 ADMIN = role("admin")
 # Ids are 32-bit columns: a larger number names nothing, and SQLite cannot even bind one past
 # 64 bits (a 500), so such a request is refused before the database sees it.
@@ -145,6 +150,42 @@ REPLAN_BODY: dict[str, Any] = {
 }
 
 
+class SweepRequest(BaseModel):
+    """A what-if sweep: every combination of the values varied is a variant of the week, planned
+    on its own."""
+
+    model_config = ConfigDict(extra="forbid")
+    vary: list[Annotated[str, Field(max_length=2000)]] = Field(
+        min_length=1,
+        max_length=len(AXES),
+        description="An axis and its values each, as repat sweep --vary takes them: budget=0.7,1.0,1.2, "
+        "escorts=+0,+2, fares=1.0,1.2 or fares.ferry=1.2.",
+    )
+    line: str | None = Field(
+        None, max_length=200, description="Scale only this budget line's ceiling (with budget=...)."
+    )
+    time_limit: float = Field(
+        30.0, gt=0, le=3600, description="Seconds the optimizer may search, per variant."
+    )
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    work_limit: float | None = Field(
+        None, gt=0, le=10_000, description="Deterministic work limit, per variant."
+    )
+
+
+class SweepOut(BaseModel):
+    job_id: int
+    scenario_id: int
+    state: str
+    variants_done: int
+    variants_total: int
+    complete: bool = Field(description="Every variant planned: false for a sweep cancelled midway.")
+    table: list[dict[str, Any]] = Field(
+        description="One row per variant: the columns of sweep.csv (parameters, people home, money "
+        "by line, waiting days, total, gap, status, check)."
+    )
+
+
 class JobOut(BaseModel):
     job_id: int
     scenario_id: int
@@ -156,6 +197,8 @@ class JobOut(BaseModel):
     best_idr: int | None
     bound_idr: int | None
     progress_seconds: float | None
+    variants_done: int | None = Field(None, description="A sweep's variants planned so far.")
+    variants_total: int | None = Field(None, description="A sweep's variants in all.")
     message: str | None
     plan_id: int | None
 
@@ -304,6 +347,8 @@ def job_out(job: Job) -> JobOut:
         best_idr=job.best_idr,
         bound_idr=job.bound_idr,
         progress_seconds=job.progress_seconds,
+        variants_done=job.variants_done,
+        variants_total=job.variants_total,
         message=job.message,
         plan_id=job.plan_id,
     )
@@ -547,6 +592,83 @@ def _routes(app: FastAPI) -> None:
             )
             return job_out(job)
 
+    # -- what-if sweeps ------------------------------------------------------------------------------
+
+    @app.post(
+        "/scenarios/{scenario_id}/sweeps",
+        status_code=202,
+        response_model=JobOut,
+        tags=["jobs"],
+        responses={422: {"description": "A vary value or the line cannot make a sweep; nothing stored."}},
+    )
+    def start_sweep(
+        request: Request, scenario_id: Id, asked: SweepRequest, who: Annotated[Principal, SWEEP]
+    ) -> Any:
+        """What if? Plan every combination of the week's budget, escorts and fares as a job: its
+        ``variants_done`` of ``variants_total`` count the variants planned; fetch the table at
+        ``/jobs/{id}/sweep``, the workbook at ``sweep.xlsx`` and the picture at ``sweep.png``.
+        A cancelled sweep stops after the variant it is planning and keeps those done."""
+        with db(request) as session:
+            row = own(session, StoredScenario, scenario_id, who, "scenario")
+            archive = row.archive
+        try:
+            chosen = sweeps.choose(uploads.unarchive(archive), asked.vary, asked.line)
+        except sweeps.Problem as error:
+            return JSONResponse(
+                {
+                    "error": "the sweep cannot be made; nothing was stored",
+                    "problems": [{"where": error.where, "message": str(error)}],
+                },
+                status_code=422,
+            )
+        stored = {
+            "time_limit": asked.time_limit,
+            "seed": asked.seed,
+            "work_limit": asked.work_limit,
+            "baseline": False,
+            "sweep": {"vary": [text.strip() for text in asked.vary], "line": asked.line},
+        }
+        with db(request) as session, session.begin():
+            job = Job(
+                office_id=who.office_id,
+                scenario_id=scenario_id,
+                parameters=stored,
+                submitted_by=who.user_id,
+                variants_done=0,
+                variants_total=len(chosen),
+            )
+            session.add(job)
+            session.flush()
+            write_audit(session, who, "start sweep", f"job {job.job_id}", json.dumps(stored))
+            return job_out(job)
+
+    @app.get("/jobs/{job_id}/sweep", response_model=SweepOut, tags=["jobs"])
+    def get_sweep(request: Request, job_id: Id, who: Annotated[Principal, SWEEP]) -> SweepOut:
+        """A sweep job's table, one row per variant planned; 404 until the job has ended with
+        its results."""
+        with db(request) as session:
+            job, found = _sweep_of(session, job_id, who)
+            results = [sweeps.result_from_dict(r) for r in found.results]
+            return SweepOut(
+                job_id=job_id,
+                scenario_id=job.scenario_id,
+                state=job.state,
+                variants_done=len(results),
+                variants_total=found.variants_total,
+                complete=len(results) == found.variants_total,
+                table=sweeps.rows(results),
+            )
+
+    @app.get("/jobs/{job_id}/sweep.xlsx", tags=["outputs"])
+    def sweep_xlsx(request: Request, job_id: Id, who: Annotated[Principal, SWEEP]) -> Response:
+        """The sweep's workbook: one row per variant, as repat sweep writes it."""
+        return _sweep_file(request, job_id, who, "sweep.xlsx", XLSX)
+
+    @app.get("/jobs/{job_id}/sweep.png", tags=["outputs"])
+    def sweep_png(request: Request, job_id: Id, who: Annotated[Principal, SWEEP]) -> Response:
+        """The sweep's picture: people home against money, one curve per escort setting."""
+        return _sweep_file(request, job_id, who, "sweep.png", "image/png")
+
     @app.get("/jobs", response_model=list[JobOut], tags=["jobs"])
     def list_jobs(
         request: Request, who: Annotated[Principal, READERS], state: JobState | None = None
@@ -563,10 +685,16 @@ def _routes(app: FastAPI) -> None:
             return job_out(own(session, Job, job_id, who, "job"))
 
     @app.post("/jobs/{job_id}/cancel", response_model=JobOut, tags=["jobs"])
-    def cancel(request: Request, job_id: Id, who: Annotated[Principal, OFFICER]) -> JobOut:
-        """Stop a job: a queued job never starts, a running one stops and keeps its best plan."""
+    def cancel(request: Request, job_id: Id, who: Annotated[Principal, CANCEL]) -> JobOut:
+        """Stop a job: a queued job never starts, a running one stops and keeps its best plan (a
+        sweep: after the variant it is planning, keeping the variants done).  Budget staff may
+        cancel sweeps only."""
         with db(request) as session, session.begin():
             job = own(session, Job, job_id, who, "job")
+            if not may(who, "solve") and "sweep" not in job.parameters:
+                raise HTTPException(
+                    403, f"the {who.role} role may cancel sweeps only; job {job_id} is not one"
+                )
             if job.state == "queued":
                 job.state = "cancelled"
                 job.ended = func.now()
@@ -595,6 +723,8 @@ def _routes(app: FastAPI) -> None:
                 scenario_id=old.scenario_id,
                 parameters=old.parameters,
                 submitted_by=who.user_id,
+                variants_done=None if old.variants_total is None else 0,
+                variants_total=old.variants_total,
             )
             session.add(job)
             session.flush()
@@ -734,6 +864,42 @@ def _output(
 ) -> Response:
     output = OUTPUTS[file]
     return send_output(request, plan_id, who, output.make(lang, names), output.media)
+
+
+def _sweep_of(session: Session, job_id: int, who: Principal) -> tuple[Job, StoredSweep]:
+    """A job of the user's office and its sweep's results, or 404."""
+    job: Job = own(session, Job, job_id, who, "job")
+    found = session.get(StoredSweep, job_id)
+    if found is None:
+        if "sweep" not in job.parameters:
+            raise HTTPException(404, f"job {job_id} is not a sweep")
+        raise HTTPException(404, f"job {job_id} is {job.state}: its sweep has no results (yet)")
+    return job, found
+
+
+def _sweep_file(request: Request, job_id: int, who: Principal, file: str, media: str) -> Response:
+    """A sweep's workbook or picture, rendered once and then served from the cache (a stored
+    sweep never changes), its fetch audited."""
+    key = ("sweep", job_id, file)
+    rendered: Rendered = request.app.state.rendered
+    with db(request) as session, session.begin():
+        job, found = _sweep_of(session, job_id, who)
+        write_audit(session, who, "fetch output", f"job {job_id}", file)
+        content = rendered.get(key)
+        if content is None:
+            results = [sweeps.result_from_dict(r) for r in found.results]
+            scenario = session.get(StoredScenario, job.scenario_id)
+            assert scenario is not None
+            title = f"What if? {scenario.name}"
+    if content is None:
+        content = sweeps.render(results, file, title)
+        rendered.put(key, content)
+    disposition = "inline" if file.endswith(".png") else "attachment"
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'{disposition}; filename="job-{job_id}-{file}"'},
+    )
 
 
 def _invalid(problems: list[dict[str, str]]) -> JSONResponse:

@@ -96,6 +96,8 @@ MAY: dict[str, tuple[str, ...]] = {
     "manifests": ("officer",),
     "itineraries": ("officer",),
     "budget": ("officer", "budget"),
+    # What-if sweeps: budget staff argue for money with them; no names in what they give.
+    "sweep": ("officer", "budget"),
     "map": ("officer", "coordinator"),
 }
 

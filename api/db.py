@@ -5,7 +5,8 @@ schema is Alembic's (``api/migrations``): the tables below are its model, and th
 upgrades the database to the newest revision when it starts.
 
 A finished plan is never changed: a new solve of the same scenario adds the next version, and
-so does a re-plan after a disruption, which keeps beside its plan what it was made from.
+so does a re-plan after a disruption, which keeps beside its plan what it was made from.  A
+what-if sweep's job keeps its variants' results beside the job (``sweeps``).
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ class Job(Base):
     best_idr: Mapped[int | None] = mapped_column(BigInteger, default=None)
     bound_idr: Mapped[int | None] = mapped_column(BigInteger, default=None)
     progress_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    # A sweep's progress: its variants planned so far, of how many (None for other jobs).
+    variants_done: Mapped[int | None] = mapped_column(Integer, default=None)
+    variants_total: Mapped[int | None] = mapped_column(Integer, default=None)
     message: Mapped[str | None] = mapped_column(Text, default=None)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.plan_id"), default=None)
 
@@ -120,6 +124,20 @@ class StoredReplan(Base):
     archive: Mapped[bytes] = mapped_column(LargeBinary)  # the week after the events, as a .zip
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class StoredSweep(Base):
+    """What a sweep job found: one row per variant planned (``planner.sweep.VariantResult`` as
+    a dict), stored with the job's end in one transaction.  A cancelled sweep keeps the variants
+    done by then.  Numbers, ids and the variants' descriptions only: no person's name."""
+
+    __tablename__ = "sweeps"
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.job_id"), primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.office_id"), index=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.scenario_id"), index=True)
+    variants_total: Mapped[int] = mapped_column(Integer)
+    results: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created: Mapped[datetime] = mapped_column(default=now)
 
 
 class AuditEntry(Base):

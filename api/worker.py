@@ -1,9 +1,10 @@
 """Solve jobs, run in worker processes beside the service.
 
 A worker claims the oldest queued job, plans its scenario (or, for a re-plan job, plans the
-week of an earlier plan again after its events: ``api.replans``), checks the plan and stores
-it: the plan's row and the job's end are written in one transaction, so a job is never finished
-without its plan, nor a plan stored for a job that did not end.  While it solves, a watcher
+week of an earlier plan again after its events: ``api.replans``; for a sweep job, plans each
+variant of the week and stores their results with the job's end: ``api.sweeps``), checks the
+plan and stores it: the plan's row and the job's end are written in one transaction, so a job
+is never finished without its plan, nor a plan stored for a job that did not end.  While it solves, a watcher
 thread writes the progress to the job and looks whether the job was cancelled; a cancelled job
 stops its search and keeps the best plan found so far.
 
@@ -32,8 +33,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from api import replans
-from api.db import Job, StoredPlan, StoredReplan, StoredScenario, make_engine, now, sessions
+from api import replans, sweeps
+from api.db import (
+    Job,
+    StoredPlan,
+    StoredReplan,
+    StoredScenario,
+    StoredSweep,
+    make_engine,
+    now,
+    sessions,
+)
 from api.scenarios import unarchive
 from planner.baseline import plan_baseline
 from planner.check import check_plan
@@ -43,6 +53,7 @@ from planner.plan import Plan
 from planner.replan import ReplanError
 from planner.scenario import Scenario
 from planner.solver.search import ColumnOptimizer
+from planner.sweep import SweepError, VariantResult
 
 SessionFactory = Callable[[], Session]
 ACTIVE = ("running", "cancelling")
@@ -252,6 +263,9 @@ class Worker:
                     stored = session.get(StoredScenario, job.scenario_id)
                     assert stored is not None
                     archive = stored.archive
+            if "sweep" in parameters:
+                self.sweep(job_id, scenario_id, office_id, parameters, archive)
+                return
             watcher.start()
             if old_json is not None:
                 replanned = replans.run(parameters, plan_from_dict(old_json), archive, watcher.report, stop)
@@ -300,6 +314,117 @@ class Worker:
             self.end(job_id, "failed", f"the plan could not be stored: {_said(error)}")
             return
         log.info("job %d %s", job_id, state or "was taken from this worker: its plan is dropped")
+
+    def sweep(
+        self, job_id: int, scenario_id: int, office_id: int, parameters: dict[str, Any], archive: bytes
+    ) -> None:
+        """Plan a sweep's variants one after another (``api.sweeps``), writing after each how
+        many are done and stopping after the current one when the job is cancelled; then store
+        the results and end the job in one transaction."""
+        started = time.perf_counter()
+        asked = parameters["sweep"]
+        try:
+            scenario = unarchive(archive)
+            chosen = sweeps.choose(scenario, asked.get("vary") or [], asked.get("line"))
+        except SweepError as error:
+            self.end(job_id, "failed", f"cannot sweep: {error}")
+            return
+        total = len(chosen)
+
+        def between(done: int) -> str | None:
+            if not self.server_alive():
+                os._exit(1)  # the server died: nobody wants these results
+            with self.sessions() as session, session.begin():
+                state: str | None = session.execute(
+                    update(Job)
+                    .where(self._mine(job_id))
+                    .values(
+                        variants_done=done,
+                        variants_total=total,
+                        progress_seconds=time.perf_counter() - started,
+                    )
+                    .returning(Job.state)
+                    .execution_options(synchronize_session=False)
+                ).scalar_one_or_none()
+            if state is None:
+                return "lost"
+            if state == "cancelling":
+                return "cancel"
+            if self.shutdown.is_set():
+                return "shutdown"
+            return None
+
+        results, stopped = sweeps.run(scenario, chosen, parameters, between)
+        if not self.server_alive():
+            os._exit(1)
+        if stopped == "lost":
+            log.warning("job %d is no longer this worker's: its sweep is dropped", job_id)
+            return
+        # Stopped for the server's shutdown: interrupted, to run again; a sweep being
+        # cancelled keeps its variants done even then.
+        if stopped == "shutdown" and self.end(
+            job_id, "interrupted", interrupted_message(job_id), only="running"
+        ):
+            log.info("job %d interrupted: the server is stopping", job_id)
+            return
+        if not results:
+            self.end(job_id, "cancelled", "cancelled before any variant was planned")
+            return
+        try:
+            state = self.store_sweep(
+                job_id, scenario_id, office_id, total, results, time.perf_counter() - started
+            )
+        except Exception as error:
+            log.exception("job %d: its sweep could not be stored", job_id)
+            self.end(job_id, "failed", f"the sweep could not be stored: {_said(error)}")
+            return
+        log.info("job %d %s", job_id, state or "was taken from this worker: its sweep is dropped")
+
+    def store_sweep(
+        self,
+        job_id: int,
+        scenario_id: int,
+        office_id: int,
+        total: int,
+        results: list[VariantResult],
+        seconds: float,
+    ) -> str | None:
+        """Store a sweep's results and end its job, in one transaction: finished, or cancelled
+        when it was being cancelled.  None when the job is no longer this worker's."""
+        with self.sessions() as session, session.begin():
+            state: str | None = session.execute(
+                update(Job)
+                .where(self._mine(job_id))
+                .values(
+                    state=case((Job.state == "cancelling", "cancelled"), else_="finished"),
+                    ended=now(),
+                    variants_done=len(results),
+                    variants_total=total,
+                    progress_seconds=seconds,
+                )
+                .returning(Job.state)
+                .execution_options(synchronize_session=False)
+            ).scalar_one_or_none()
+            if state is None:
+                return None
+            session.add(
+                StoredSweep(
+                    job_id=job_id,
+                    office_id=office_id,
+                    scenario_id=scenario_id,
+                    variants_total=total,
+                    results=[sweeps.result_to_dict(r) for r in results],
+                )
+            )
+            session.flush()
+            said = sweeps.message(results, total, cancelled=state == "cancelled")
+            session.execute(
+                update(Job)
+                .where(Job.job_id == job_id)
+                .values(message=said[:MESSAGE_CHARS])
+                .execution_options(synchronize_session=False)
+            )
+            return state
 
     def end(self, job_id: int, state: str, message: str, only: str | None = None) -> bool:
         """End the job without a plan; False when it is no longer this worker's."""

@@ -24,15 +24,17 @@ from schemathesis.python import asgi
 from sqlalchemy import select
 
 from api import scenarios as uploads
+from api import sweeps
 from api.app import create_app
 from api.auth import add_user
-from api.db import Job, StoredPlan, StoredScenario, User, make_engine, sessions
+from api.db import Job, StoredPlan, StoredScenario, StoredSweep, User, make_engine, sessions
 from planner.baseline import plan_baseline
 from planner.cli import demo_path
 from planner.io.plan_json import plan_to_dict
 from planner.io.validate import read_scenario
 from planner.plan import Plan
 from planner.scenario import Scenario
+from planner.sweep import Variant, VariantResult, failed_result
 
 OFFICE = "Dinsos Kab. Kotawaringin Barat"
 # Few examples per operation, and fewer for the outputs, which render the demo's plan (the
@@ -56,6 +58,27 @@ class Stock:
         # key gets their bodies read.
         tags = operation.definition.raw.get("tags", [])
         return self.admin if "admin" in tags else self.officer
+
+
+def _sweep_results() -> list[VariantResult]:
+    """Two variants' rows, as a worker stores them (one of them failed)."""
+    _, plan = _demo()
+    planned = VariantResult(
+        variant=Variant("v01", budget=0.8),
+        description=Variant("v01", budget=0.8).describe(),
+        cases=50,
+        planned=len(plan.planned_case_ids),
+        money_by_line={"B-PROV": plan.objective.cost_idr},
+        cost_idr=plan.objective.cost_idr,
+        waiting_days=12,
+        total_idr=plan.objective.total_idr,
+        bound_idr=plan.objective.lower_bound_idr,
+        gap=plan.objective.gap,
+        status=plan.status,
+        check="ok",
+        seconds=1.0,
+    )
+    return [planned, failed_result(Variant("v02", budget=1.0), "RuntimeError: a test", 2)]
 
 
 @functools.cache
@@ -119,9 +142,34 @@ def _add_jobs(database_url: str, stock: Stock, states: tuple[str, ...]) -> None:
                 )
                 for state in states
             ]
-            session.add_all(jobs)
+            # A sweep that ended, with its results: its table, workbook and picture.
+            swept = Job(
+                office_id=stock.office_id,
+                scenario_id=stock.ids["scenario_id"][0],
+                state="finished",
+                parameters={
+                    "time_limit": 30.0,
+                    "seed": 0,
+                    "work_limit": None,
+                    "baseline": False,
+                    "sweep": {"vary": ["budget=0.8,1.0"], "line": None},
+                },
+                submitted_by=stock.user_id,
+                variants_done=2,
+                variants_total=2,
+            )
+            session.add_all([*jobs, swept])
             session.flush()
-            stock.ids["job_id"] += [j.job_id for j in jobs]
+            session.add(
+                StoredSweep(
+                    job_id=swept.job_id,
+                    office_id=stock.office_id,
+                    scenario_id=stock.ids["scenario_id"][0],
+                    variants_total=2,
+                    results=[sweeps.result_to_dict(r) for r in _sweep_results()],
+                )
+            )
+            stock.ids["job_id"] += [j.job_id for j in (*jobs, swept)]
     finally:
         engine.dispose()
 
