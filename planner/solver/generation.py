@@ -33,7 +33,12 @@ STALL_SHARE = 1e-4
 FIRST_DUTIES = 2
 # Rounds between two bounds over the party rows (each costs about a round's pricing; made every
 # round, the demo week's bound after 30 s fell from Rp 95.0 M to 90.4 M, fewer rounds run).
+# While columns are generated for the search only the first round makes one: made every third
+# round there, the 500-case week's first round took 73 s of a 30 s limit.
 PARTIES_EVERY = 3
+# Escorted units times escorts above which no bound over the party rows is tried (the 500-case
+# week: 133 x 22, and its program took 47 s).
+PARTIES_SIZE = 1500
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,8 @@ class ColumnGeneration:
         self._unit_of = {c.case_id: u for u, unit in enumerate(self.units) for c in unit.members}
         self.seeded: set[int] = set()  # the seed plan's columns
         self.longest_round = 0.0  # seconds
+        self.party_seconds: float | None = None  # what the last bound over the party rows took
+        self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
 
     def seed(self, plan: Plan) -> None:
         """Put a plan's itineraries and duties in the master: the integer search starts from it."""
@@ -107,14 +114,14 @@ class ColumnGeneration:
         max_rounds: int = 1000,
         until_stalled: bool = True,
         strict: bool = False,
-        parties_every: int = PARTIES_EVERY,
+        parties_every: int = 0,
     ) -> None:
         """Rounds until no column prices out (the master then solves the relaxation of the
         whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``, or (with
         ``until_stalled``) the master stands still.  A ``strict`` deadline is one no round may
         end after: a round that could not end by it (the longest so far) is not begun.  The
         bound over the party rows (``planner.solver.parties``) is made every ``parties_every``
-        rounds, from the first."""
+        rounds (0: in the first round of the week only), where it fits the time left."""
         m = self.master
         started = time.perf_counter()
         center: np.ndarray | None = None
@@ -132,7 +139,8 @@ class ColumnGeneration:
             alpha = SMOOTHING
             while True:
                 duals = alpha * center + (1 - alpha) * current
-                bound, found = self._price(duals, current, (len(self.rounds) % parties_every) == 0)
+                due = len(self.rounds) % parties_every == 0 if parties_every else not self.rounds
+                bound, found = self._price(duals, current, due and self._parties_fit(deadline))
                 if bound > self.bound:
                     self.bound = bound
                     center = duals
@@ -168,6 +176,17 @@ class ColumnGeneration:
             self.value = m.solve()
         return {c for c, value in enumerate(m.col_value) if value > 1e-6} | self.seeded
 
+    def _parties_fit(self, deadline: float | None) -> bool:
+        """Whether a bound over the party rows can be made and the round still end in time."""
+        if self.party_seconds is None and self._party_size > PARTIES_SIZE:
+            return False
+        if deadline is None:
+            return True  # rounds counted, not timed: the same bounds on any machine
+        left = deadline - time.perf_counter()
+        if self.party_seconds is None:
+            return left > 3 * max(self.longest_round, 1.0)
+        return left > self.party_seconds + self.longest_round
+
     def _stalled(self) -> bool:
         if len(self.rounds) <= STALL_ROUNDS:
             return False
@@ -190,7 +209,9 @@ class ColumnGeneration:
         duties = pricing.duties_priced(escorted)
         bound = lagrangian_bound(m, units, duties)
         if parties:
+            began = time.perf_counter()
             better = party_bound(m, pricing, units, duties)
+            self.party_seconds = time.perf_counter() - began
             if better is not None:
                 bound = max(bound, better)
         m.row_dual = current

@@ -23,7 +23,7 @@ from planner.network import TransportNetwork
 from planner.optimizer import Optimizer, Options, OutOfTime
 from planner.plan import BoundScope, Plan, Status
 from planner.scenario import Scenario
-from planner.solver.generation import ColumnGeneration, Round
+from planner.solver.generation import PARTIES_EVERY, ColumnGeneration, Round
 from planner.solver.master import MONEY
 
 # The part of the time for which columns are generated; the search has the rest.  Once no
@@ -130,6 +130,7 @@ class ColumnOptimizer(Optimizer):
                 self._rounds,
                 until_stalled=False,
                 strict=True,
+                parties_every=PARTIES_EVERY,
             )
             if self.generation_stats is not None:
                 self.generation_stats = replace(
