@@ -36,9 +36,11 @@ FIRST_DUTIES = 2
 # While columns are generated for the search only the first round makes one: made every third
 # round there, the 500-case week's first round took 73 s of a 30 s limit.
 PARTIES_EVERY = 3
-# Escorted units times escorts above which no bound over the party rows is tried (the 500-case
-# week: 133 x 22, and its program took 47 s).
-PARTIES_SIZE = 1500
+# Escorted units times escorts above which no bound over the party rows is tried: the 500-case
+# week (133 x 22) took 47 s for one; the escort-scarce week (104 x 4) ran one round in its time
+# and its plan was 18% dearer; the Nunukan surge (90 x 14) 3% dearer.  The busy weeks are at
+# most 36 x 6.
+PARTIES_SIZE = 300
 
 
 @dataclass(frozen=True, slots=True)
