@@ -111,6 +111,7 @@ def drop_files(page: Page, zone: str, *files: Path) -> None:
 def sign_in(page: Page, service: LiveService, key: str) -> None:
     page.context.clear_cookies()
     page.goto(service.url + "/minggu")
+    page.wait_for_load_state()
     assert urlparse(page.url).path == "/masuk"
     page.get_by_label("Kunci API").fill(key)
     page.get_by_role("button", name="Masuk").click()
@@ -245,6 +246,10 @@ def test_an_officer_plans_a_week_and_a_budget_user_sees_no_personal_data(
     assert "Who waits, and why" in page.inner_text("main")
     assert "Rp " in page.inner_text("#money")
     page.get_by_role("link", name="Ganti ke Bahasa Indonesia").click()
+    # The switch back must have landed before the next sign-in clears the cookies (on a loaded
+    # machine its redirect came after, and the sign-in never landed).
+    page.wait_for_url(plan_url)
+    page.wait_for_load_state()
 
     # A budget user: no name or NIK anywhere, no manifests, no map.
     sign_in(page, service, service.keys.budget)
