@@ -108,7 +108,7 @@ def replan(
     pinned."""
     options = options or Options()
     kept = kept_parties(old, now, pins)
-    _can_keep(scenario, old, kept, events)
+    _can_keep(scenario, old, kept)
     rest = rest_of_week(scenario, old, kept, now)
     late: set[str] = set()
     for _ in range(2):
@@ -129,7 +129,7 @@ def replan(
 # -- what the re-plan must keep ------------------------------------------------------------------
 
 
-def _can_keep(scenario: Scenario, old: Plan, kept: dict[str, Why], events: Sequence[Event]) -> None:
+def _can_keep(scenario: Scenario, old: Plan, kept: dict[str, Why]) -> None:
     """Refuse to keep a party the events have made impossible: the officer must decide."""
     problems = []
     duties = defaultdict(list)
@@ -178,7 +178,6 @@ def _can_keep(scenario: Scenario, old: Plan, kept: dict[str, Why], events: Seque
                 f"{service_id} has {seats} seats, fewer than the {count} travellers of parties kept "
                 "(under way or pinned) booked on it"
             )
-    del events
     if problems:
         raise ReplanError(
             "; ".join(problems) + ". Unpin the party (or plan that journey by hand) and re-plan again"
@@ -474,7 +473,7 @@ def _reasons_name_events(
     for item in plan.unplanned:
         party = booked.get(item.case_id)
         if party is not None and events:
-            cause = _cause(scenario, party, item.case_id, None, events)
+            cause = _cause(scenario, party, item.case_id, events)
             if cause != _FREED:
                 item = replace(item, detail=f"{cause}; {item.detail}" if item.detail else cause)
         unplanned.append(item)
@@ -494,7 +493,7 @@ def _changes(
             now_in = new_party.get(case_id)
             if now_in is not None and _keys(now_in.legs) == _keys(party.legs):
                 continue
-            reason = _cause(scenario, party, case_id, None, events)
+            reason = _cause(scenario, party, case_id, events)
             found.append(
                 Change(
                     case_id,
@@ -533,7 +532,7 @@ def _changes(
                 instead.party_id if instead else None,
                 _duty_legs(duty, party),
                 _duty_legs(instead, new.party(instead.party_id)) if instead else (),
-                _cause(scenario, party, None, duty.escort_id, events),
+                _cause(scenario, party, None, events),
             )
         )
     for key, duty in new_duties.items():
@@ -561,9 +560,7 @@ def _duty_legs(duty: EscortDuty, party: Party) -> tuple[Leg, ...]:
     return (*duty.outbound_legs, *party.legs, *duty.return_legs)
 
 
-def _cause(
-    scenario: Scenario, party: Party, case_id: str | None, escort_id: str | None, events: Sequence[Event]
-) -> str:
+def _cause(scenario: Scenario, party: Party, case_id: str | None, events: Sequence[Event]) -> str:
     """The event that forced a traveller's change, or the better use of what was freed."""
     services = {leg.service_id for leg in party.legs if leg.service_id is not None}
     roads = {(leg.from_id, leg.to_id, leg.mode) for leg in party.legs if leg.service_id is None}
@@ -582,7 +579,6 @@ def _cause(
             )
         if hit:
             return event.describe(scenario)
-    del escort_id
     return _FREED if events else "re-planned"
 
 
