@@ -14,6 +14,7 @@ Random small weeks then check the same on many more: valid plans, bounds below e
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise, product
@@ -29,6 +30,8 @@ from planner.network import MAX_LAYOVER, Itinerary, TransportNetwork
 from planner.optimizer import Optimizer, Options
 from planner.plan import Leg, Plan, Unplanned
 from planner.scenario import Case, Costs, Escort, Link, Location, Scenario, Service, Settings
+from planner.solver.generation import ColumnGeneration
+from planner.solver.parties import party_bound
 from planner.solver.search import ColumnOptimizer
 from tests.test_optimizer import small_scenarios
 from tests.tiny import LINE, LINKS, LOCATIONS, WITA, at, back_ferry, case, escort, ferry
@@ -532,6 +535,37 @@ def test_on_small_weeks_of_far_homes_the_total_is_the_best_of_every_plan(s: Scen
     best = exhaustive(s)
     assert optimizer.bound_idr <= best <= plan.objective.total_idr
     assert plan.objective.total_idr == best
+
+
+def party_bounds(s: Scenario, rounds: int) -> list[float]:
+    """The bound over the party rows alone (``planner.solver.parties``) at the master's duals
+    after each of the first ``rounds`` rounds of generation."""
+    generation = ColumnGeneration(s, TransportNetwork(s))
+    found = []
+    for _ in range(rounds):
+        generation.run(max_rounds=1, smoothing=0.0)
+        m, pricing = generation.master, generation.pricing
+        m.solve()
+        pricing.refresh()
+        present: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for j, rows in enumerate(m.journeys):
+            present[(rows.origin, rows.home)].append(j)
+        units = pricing.units_priced(present)
+        duties = pricing.duties_priced([j for j in range(len(m.journeys)) if ("cap", j) in m.rows])
+        value = party_bound(m, pricing, units, duties)
+        if value is not None:
+            found.append(value)
+        if generation.converged:
+            break
+    return found
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(far_weeks())
+def test_the_bound_over_the_party_rows_alone_is_at_most_the_best_of_every_plan(s: Scenario) -> None:
+    best = exhaustive(s)
+    for value in party_bounds(s, 4):
+        assert value <= best + 1, "a bound of the week is at most its best plan"
 
 
 # -- the demo week ------------------------------------------------------------------------------------

@@ -23,8 +23,10 @@ from planner.solver.pricing import DutyPrice, Pricing, UnitPrice
 
 # A column is added when its reduced cost is below this (thousands of rupiah: one rupiah).
 _ENTERING = -1e-3
-# The weight of the best bound's duals in the duals priced at (Wentges smoothing).
-SMOOTHING = 0.7
+# The weight of the best bound's duals in the duals priced at (Wentges smoothing) while columns
+# are generated for the integer search; the rounds for the bound after it price at the master's
+# own duals, which raise the bound faster (measured in docs/solver.md).
+SMOOTHING = 0.3
 # Generation stops when the master's value has moved by less than this share of itself over
 # this many rounds (the demo week's master stood still for 40 rounds while columns came in).
 STALL_ROUNDS = 8
@@ -117,13 +119,15 @@ class ColumnGeneration:
         until_stalled: bool = True,
         strict: bool = False,
         parties_every: int = 0,
+        smoothing: float = SMOOTHING,
     ) -> None:
         """Rounds until no column prices out (the master then solves the relaxation of the
         whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``, or (with
         ``until_stalled``) the master stands still.  A ``strict`` deadline is one no round may
         end after: a round that could not end by it (the longest so far) is not begun.  The
         bound over the party rows (``planner.solver.parties``) is made every ``parties_every``
-        rounds (0: in the first round of the week only), where it fits the time left."""
+        rounds (0: in the first round of the week only), where it fits the time left.  Duals
+        are priced with ``smoothing`` (the weight of the best bound's)."""
         m = self.master
         started = time.perf_counter()
         center: np.ndarray | None = None
@@ -138,7 +142,7 @@ class ColumnGeneration:
             center = np.concatenate([center, np.zeros(len(current) - len(center))])
             # Wentges smoothing: price at a point between the duals of the best bound so far
             # and the master's; where nothing prices out there, at the master's own.
-            alpha = SMOOTHING
+            alpha = smoothing
             while True:
                 duals = alpha * center + (1 - alpha) * current
                 due = len(self.rounds) % parties_every == 0 if parties_every else not self.rounds

@@ -175,7 +175,7 @@ class _Program:
             column = m.columns[x]
             reduced = m.reduced_cost(column.cost, _outside(column.entries))
             if reduced < 0 and ("cap", column.journey) in m.rows:
-                options.append((("j", column.journey), reduced))
+                options.append((self._slot(column.journey), reduced))
         if found is not None:
             heads, ways = found
             for k in np.nonzero(heads < 0)[0].tolist():
@@ -227,7 +227,7 @@ class _Program:
                 reduced = m.reduced_cost(column.cost, _outside(column.entries))
                 # The master's own duty, at its own span.
                 start, end = column.option.start.timestamp(), column.option.end.timestamp()
-                slots = self._slots(column.journey)
+                slots = (self._slot(column.journey),)
                 items.append(
                     _Item(m.scenario.escort(escort_id), slots, start, max(end, start + 1.0), reduced)
                 )
@@ -237,21 +237,22 @@ class _Program:
             start, end = self._span(
                 escort, journey.depart, journey.ready_by, journey.arrive, journey.itinerary
             )
-            items.append(_Item(escort, self._slots(j), start, end, cost))
+            items.append(_Item(escort, (self._slot(j),), start, end, cost))
         return items
 
-    def _slots(self, j: int) -> tuple[Slot, ...]:
-        """Where a duty with the party on the master's journey ``j`` serves: the journey, and
-        the way onto its first service or its way by road alone."""
+    def _slot(self, j: int) -> Slot:
+        """Where a party on the master's journey ``j`` is, as for itineraries not in the
+        master: the way onto its first service, or its way by road alone.  A journey has no
+        slot of its own beside its place's: a duty counted at both would cover half a unit at
+        each for half its cost."""
         rows = self.m.journeys[j]
         journey = rows.journey
-        slots: list[Slot] = [("j", j)]
         path = self.p.paths.get(j)
         if path is not None:
-            slots.append(("h", rows.origin, rows.home, path[0]))
+            return ("h", rows.origin, rows.home, path[0])
         if not journey.service_ids:
-            slots.append(("r", rows.origin, rows.home, tuple(leg.key for leg in journey.itinerary.legs)))
-        return tuple(slots)
+            return ("r", rows.origin, rows.home, tuple(leg.key for leg in journey.itinerary.legs))
+        return ("j", j)
 
     def _span(
         self, escort: Escort, depart: datetime, ready_by: datetime, arrive: datetime, itinerary: Itinerary

@@ -131,6 +131,7 @@ class ColumnOptimizer(Optimizer):
                 until_stalled=False,
                 strict=True,
                 parties_every=PARTIES_EVERY,
+                smoothing=0.0,
             )
             if self.generation_stats is not None:
                 self.generation_stats = replace(
