@@ -789,6 +789,9 @@ class _EscortSearch:
         # The escort's busy rows: a duty pays the duals of the moments it covers.
         self.busy = pricing.master.busy(escort.escort_id)
         self._back: tuple[np.ndarray, np.ndarray] | None = None
+        # Parties leaving one place at one time (or arriving at one) share their ways.
+        self._ways_out: dict[tuple[str, datetime], tuple[float, tuple[Leg, ...]] | None] = {}
+        self._ways_back: dict[tuple[str, datetime], tuple[float, tuple[Leg, ...]] | None] = {}
 
     def riding(self, vehicles: tuple[int, ...]) -> float:
         return self.p._vehicles(vehicles) + sum(self.own.get(v, 0.0) for v in vehicles)
@@ -834,13 +837,19 @@ class _EscortSearch:
     def way_out(self, place: str, journey: Journey) -> tuple[float, tuple[Leg, ...]] | None:
         """The least cost of a way from the base to ``place`` arriving by the party's
         ``ready_by``, and its legs."""
+        key = (place, journey.ready_by)
+        if key not in self._ways_out:
+            self._ways_out[key] = self._way_out(place, journey.ready_by)
+        return self._ways_out[key]
+
+    def _way_out(self, place: str, ready_by: datetime) -> tuple[float, tuple[Leg, ...]] | None:
         p, net = self.p, self.p.net
         best_node: tuple[float, int] | None = None
         found = p._arrivals.get(place)
         if found is not None:
             dist, pred, head_of = self._search_out()
             times, nodes = found
-            k = bisect_right(times, journey.ready_by.timestamp())
+            k = bisect_right(times, ready_by.timestamp())
             if k:
                 reach = dist[nodes[:k]]
                 i = int(np.argmin(reach))
@@ -850,7 +859,7 @@ class _EscortSearch:
         for path in net.transport.road_paths(self.escort.base_id, place):
             if not path.links:
                 continue
-            way = net.road_before(path, journey.ready_by)
+            way = net.road_before(path, ready_by)
             if way.depart < self.earliest:
                 continue
             cost = way.fare_idr / MONEY * self.money + self.riding(way.vehicles)
@@ -874,6 +883,12 @@ class _EscortSearch:
     def way_back(self, place: str, arrived: datetime) -> tuple[float, tuple[Leg, ...]] | None:
         """The least cost of a way from ``place`` back to the base after ``arrived``, home in
         time, and its legs."""
+        key = (place, arrived)
+        if key not in self._ways_back:
+            self._ways_back[key] = self._way_back(place, arrived)
+        return self._ways_back[key]
+
+    def _way_back(self, place: str, arrived: datetime) -> tuple[float, tuple[Leg, ...]] | None:
         net = self.p.net
         dist, pred = self._search_back()
         sink = net.sink[self.escort.base_id]
