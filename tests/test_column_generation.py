@@ -14,7 +14,6 @@ Random small weeks then check the same on many more: valid plans, bounds below e
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise, product
@@ -31,7 +30,6 @@ from planner.optimizer import Optimizer, Options
 from planner.plan import Leg, Plan, Unplanned
 from planner.scenario import Case, Costs, Escort, Link, Location, Scenario, Service, Settings
 from planner.solver.generation import ColumnGeneration
-from planner.solver.parties import party_bound
 from planner.solver.search import ColumnOptimizer
 from tests.test_optimizer import small_scenarios
 from tests.tiny import LINE, LINKS, LOCATIONS, WITA, at, back_ferry, case, escort, ferry
@@ -544,15 +542,9 @@ def party_bounds(s: Scenario, rounds: int) -> list[float]:
     found = []
     for _ in range(rounds):
         generation.run(max_rounds=1, smoothing=0.0)
-        m, pricing = generation.master, generation.pricing
-        m.solve()
-        pricing.refresh()
-        present: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for j, rows in enumerate(m.journeys):
-            present[(rows.origin, rows.home)].append(j)
-        units = pricing.units_priced(present)
-        duties = pricing.duties_priced([j for j in range(len(m.journeys)) if ("cap", j) in m.rows])
-        value = party_bound(m, pricing, units, duties)
+        generation.master.solve()
+        units, _ = generation.priced()
+        value = generation.party_bound(units)
         if value is not None:
             found.append(value)
         if generation.converged:

@@ -204,19 +204,13 @@ class ColumnGeneration:
     ) -> tuple[float, list[tuple[str, object]]]:
         """The bound at ``duals`` (with ``parties``, the better of the two bounds) and the
         columns that price out there and also at the master's ``current`` duals."""
-        m, pricing = self.master, self.pricing
+        m = self.master
         m.row_dual = duals
-        pricing.refresh()
-        present: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for j, rows in enumerate(m.journeys):
-            present[(rows.origin, rows.home)].append(j)
-        units = pricing.units_priced(present)
-        escorted = [j for j in range(len(m.journeys)) if ("cap", j) in m.rows]
-        duties = pricing.duties_priced(escorted)
+        units, duties = self.priced()
         bound = lagrangian_bound(m, units, duties)
         if parties:
             began = time.perf_counter()
-            better = party_bound(m, pricing, units, duties)
+            better = self.party_bound(units)
             self.party_seconds = time.perf_counter() - began
             if better is not None:
                 bound = max(bound, better)
@@ -225,6 +219,35 @@ class ColumnGeneration:
         found += [("x", replace(p, itinerary=it, others=())) for p in units for it, _ in p.others]
         found += [("y", p) for p in duties if p.option is not None]
         return bound, found
+
+    def priced(self) -> tuple[list[UnitPrice], list[DutyPrice]]:
+        """Each unit's least reduced cost, and each escort's least duty with each of the
+        master's escorted itineraries, at the master's present duals."""
+        m, pricing = self.master, self.pricing
+        pricing.refresh()
+        present: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for j, rows in enumerate(m.journeys):
+            present[(rows.origin, rows.home)].append(j)
+        units = pricing.units_priced(present)
+        return units, pricing.duties_priced(self._escorted())
+
+    def _escorted(self) -> list[int]:
+        return [j for j in range(len(self.master.journeys)) if ("cap", j) in self.master.rows]
+
+    def party_bound(self, units: list[UnitPrice]) -> float | None:
+        """The bound over the party rows (``planner.solver.parties``) at the master's present
+        duals, ``units`` priced there.  That program keeps each escort's parties apart in time
+        itself, so the busy rows' multipliers mostly tie its hands: they are taken at 0 there
+        (measured in docs/solver.md).  Pricing is left at the present duals."""
+        m, pricing = self.master, self.pricing
+        duals = m.row_dual
+        m.row_dual = m.without("busy", duals)
+        pricing.refresh()
+        try:
+            return party_bound(m, pricing, units, pricing.duties_priced(self._escorted()))
+        finally:
+            m.row_dual = duals
+            pricing.refresh()
 
     def _escort_new(self, before: set[int], current: np.ndarray) -> int:
         """Give each party itinerary that has just got escorted cases its cheapest duties (per

@@ -420,6 +420,12 @@ class Master:
         # A row made since the last solve has no dual yet: 0.
         return 0.0 if index is None or index >= len(self.row_dual) else float(self.row_dual[index])
 
+    def without(self, kind: str, duals: np.ndarray) -> np.ndarray:
+        """``duals`` with those of the rows of ``kind`` at 0."""
+        kept = duals.copy()
+        kept[[index for index, key in enumerate(self.row_keys[: len(duals)]) if key[0] == kind]] = 0.0
+        return kept
+
     def busy(self, escort_id: str) -> Busy:
         """The escort's busy rows' duals as a cost over time (thousands of rupiah)."""
         moments = sorted(self.busy_moments.get(escort_id, ()))
