@@ -131,6 +131,9 @@ class ColumnGeneration:
         m = self.master
         started = time.perf_counter()
         center: np.ndarray | None = None
+        # The Lagrangian bound at the center: the bound over the party rows is a function of
+        # other multipliers, and a center chosen by it would stay where that bound was best.
+        centered = -np.inf
         for number in range(1, max_rounds + 1):
             if strict and deadline is not None and time.perf_counter() + self.longest_round > deadline:
                 return  # a round is never cut short: this one could not end in time
@@ -146,10 +149,10 @@ class ColumnGeneration:
             while True:
                 duals = alpha * center + (1 - alpha) * current
                 due = len(self.rounds) % parties_every == 0 if parties_every else not self.rounds
-                bound, found = self._price(duals, current, due and self._parties_fit(deadline))
-                if bound > self.bound:
-                    self.bound = bound
-                    center = duals
+                lagrangian, bound, found = self._price(duals, current, due and self._parties_fit(deadline))
+                self.bound = max(self.bound, bound)
+                if lagrangian > centered:
+                    centered, center = lagrangian, duals
                 before = {j for j in range(len(m.journeys)) if ("cap", j) in m.rows}
                 added = sum(self._add(kind, price) for kind, price in found)
                 added += self._escort_new(before, current)
@@ -201,13 +204,14 @@ class ColumnGeneration:
 
     def _price(
         self, duals: np.ndarray, current: np.ndarray, parties: bool = True
-    ) -> tuple[float, list[tuple[str, object]]]:
-        """The bound at ``duals`` (with ``parties``, the better of the two bounds) and the
-        columns that price out there and also at the master's ``current`` duals."""
+    ) -> tuple[float, float, list[tuple[str, object]]]:
+        """The Lagrangian bound at ``duals``, the bound there (with ``parties``, the better of
+        the two bounds) and the columns that price out there and also at the master's
+        ``current`` duals."""
         m = self.master
         m.row_dual = duals
         units, duties = self.priced()
-        bound = lagrangian_bound(m, units, duties)
+        lagrangian = bound = lagrangian_bound(m, units, duties)
         if parties:
             began = time.perf_counter()
             better = self.party_bound(units)
@@ -218,7 +222,7 @@ class ColumnGeneration:
         found: list[tuple[str, object]] = [("x", p) for p in units if p.itinerary is not None]
         found += [("x", replace(p, itinerary=it, others=())) for p in units for it, _ in p.others]
         found += [("y", p) for p in duties if p.option is not None]
-        return bound, found
+        return lagrangian, bound, found
 
     def priced(self) -> tuple[list[UnitPrice], list[DutyPrice]]:
         """Each unit's least reduced cost, and each escort's least duty with each of the
