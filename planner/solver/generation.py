@@ -126,8 +126,9 @@ class ColumnGeneration:
         ``until_stalled``) the master stands still.  A ``strict`` deadline is one no round may
         end after: a round that could not end by it (the longest so far) is not begun.  The
         bound over the party rows (``planner.solver.parties``) is made every ``parties_every``
-        rounds (0: in the first round of the week only), where it fits the time left.  Duals
-        are priced with ``smoothing`` (the weight of the best bound's)."""
+        rounds from this call's first (0: in the first round of the week only), where it fits
+        the time left.  Duals are priced with ``smoothing`` (the weight of the best Lagrangian
+        bound's)."""
         m = self.master
         started = time.perf_counter()
         center: np.ndarray | None = None
@@ -148,7 +149,7 @@ class ColumnGeneration:
             alpha = smoothing
             while True:
                 duals = alpha * center + (1 - alpha) * current
-                due = len(self.rounds) % parties_every == 0 if parties_every else not self.rounds
+                due = (number - 1) % parties_every == 0 if parties_every else not self.rounds
                 lagrangian, bound, found = self._price(duals, current, due and self._parties_fit(deadline))
                 self.bound = max(self.bound, bound)
                 if lagrangian > centered:
