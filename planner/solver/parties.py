@@ -85,10 +85,10 @@ def _outside(entries: dict[RowKey, float]) -> dict[RowKey, float]:
 
 @dataclass
 class _Item:
-    """An escort's party: where it may serve (slots), when, and at what reduced cost."""
+    """An escort's party: where it serves (its slot), when, and at what reduced cost."""
 
     escort: Escort
-    slots: tuple[Slot, ...]
+    slot: Slot
     start: float
     end: float
     cost: float
@@ -141,7 +141,7 @@ class _Program:
         supply: dict[RowKey, float] = {}
         by_escort: dict[str, list[_Item]] = defaultdict(list)
         for item in items:
-            if any(slot in self.at for slot in item.slots):
+            if item.slot in self.at:
                 by_escort[item.escort.escort_id].append(item)
         for escort_id, found in by_escort.items():
             moments = sorted({t for item in found for t in (item.start, item.end)})
@@ -152,14 +152,11 @@ class _Program:
                 lp.add(0.0, {("flow", escort_id, a): 1.0, ("flow", escort_id, b): -1.0})
             for item in found:
                 linking: dict[RowKey, float] = defaultdict(float)
-                for slot in item.slots:
-                    for u in self.at.get(slot, []):
-                        unit = m.units[u]
-                        for need in _needs(unit):
-                            if need is None or suits(m.scenario, item.escort.escort_id, need):
-                                linking[("need", slot, u, need)] -= 1.0
-                    if slot in self.at:
-                        linking[("cap", slot)] -= float(item.escort.max_cases)
+                for u in self.at[item.slot]:
+                    for need in _needs(m.units[u]):
+                        if need is None or suits(m.scenario, item.escort.escort_id, need):
+                            linking[("need", item.slot, u, need)] -= 1.0
+                linking[("cap", item.slot)] -= float(item.escort.max_cases)
                 linking[("flow", escort_id, item.start)] += 1.0
                 linking[("flow", escort_id, item.end)] -= 1.0
                 lp.add(item.cost, dict(linking))
@@ -227,9 +224,14 @@ class _Program:
                 reduced = m.reduced_cost(column.cost, _outside(column.entries))
                 # The master's own duty, at its own span.
                 start, end = column.option.start.timestamp(), column.option.end.timestamp()
-                slots = (self._slot(column.journey),)
                 items.append(
-                    _Item(m.scenario.escort(escort_id), slots, start, max(end, start + 1.0), reduced)
+                    _Item(
+                        m.scenario.escort(escort_id),
+                        self._slot(column.journey),
+                        start,
+                        max(end, start + 1.0),
+                        reduced,
+                    )
                 )
         for (escort_id, j), cost in least.items():
             journey = m.journeys[j].journey
@@ -237,7 +239,7 @@ class _Program:
             start, end = self._span(
                 escort, journey.depart, journey.ready_by, journey.arrive, journey.itinerary
             )
-            items.append(_Item(escort, (self._slot(j),), start, end, cost))
+            items.append(_Item(escort, self._slot(j), start, end, cost))
         return items
 
     def _slot(self, j: int) -> Slot:
@@ -312,7 +314,7 @@ class _Program:
                 for i, k in enumerate(ks.tolist()):
                     if out[i] < NO_ESCORT / 2 and math.isfinite(cost[i]) and ok[i]:
                         slot = ("h", origin, home, k)
-                        items.append(_Item(escort, (slot,), float(starts[i]), float(ends[i]), float(cost[i])))
+                        items.append(_Item(escort, slot, float(starts[i]), float(ends[i]), float(cost[i])))
         for (origin, home), found_ways in roads.items():
             for road, way in found_ways.items():
                 leaves, reaches = way.depart.timestamp(), way.arrive.timestamp()
@@ -332,7 +334,7 @@ class _Program:
                     starts, ends = _spans(
                         p, escort, origin, home, np.array([leaves]), np.array([leaves]), np.array([reaches])
                     )
-                    items.append(_Item(escort, (slot,), float(starts[0]), float(ends[0]), price))
+                    items.append(_Item(escort, slot, float(starts[0]), float(ends[0]), price))
         return items
 
     @staticmethod
