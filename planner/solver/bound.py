@@ -26,6 +26,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+
 from planner.solver.master import MONEY, Master
 from planner.solver.pricing import DutyPrice, UnitPrice
 
@@ -47,17 +49,20 @@ def lagrangian_bound(master: Master, units: Sequence[UnitPrice], duties: Sequenc
     for price in units:
         if price.least < 0:
             total += m.units[price.unit].upper * price.least
-    for column in m.columns:
-        if column.kind in ("n", "f"):
-            reduced = m.reduced_cost(column.cost, column.entries)
-            if reduced < 0:
-                total += reduced * column.upper
-    total += sum(_escort_part(m, escort_id, found) for escort_id, found in _by_escort(m, duties).items())
+    reduced = m.reduced_costs()
+    for c, column in enumerate(m.columns):
+        if column.kind in ("n", "f") and reduced[c] < 0:
+            total += float(reduced[c]) * column.upper
+    found = _by_escort(m, duties, reduced)
+    total += sum(_escort_part(m, escort_id, least) for escort_id, least in found.items())
     return total * MONEY
 
 
-def _by_escort(master: Master, duties: Sequence[DutyPrice]) -> dict[str, dict[int, float]]:
-    """The least reduced cost of each escort's duties with each party."""
+def _by_escort(
+    master: Master, duties: Sequence[DutyPrice], reduced: np.ndarray
+) -> dict[str, dict[int, float]]:
+    """The least reduced cost of each escort's duties with each party; ``reduced``, every
+    master column's."""
     least: dict[str, dict[int, float]] = defaultdict(dict)
     for price in duties:
         known = least[price.escort_id].get(price.journey, math.inf)
@@ -65,9 +70,8 @@ def _by_escort(master: Master, duties: Sequence[DutyPrice]) -> dict[str, dict[in
     for escort_id, columns in master.escort_duties.items():
         for index in columns:
             column = master.columns[index]
-            reduced = master.reduced_cost(column.cost, column.entries)
             known = least[escort_id].get(column.journey, math.inf)
-            least[escort_id][column.journey] = min(known, reduced)
+            least[escort_id][column.journey] = min(known, float(reduced[index]))
     return least
 
 

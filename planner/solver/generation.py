@@ -246,7 +246,7 @@ class ColumnGeneration:
         (measured in docs/solver.md).  Pricing is left at the present duals."""
         m, pricing = self.master, self.pricing
         duals = m.row_dual
-        m.row_dual = m.without("busy", duals)
+        m.row_dual = m.without(("busy",), duals)
         pricing.refresh()
         try:
             return party_bound(m, pricing, units, pricing.duties_priced(self._escorted()))

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+from scipy.sparse import csc_matrix
 
 from planner.journeys import EscortOption, Journey
 from planner.model import Unit, case_journey_cost, case_lines, case_unplanned_cost, duty_cost
@@ -132,6 +133,12 @@ class Master:
         for line in scenario.budget_lines:
             self.row(("line", line.budget_line_id), -_INF, line.ceiling_idr / MONEY)
         self.solved = False
+        # Every column's entries as triplets, to price all of them at once.
+        self._entry_rows: list[int] = []
+        self._entry_columns: list[int] = []
+        self._entry_values: list[float] = []
+        self._costs: list[float] = []
+        self._reduced: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- rows -------------------------------------------------------------------------------------
 
@@ -161,6 +168,9 @@ class Master:
         )
         for column, value in listed:
             self.columns[column].entries[key] = value
+            self._entry_rows.append(index)
+            self._entry_columns.append(column)
+            self._entry_values.append(value)
         if key[0] == "pool":
             # Each pool flows into the lines that may pay it.
             lines: frozenset[str] = key[2]  # type: ignore[assignment]
@@ -215,6 +225,10 @@ class Master:
         index = len(self.columns)
         self.columns.append(column)
         rows = [self.rows[k] for k in column.entries]
+        self._entry_rows += rows
+        self._entry_columns += [index] * len(rows)
+        self._entry_values += column.entries.values()
+        self._costs.append(column.cost)
         self.h.addCol(
             column.cost,
             0.0,
@@ -420,10 +434,10 @@ class Master:
         # A row made since the last solve has no dual yet: 0.
         return 0.0 if index is None or index >= len(self.row_dual) else float(self.row_dual[index])
 
-    def without(self, kind: str, duals: np.ndarray) -> np.ndarray:
-        """``duals`` with those of the rows of ``kind`` at 0."""
+    def without(self, kinds: tuple[str, ...], duals: np.ndarray) -> np.ndarray:
+        """``duals`` with those of the rows of ``kinds`` at 0."""
         kept = duals.copy()
-        kept[[index for index, key in enumerate(self.row_keys[: len(duals)]) if key[0] == kind]] = 0.0
+        kept[[index for index, key in enumerate(self.row_keys[: len(duals)]) if key[0] in kinds]] = 0.0
         return kept
 
     def busy(self, escort_id: str) -> Busy:
@@ -431,6 +445,34 @@ class Master:
         moments = sorted(self.busy_moments.get(escort_id, ()))
         costs = [max(0.0, -self.dual(("busy", escort_id, moment))) for moment in moments]
         return Busy(np.array(moments), np.concatenate([[0.0], np.cumsum(costs)]))
+
+    def reduced_costs(self, duals: np.ndarray | None = None) -> np.ndarray:
+        """Every column's reduced cost (thousands of rupiah) at ``duals`` (the last ones by
+        default, kept while they and the columns stay the same); rows made since count 0."""
+        if duals is None:
+            known = self._reduced
+            if known is not None and known[0] is self.row_dual and len(known[1]) == len(self.columns):
+                return known[1]
+            found = self.reduced_costs(self.row_dual)
+            self._reduced = (self.row_dual, found)
+            return found
+        y = duals
+        y = np.concatenate([y, np.zeros(len(self.row_keys) - len(y))])
+        matrix = csc_matrix(
+            (self._entry_values, (self._entry_rows, self._entry_columns)),
+            shape=(len(self.row_keys), len(self.columns)),
+        )
+        priced: np.ndarray = np.asarray(self._costs) - np.asarray(matrix.T @ y)
+        return priced
+
+    def column_reduced(self, column: int) -> float:
+        """A column's reduced cost at the last duals, from every column's priced at once while
+        the duals stay the same (rows made since have none, so columns added since leave the
+        others' as they were)."""
+        known = self._reduced
+        if known is None or known[0] is not self.row_dual or column >= len(known[1]):
+            return float(self.reduced_costs()[column])
+        return float(known[1][column])
 
     def reduced_cost(self, cost: float, entries: dict[RowKey, float]) -> float:
         """A column's reduced cost (thousands of rupiah) at the last duals; rows not made

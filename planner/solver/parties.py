@@ -63,11 +63,10 @@ def party_bound(
         side = m.row_upper[index] if dual < 0 else m.row_lower[index]
         if dual and math.isfinite(side):
             total += side * dual
-    for column in m.columns:
-        if column.kind in ("n", "f"):
-            reduced = m.reduced_cost(column.cost, column.entries)
-            if reduced < 0:
-                total += reduced * column.upper
+    reduced = m.reduced_costs()
+    for c, column in enumerate(m.columns):
+        if column.kind in ("n", "f") and reduced[c] < 0:
+            total += float(reduced[c]) * column.upper
     for price in units:
         unit = m.units[price.unit]
         if not unit.escorted:
@@ -76,11 +75,6 @@ def party_bound(
     if value is None:
         return None
     return (total + value) * MONEY
-
-
-def _outside(entries: dict[RowKey, float]) -> dict[RowKey, float]:
-    """A column's rows but its unit row and party rows."""
-    return {key: value for key, value in entries.items() if key[0] != "unit" and key[0] not in _PARTY}
 
 
 @dataclass
@@ -127,6 +121,8 @@ class _Program:
         self.escorts = scenario.escorts
         # Unit options by slot: (unit, option column) for the linking rows.
         self.at: dict[Slot, list[int]] = defaultdict(list)
+        # Each master column's reduced cost without its unit and party rows.
+        self.outside = master.reduced_costs(master.without(("unit", *_PARTY), master.row_dual))
 
     def solve(self) -> float | None:
         m, p = self.m, self.p
@@ -170,7 +166,7 @@ class _Program:
         options: list[tuple[Slot, float]] = []
         for x in m.unit_columns.get(u, []):
             column = m.columns[x]
-            reduced = m.reduced_cost(column.cost, _outside(column.entries))
+            reduced = float(self.outside[x])
             if reduced < 0 and ("cap", column.journey) in m.rows:
                 options.append((self._slot(column.journey), reduced))
         if found is not None:
@@ -221,7 +217,7 @@ class _Program:
             for index in columns:
                 column = m.columns[index]
                 assert column.option is not None
-                reduced = m.reduced_cost(column.cost, _outside(column.entries))
+                reduced = float(self.outside[index])
                 # The master's own duty, at its own span.
                 start, end = column.option.start.timestamp(), column.option.end.timestamp()
                 items.append(

@@ -437,6 +437,11 @@ class Pricing:
         the bound: the master's duals, and for rows it does not have yet the multipliers of
         the search (a vehicle's cost per seat, the unit's share of the least duty)."""
         m = self.master
+        x = m.x_index.get((u, j))
+        if x is not None:
+            # Its column has every row it enters: its reduced cost is the master's.
+            value = m.column_reduced(x)
+            return value if with_unit else value + m.dual(("unit", u))
         journey = m.journeys[j].journey
         cost, entries = m.x_entries(u, j, make=False)
         if not with_unit:
@@ -685,14 +690,43 @@ class Pricing:
             rows = m.journeys[j]
             lines = m.party_lines(rows.origin, rows.home, "escort")
             by_rate[1.0 - m.dual(("pool", "escort", lines))].append(j)
+        parties = {j: self._party(j) for j in journeys}
         for escort in scenario.escorts:
             own = self._escort_rides(escort.escort_id)
+            able = [need for need in NEEDS if suits(scenario, escort.escort_id, need)]
             for money, group in by_rate.items():
                 rate = (self.meal + escort.daily_allowance_idr) / MONEY * money
                 search = _EscortSearch(self, escort, money, rate, own)
                 for j in group:
-                    prices.append(self._duty(search, j, every))
+                    prices.append(self._duty(search, j, parties[j], able, every))
         return prices
+
+    def _party(self, j: int) -> _Party:
+        """What any escort's duty with the party on the master's journey ``j`` pays along it
+        and earns from its escort rows, whoever the escort: found once a round, not per escort."""
+        m, net = self.master, self.net
+        journey = m.journeys[j].journey
+        vehicles = tuple(net.vehicle(k) for k in journey.vehicles)
+        earned = 0.0
+        skills: dict[str, float] = defaultdict(float)
+        for x in m.journeys[j].units:
+            u = m.columns[x].unit
+            unit = self.units[u]
+            if not unit.escorted:
+                continue
+            earned += unit.upper * m.dual(("escorted", u, j))
+            for need in NEEDS:
+                if unit.needs(need):
+                    skills[need] += unit.upper * m.dual(("skill", u, j, need))
+        return _Party(
+            fare=journey.fare_idr / MONEY,
+            seats=sum(self.seat[net.service_index[s]] for s in journey.service_ids),
+            vehicles=vehicles,
+            riding=self._vehicles(vehicles),
+            cap=m.dual(("cap", j)),
+            escorted=earned,
+            skills=dict(skills),
+        )
 
     def _escort_rides(self, escort_id: str) -> dict[int, float]:
         """The escort's own vehicle rows (``eride``): what its riding a vehicle costs in duals."""
@@ -708,7 +742,9 @@ class Pricing:
                 found[net.vehicle((key[2], key[3]))] = -float(m.row_dual[index])  # type: ignore[arg-type]
         return found
 
-    def _duty(self, search: _EscortSearch, j: int, every: bool = False) -> DutyPrice:
+    def _duty(
+        self, search: _EscortSearch, j: int, party: _Party, able: list[str], every: bool = False
+    ) -> DutyPrice:
         m, net, scenario = self.master, self.net, self.scenario
         escort = search.escort
         rate = search.rate
@@ -717,10 +753,10 @@ class Pricing:
         start, end = legs[0].from_id, legs[-1].to_id
         base = scenario.location(escort.base_id)
         # Along with the party: its fares and seats, and its vehicles, for one more rider.
-        along = journey.fare_idr / MONEY * search.money
-        along += sum(self.seat[net.service_index[s]] for s in journey.service_ids)
-        along += sum(search.riding((net.vehicle(k),)) for k in journey.vehicles)
         # (The master has every vehicle row of its journeys: the multipliers are its duals.)
+        along = party.fare * search.money + party.seats + party.riding
+        if search.own:
+            along += sum(search.own.get(v, 0.0) for v in party.vehicles)
         way_out: tuple[float, tuple[Leg, ...]] | None = None
         if escort.base_id == start:
             if base.local_date(journey.depart) >= escort.available_from:
@@ -738,16 +774,8 @@ class Pricing:
         if way_out is None or way_back is None:
             return DutyPrice(escort.escort_id, j, np.inf, None)
         value = way_out[0] + along + way_back[0] + rate
-        value -= escort.max_cases * m.dual(("cap", j))
-        for x in m.journeys[j].units:
-            u = m.columns[x].unit
-            unit = self.units[u]
-            if not unit.escorted:
-                continue
-            value += unit.upper * m.dual(("escorted", u, j))
-            for need in NEEDS:
-                if unit.needs(need) and suits(scenario, escort.escort_id, need):
-                    value += unit.upper * m.dual(("skill", u, j, need))
+        value -= escort.max_cases * party.cap
+        value += party.escorted + sum(party.skills.get(need, 0.0) for need in able)
         option = None
         if value < -1e-9 or every:
             option = escort_option(
@@ -930,6 +958,21 @@ class _EscortSearch:
             node = int(pred[node])
             nodes.append(node)
         return value, (*lead, *net.legs_of(nodes))
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    """A master journey's party as every escort's duty with it sees it (thousands): its fare
+    (times the escort pool's price of money), seat duals and vehicles for one more rider, the
+    dual of its capacity row, and what its cases' escort rows and skill rows give back."""
+
+    fare: float
+    seats: float
+    vehicles: tuple[int, ...]
+    riding: float
+    cap: float
+    escorted: float
+    skills: dict[str, float]
 
 
 @dataclass(frozen=True, slots=True)
