@@ -963,8 +963,9 @@ class _EscortSearch:
 @dataclass(frozen=True, slots=True)
 class _Party:
     """A master journey's party as every escort's duty with it sees it (thousands): its fare
-    (times the escort pool's price of money), seat duals and vehicles for one more rider, the
-    dual of its capacity row, and what its cases' escort rows and skill rows give back."""
+    (each escort's search prices it at its pool's price of money), the seat and vehicle duals
+    of one more rider, the dual of its capacity row, and what its cases' escort rows and (per
+    need) skill rows give back."""
 
     fare: float
     seats: float
