@@ -456,8 +456,7 @@ class Master:
             found = self.reduced_costs(self.row_dual)
             self._reduced = (self.row_dual, found)
             return found
-        y = duals
-        y = np.concatenate([y, np.zeros(len(self.row_keys) - len(y))])
+        y = np.concatenate([duals, np.zeros(len(self.row_keys) - len(duals))])
         matrix = csc_matrix(
             (self._entry_values, (self._entry_rows, self._entry_columns)),
             shape=(len(self.row_keys), len(self.columns)),
