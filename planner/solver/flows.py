@@ -28,13 +28,11 @@ takes minutes (docs/solver.md), which is why the solver prices the same rows by 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import pairwise
 
-import highspy
 import numpy as np
-from scipy.sparse import csc_matrix, csr_matrix
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
 from planner.model import Unit
@@ -44,8 +42,8 @@ from planner.solver.floor import NO_ESCORT
 from planner.solver.master import MONEY, NEEDS, Master, RowKey, suits
 from planner.solver.network import RoadWay, TimeExpanded, shortest_paths
 from planner.solver.pricing import Pricing, _Rider
+from planner.solver.program import INF, Program
 
-_INF = highspy.kHighsInf
 _DAY = 86400.0
 _FAR = 1e18
 _REACHED = 1e17
@@ -58,71 +56,6 @@ class _Plain(Pricing):
 
     def _vehicle_multiplier(self, key: tuple[str, object]) -> float:
         return 0.0
-
-
-@dataclass
-class _Program:
-    cost: list[float] = field(default_factory=list)
-    upper: list[float] = field(default_factory=list)
-    lower_col: list[float] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)
-    cols: list[int] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
-    row_index: dict[RowKey, int] = field(default_factory=dict)
-    row_lower: list[float] = field(default_factory=list)
-    row_upper: list[float] = field(default_factory=list)
-
-    def row(self, key: RowKey, lower: float = -_INF, upper: float = 0.0) -> int:
-        found = self.row_index.get(key)
-        if found is None:
-            found = self.row_index[key] = len(self.row_lower)
-            self.row_lower.append(lower)
-            self.row_upper.append(upper)
-        return found
-
-    def add(self, cost: float, entries: dict[RowKey, float], upper: float = _INF, lower: float = 0.0) -> int:
-        column = len(self.cost)
-        self.cost.append(cost)
-        self.upper.append(upper)
-        self.lower_col.append(lower)
-        for key, value in entries.items():
-            self.rows.append(self.row_index[key])
-            self.cols.append(column)
-            self.values.append(value)
-        return column
-
-    def entry(self, key: RowKey, column: int, value: float) -> None:
-        self.rows.append(self.row_index[key])
-        self.cols.append(column)
-        self.values.append(value)
-
-    def solve(self, seconds: float | None) -> float | None:
-        if not self.cost:
-            return 0.0  # nobody can travel
-        matrix = csc_matrix(
-            (self.values, (self.rows, self.cols)), shape=(len(self.row_lower), len(self.cost))
-        )
-        program = highspy.HighsLp()
-        program.num_col_ = len(self.cost)
-        program.num_row_ = len(self.row_lower)
-        program.col_cost_ = np.array(self.cost)
-        program.col_lower_ = np.array(self.lower_col)
-        program.col_upper_ = np.array(self.upper)
-        program.row_lower_ = np.array(self.row_lower)
-        program.row_upper_ = np.array(self.row_upper)
-        program.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        program.a_matrix_.start_ = matrix.indptr
-        program.a_matrix_.index_ = matrix.indices
-        program.a_matrix_.value_ = matrix.data
-        solver = highspy.Highs()  # type: ignore[no-untyped-call]
-        solver.setOptionValue("output_flag", False)
-        if seconds is not None:
-            solver.setOptionValue("time_limit", max(seconds, 0.1))
-        solver.passModel(program)
-        solver.run()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        return float(solver.getInfo().objective_function_value)
 
 
 Ride = tuple[str, object]  # ("h", head index), ("a", arc) or ("w", a way's legs)
@@ -148,7 +81,7 @@ class FlowBound:
         self.riding = (
             (net.arc_service >= 0) | (roads & (net.arc_fare > 0)) | (np.diff(net.arc_vehicle_ptr) > 0)
         )
-        self.lp = _Program()
+        self.lp = Program()
         self.pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
         end = scenario.settings.end_date
         for u, unit in enumerate(units):
@@ -219,7 +152,7 @@ class FlowBound:
         escorted_arcs: set[int] = set()
         for u in members:
             unit = self.units[u]
-            lp.row(("unit", u), -_INF, float(unit.upper))
+            lp.row(("unit", u), -INF, float(unit.upper))
             value = p._on_heads(u, self.rider, on[a["service"]]) if len(heads) else zero
             allowed = [k for k in range(len(heads)) if value[k] < -_KEPT]
             arcs = self._kept(u, value, a["service"], on)
@@ -698,7 +631,7 @@ class FlowBound:
             for line_id in sorted(lines):
                 line: RowKey = ("line", line_id)
                 ceiling = self.scenario.budget_line(line_id).ceiling_idr / MONEY
-                self.lp.row(line, -_INF, ceiling)
+                self.lp.row(line, -INF, ceiling)
                 self.lp.add(0.0, {key: -1.0, line: 1.0}, upper=ceiling)
         return key
 
@@ -778,12 +711,12 @@ class FlowBound:
                     entries[key] = -upper
 
 
-def lp_seat(lp: _Program, net: TimeExpanded, service: int) -> RowKey:
+def lp_seat(lp: Program, net: TimeExpanded, service: int) -> RowKey:
     key: RowKey = ("seat", service)
-    lp.row(key, -_INF, float(net.services[service].seats))
+    lp.row(key, -INF, float(net.services[service].seats))
     return key
 
 
-def lp_node(lp: _Program, key: RowKey) -> RowKey:
+def lp_node(lp: Program, key: RowKey) -> RowKey:
     lp.row(key, 0.0, 0.0)
     return key

@@ -28,13 +28,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-import highspy
 import numpy as np
-from scipy.sparse import csc_matrix
 
 from planner.model import Unit
 from planner.network import Itinerary
@@ -43,6 +41,7 @@ from planner.solver.floor import FLOOR_KEYS, NO_ESCORT
 from planner.solver.master import MONEY, NEEDS, Master, RowKey, suits
 from planner.solver.network import RoadWay
 from planner.solver.pricing import DutyPrice, EscortedValues, Pricing, UnitPrice
+from planner.solver.program import INF, Program
 
 _PARTY = ("cap", "escorted", "skill")
 
@@ -88,30 +87,6 @@ class _Item:
     cost: float
 
 
-@dataclass
-class _Columns:
-    cost: list[float] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)
-    cols: list[int] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
-    row_index: dict[RowKey, int] = field(default_factory=dict)
-
-    def row(self, key: RowKey) -> int:
-        found = self.row_index.get(key)
-        if found is None:
-            found = self.row_index[key] = len(self.row_index)
-        return found
-
-    def add(self, cost: float, entries: dict[RowKey, float]) -> int:
-        column = len(self.cost)
-        self.cost.append(cost)
-        for key, value in entries.items():
-            self.rows.append(self.row(key))
-            self.cols.append(column)
-            self.values.append(value)
-        return column
-
-
 class _Program:
     def __init__(self, master: Master, pricing: Pricing, duties: Sequence[DutyPrice]) -> None:
         self.m = master
@@ -126,7 +101,7 @@ class _Program:
 
     def solve(self) -> float | None:
         m, p = self.m, self.p
-        lp = _Columns()  # rows: unit <= 1, need and cap <= 0, each escort's moments = supply
+        lp = Program()  # rows: unit <= 1, need and cap <= 0, each escort's moments = supply
         escorted = [u for u, unit in enumerate(m.units) if unit.escorted]
         values = p.escorted_values()
         for u in escorted:
@@ -145,7 +120,7 @@ class _Program:
             supply[first] = supply.get(first, 0.0) + 1.0
             supply[last] = supply.get(last, 0.0) - 1.0
             for a, b in pairwise(moments):
-                lp.add(0.0, {("flow", escort_id, a): 1.0, ("flow", escort_id, b): -1.0})
+                lp.add(0.0, {("flow", escort_id, a): 1.0, ("flow", escort_id, b): -1.0}, upper=1.0)
             for item in found:
                 linking: dict[RowKey, float] = defaultdict(float)
                 for u in self.at[item.slot]:
@@ -155,10 +130,10 @@ class _Program:
                 linking[("cap", item.slot)] -= float(item.escort.max_cases)
                 linking[("flow", escort_id, item.start)] += 1.0
                 linking[("flow", escort_id, item.end)] -= 1.0
-                lp.add(item.cost, dict(linking))
+                lp.add(item.cost, dict(linking), upper=1.0)
         return self._run(lp, supply)
 
-    def _options(self, u: int, found: EscortedValues | None, lp: _Columns) -> None:
+    def _options(self, u: int, found: EscortedValues | None, lp: Program) -> None:
         m, p = self.m, self.p
         unit = m.units[u]
         if unit.ready >= m.scenario.settings.end_date:
@@ -189,7 +164,7 @@ class _Program:
             for need in _needs(unit):
                 entries[("need", slot, u, need)] = 1.0
             self.at[slot].append(u)
-            lp.add(unit.upper * value, entries)
+            lp.add(unit.upper * value, entries, upper=1.0)
 
     def _present(self) -> list[_Item]:
         """The duties with the master's party itineraries: each escort's least on each, its party
@@ -334,31 +309,13 @@ class _Program:
         return items
 
     @staticmethod
-    def _run(lp: _Columns, supply: dict[RowKey, float]) -> float | None:
-        keys = list(lp.row_index)
-        matrix = csc_matrix((lp.values, (lp.rows, lp.cols)), shape=(len(keys), len(lp.cost)))
-        program = highspy.HighsLp()
-        program.num_col_ = len(lp.cost)
-        program.num_row_ = len(keys)
-        program.col_cost_ = np.array(lp.cost)
-        program.col_lower_ = np.zeros(len(lp.cost))
-        program.col_upper_ = np.ones(len(lp.cost))
-        # Unit rows <= 1, linking rows <= 0, each escort's moments = its supply.
-        program.row_upper_ = np.array([1.0 if k[0] == "unit" else supply.get(k, 0.0) for k in keys])
-        program.row_lower_ = np.array(
-            [supply.get(k, 0.0) if k[0] == "flow" else -highspy.kHighsInf for k in keys]
-        )
-        program.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        program.a_matrix_.start_ = matrix.indptr
-        program.a_matrix_.index_ = matrix.indices
-        program.a_matrix_.value_ = matrix.data
-        solver = highspy.Highs()  # type: ignore[no-untyped-call]
-        solver.setOptionValue("output_flag", False)
-        solver.passModel(program)
-        solver.run()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        return float(solver.getInfo().objective_function_value)
+    def _run(lp: Program, supply: dict[RowKey, float]) -> float | None:
+        for key in list(lp.row_index):
+            if key[0] == "unit":
+                lp.bound(key, -INF, 1.0)
+            elif key[0] == "flow":
+                lp.bound(key, supply.get(key, 0.0), supply.get(key, 0.0))
+        return lp.solve()
 
 
 def _spans(
