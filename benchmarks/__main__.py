@@ -1,6 +1,7 @@
 """``python -m benchmarks run`` (the column generation solver beside the old optimizer and the
 baseline), ``python -m benchmarks scale --size M`` (or ``--all``), ``python -m benchmarks busy``,
-``python -m benchmarks prep``: measure repat against its baselines."""
+``python -m benchmarks prep``, ``python -m benchmarks flows``: measure repat against its
+baselines."""
 
 from __future__ import annotations
 
@@ -212,6 +213,40 @@ def sweep(
     console.print(report, markup=False, highlight=False)
     if any(r.check != "ok" for r in [*times.cluster, *times.serial]):
         raise typer.Exit(1)
+
+
+@app.command()
+def flows(
+    week: Annotated[str, typer.Option(help="demo, or a busy week CASES-SEED such as 80-1.")] = "demo",
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds for HiGHS; none by default (minutes on the demo).")
+    ] = None,
+) -> None:
+    """The week as one linear program over flows (``planner.solver.flows``): its size, the
+    seconds HiGHS takes, and its value, a bound of the week (docs/solver.md)."""
+    import time
+
+    from planner.cli import demo_path
+    from planner.io.validate import read_scenario
+    from planner.model import planning_units
+    from planner.network import TransportNetwork
+    from planner.solver.flows import FlowBound
+    from planner.solver.network import TimeExpanded
+
+    if week == "demo":
+        scenario = read_scenario(demo_path())
+    else:
+        cases, seed = (int(part) for part in week.split("-"))
+        scenario = busy_week(cases, seed).scenario()
+    started = time.perf_counter()
+    program = FlowBound(
+        scenario, TimeExpanded(scenario, TransportNetwork(scenario)), planning_units(scenario)
+    )
+    value = program.value(time_limit)
+    seconds = time.perf_counter() - started
+    size = f"{len(program.lp.cost):,} columns, {len(program.lp.row_lower):,} rows"
+    found = "not solved" if value is None else f"bound Rp {value:,.0f}"
+    console.print(f"{week}: {size}; {found} in {seconds:.0f} s", markup=False, highlight=False)
 
 
 def _print(comparison: Comparison) -> None:
