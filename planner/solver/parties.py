@@ -29,13 +29,11 @@ import math
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from itertools import pairwise
 
 import numpy as np
 
 from planner.model import Unit
-from planner.network import Itinerary
 from planner.scenario import Escort
 from planner.solver.floor import FLOOR_KEYS, NO_ESCORT
 from planner.solver.master import MONEY, NEEDS, Master, RowKey, suits
@@ -204,13 +202,24 @@ class _Program:
                         reduced,
                     )
                 )
+        # The spans of each escort's parties from one start to one home, found at once.
+        groups: dict[tuple[str, str, str], list[tuple[int, float]]] = defaultdict(list)
         for (escort_id, j), cost in least.items():
-            journey = m.journeys[j].journey
+            groups[(escort_id, m.journeys[j].origin, m.journeys[j].home)].append((j, cost))
+        for (escort_id, origin, home), found in groups.items():
             escort = m.scenario.escort(escort_id)
-            start, end = self._span(
-                escort, journey.depart, journey.ready_by, journey.arrive, journey.itinerary
+            journeys = [m.journeys[j].journey for j, _ in found]
+            starts, ends = _spans(
+                self.p,
+                escort,
+                origin,
+                home,
+                np.array([journey.depart.timestamp() for journey in journeys]),
+                np.array([journey.ready_by.timestamp() for journey in journeys]),
+                np.array([journey.arrive.timestamp() for journey in journeys]),
             )
-            items.append(_Item(escort, self._slot(j), start, end, cost))
+            for (j, cost), start, end in zip(found, starts.tolist(), ends.tolist(), strict=True):
+                items.append(_Item(escort, self._slot(j), start, end, cost))
         return items
 
     def _slot(self, j: int) -> Slot:
@@ -226,23 +235,6 @@ class _Program:
         if not journey.service_ids:
             return ("r", rows.origin, rows.home, tuple(leg.key for leg in journey.itinerary.legs))
         return ("j", j)
-
-    def _span(
-        self, escort: Escort, depart: datetime, ready_by: datetime, arrive: datetime, itinerary: Itinerary
-    ) -> tuple[float, float]:
-        """What every duty of ``escort`` with a party on ``itinerary`` covers at least: from the
-        latest its way out can leave to the earliest its way back can arrive."""
-        legs = itinerary.legs
-        starts, ends = _spans(
-            self.p,
-            escort,
-            legs[0].from_id,
-            legs[-1].to_id,
-            np.array([depart.timestamp()]),
-            np.array([ready_by.timestamp()]),
-            np.array([arrive.timestamp()]),
-        )
-        return float(starts[0]), float(ends[0])
 
     def _absent(self, values: dict[int, EscortedValues]) -> list[_Item]:
         """Parties on itineraries the master does not have, at the floors of their duties: per
