@@ -19,10 +19,11 @@ way by road alone), the same for every itinerary that takes it, so nothing is gu
 
 Every plan of the network's rules is such a flow: its parties' escorts ride every ride of
 their cases, out and back by ways of the network.  The program relaxes the week (fractions,
-an escort who leaves one party on the way, money for an escort's way out and back and its
+escorts who take turns along one party's way, money for an escort's way out and back and its
 days after the first not drawn from a line), so its value bounds every plan.  Its size is
-units and escorts times the network's arcs: the demo week's program has 585,000 columns and
-takes minutes (docs/solver.md), which is why the solver prices the same rows by columns.
+units and escorts times the network's arcs: the demo week's program has 585,503 columns and
+HiGHS did not solve it in an hour (docs/solver.md), which is why it is not a planning step
+and the next master prices the same rows by columns.
 """
 
 from __future__ import annotations
