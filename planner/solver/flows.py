@@ -554,22 +554,12 @@ class FlowBound:
             best = at_base(arrive)
         else:
             dist = self._back_search(escort)
-            best = self._onward(place, arrive, dist)
+            best = self.p.floor._wait_cost(place, arrive, dist)
             for target, path, _, span in net.roads_from(place):
                 reached = arrive + span
-                tail = at_base(reached) if target == base else self._onward(target, reached, dist)
+                tail = at_base(reached) if target == base else self.p.floor._wait_cost(target, reached, dist)
                 best = np.minimum(best, self._road(path) + tail)
         return np.where(best < _REACHED, best, NO_ESCORT)
-
-    def _onward(self, place: str, moment: np.ndarray, dist: np.ndarray) -> np.ndarray:
-        found = self.net.wait_arrays(place)
-        if found is None:
-            return np.full(len(moment), _FAR)
-        times, nodes = found
-        k = np.searchsorted(times, moment, side="left")
-        return np.where(k < len(nodes), dist[nodes[np.minimum(k, len(nodes) - 1)]], _FAR)
-
-    # -- escorts' moments ---------------------------------------------------------------------------
 
     def _moment(self, escort_id: str, moment: float) -> RowKey:
         key: RowKey = ("moment", escort_id, moment)
