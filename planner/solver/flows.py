@@ -110,14 +110,19 @@ class FlowBound:
         """The bound in rupiah; None when the program was not solved in time (or at all)."""
         if self.scenario.bookings is not None:
             return None
-        for pair, members in self.pairs.items():
-            self._pair(pair, members)
-        self._layers()
-        self.close()
-        found = self.lp.solve(seconds)
+        found = self.build().solve(seconds)
         if found is None:
             return None
         return (self.master.constant + found) * MONEY
+
+    def build(self) -> Program:
+        """The program, made once: its rows and columns."""
+        if not self.lp.cost:
+            for pair, members in self.pairs.items():
+                self._pair(pair, members)
+            self._layers()
+            self.close()
+        return self.lp
 
     def _kept(self, u: int, value: np.ndarray, services: np.ndarray, on: np.ndarray) -> np.ndarray:
         """The arcs on some itinerary of unit ``u`` that costs less than its waiting.
@@ -610,7 +615,9 @@ class FlowBound:
             capacity = link.vehicle_capacity or self.master.travellers
             pool = self._pool("fare", self.master.vehicle_lines)
             self.hired[vehicle] = self.lp.add(
-                link.vehicle_cost_idr / MONEY, {key: -float(capacity), pool: link.vehicle_cost_idr / MONEY}
+                link.vehicle_cost_idr / MONEY,
+                {key: -float(capacity), pool: link.vehicle_cost_idr / MONEY},
+                upper=float(link.vehicles_for(self.master.travellers)),
             )
         return key
 
