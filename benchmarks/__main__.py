@@ -249,16 +249,20 @@ def flows(
     )
     if by_columns:
         from planner.solver.flowmaster import FlowMaster
+        from planner.solver.master import MONEY
 
         master = FlowMaster(program.build(), program.master.constant)
-        master.solve(time_limit, log=True)
-        seconds = time.perf_counter() - started
-        console.print(
-            f"{week}: {master.rounds} rounds in {seconds:.0f} s; master Rp {master.value * 1000:,.0f}, "
-            f"bound Rp {master.best * 1000:,.0f}",
-            markup=False,
-            highlight=False,
-        )
+
+        def show(added: int) -> None:
+            console.print(
+                f"{week} round {master.rounds}: master Rp {master.value * MONEY:,.0f}, "
+                f"bound Rp {master.best * MONEY:,.0f}, {added} paths, "
+                f"{time.perf_counter() - started:.0f} s",
+                markup=False,
+                highlight=False,
+            )
+
+        master.solve(time_limit, progress=show)
         return
     value = program.value(time_limit)
     seconds = time.perf_counter() - started

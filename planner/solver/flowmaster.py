@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
 import numpy as np
 from scipy.sparse import csc_matrix, csr_matrix
 
-from planner.solver.master import MONEY, RowKey
+from planner.solver.master import RowKey
 from planner.solver.program import INF, Program
 
 _UNIT_ROWS = frozenset({"node"})
@@ -194,6 +195,7 @@ class FlowMaster:
         self.paths: list[tuple[RowKey, list[int]]] = []
         for j in loose.tolist():
             self._column(float(self.cost[j]), [j], lp.upper[j], None)
+        self.loose, self.loose_upper = loose, np.array(lp.upper)[loose]
         self.best = -INF
         self.center: tuple[np.ndarray, np.ndarray] | None = None
         self.smoothing = 0.5
@@ -305,24 +307,17 @@ class FlowMaster:
 
     def _loose(self, reduced: np.ndarray) -> float:
         """What the columns in no block add to the Lagrangian bound at their reduced costs."""
-        total = 0.0
-        in_block = np.zeros(len(self.cost), dtype=bool)
-        for block in self.blocks:
-            in_block[block.columns] = True
-        upper = np.array(self.lp.upper)
-        for j in np.nonzero(~in_block & (reduced < 0))[0].tolist():
-            total += float(reduced[j]) * upper[j]
-        return total
+        at = reduced[self.loose]
+        negative = at < 0  # the others add 0 (and 0 times an infinite box is no number)
+        return float(at[negative] @ self.loose_upper[negative])
 
-    def solve(self, seconds: float | None = None, log: bool = False) -> None:
+    def solve(self, seconds: float | None = None, progress: Callable[[int], None] | None = None) -> None:
+        """Rounds until nothing prices out or ``seconds`` have passed; ``progress`` is told the
+        paths each round added (the caller reads ``value``, ``best`` and ``rounds``)."""
         started = time.perf_counter()
         while True:
             added = self.round()
-            if log:
-                print(
-                    f"round {self.rounds}: master Rp {self.value * MONEY:,.0f}, bound Rp {self.best * MONEY:,.0f}, "
-                    f"{added} paths, {time.perf_counter() - started:.1f} s",
-                    flush=True,
-                )
+            if progress is not None:
+                progress(added)
             if not added or (seconds is not None and time.perf_counter() - started > seconds):
                 return
