@@ -50,6 +50,7 @@ class EscortFloor:
         self.top = scenario.settings.end.timestamp() + 60 * _DAY
         self._out: dict[str, np.ndarray] = {}
         self._back: dict[str, np.ndarray] = {}
+        self._back_stacks: dict[str | None, np.ndarray] = {}
         self._busies: dict[str, Busy] = {}
         self._one: dict[tuple[str, str | None, str, float, float], float] = {}
 
@@ -108,8 +109,7 @@ class EscortFloor:
             return found
         p, net = self.p, self.p.net
         rate = self.rates[escort.escort_id]
-        base = p.scenario.location(escort.base_id)
-        deadline = base.midnight(escort.available_to).timestamp() + _DAY
+        deadline = self._deadline(escort)
         sink = net.sink[escort.base_id]
         arrive = net.node_time[net.arc_tail]
         into = net.arc_head == sink
@@ -178,40 +178,50 @@ class EscortFloor:
     def back(self, need: str | None, place: str, arrive: np.ndarray) -> np.ndarray:
         """For parties arriving at ``place`` at ``arrive``: the least an able escort's way back
         costs, its days counted from the arrival."""
-        result = np.full(len(arrive), NO_ESCORT)
-        for escort in self.able[need]:
-            result = np.minimum(result, self._escort_back(escort, place, arrive))
-        return result
-
-    def _escort_back(self, escort: Escort, place: str, arrive: np.ndarray) -> np.ndarray:
-        p, net = self.p, self.p.net
-        rate = self.rates[escort.escort_id]
-        base = p.scenario.location(escort.base_id)
-        deadline = base.midnight(escort.available_to).timestamp() + _DAY
-        if escort.base_id == place:
-            return np.where(arrive < deadline, 0.0, NO_ESCORT)
-        dist = self._back_search(escort)
-        busy = self._busy(escort)
-        best = np.full(len(arrive), _FAR)
-        best = np.minimum(best, self._wait_cost(place, arrive, dist))
-        for target, _, fare, span in net.roads_from(place):
+        able = self.able[need]
+        if not able:
+            return np.full(len(arrive), NO_ESCORT)
+        # Every able escort at once, one row each: the per-escort loop was the hot spot of
+        # pricing on weeks of hundreds of cases.
+        dist = self._back_stack(need)
+        rates = np.array([self.rates[e.escort_id] for e in able])[:, None]
+        best = self._wait_cost(place, arrive, dist)
+        for target, _, fare, span in self.p.net.roads_from(place):
             reached = arrive + span
-            if target == escort.base_id:
-                home = fare / MONEY + rate * (reached - self.zero) + busy.upto(reached)
-                value = np.where(reached < deadline, home, _FAR)
-            else:
-                value = fare / MONEY + self._wait_cost(target, reached, dist)
+            value = fare / MONEY + self._wait_cost(target, reached, dist)
+            for i, escort in enumerate(able):
+                if escort.base_id == target:
+                    home = fare / MONEY + self.rates[escort.escort_id] * (reached - self.zero)
+                    home = home + self._busy(escort).upto(reached)
+                    value[i] = np.where(reached < self._deadline(escort), home, _FAR)
             best = np.minimum(best, value)
         # The busy rows it covers after the party arrives (to its return, in the search).
-        best = best - rate * (arrive - self.zero) - busy.upto(arrive)
-        return np.where(best < _REACHED, np.maximum(best, 0.0), NO_ESCORT)
+        busy = np.array([self._busy(e).upto(arrive) for e in able]).reshape(len(able), len(arrive))
+        best = best - rates * (arrive - self.zero)[None, :] - busy
+        result = np.where(best < _REACHED, np.maximum(best, 0.0), NO_ESCORT)
+        for i, escort in enumerate(able):
+            if escort.base_id == place:
+                result[i] = np.where(arrive < self._deadline(escort), 0.0, NO_ESCORT)
+        return np.asarray(result.min(axis=0))
+
+    def _deadline(self, escort: Escort) -> float:
+        base = self.p.scenario.location(escort.base_id)
+        return base.midnight(escort.available_to).timestamp() + _DAY
+
+    def _back_stack(self, need: str | None) -> np.ndarray:
+        """The way-back searches of the escorts able to meet ``need``, one row each."""
+        found = self._back_stacks.get(need)
+        if found is None:
+            found = self._back_stacks[need] = np.vstack([self._back_search(e) for e in self.able[need]])
+        return found
 
     def _wait_cost(self, place: str, moment: np.ndarray, dist: np.ndarray) -> np.ndarray:
-        """The least cost on from ``place`` for someone there at ``moment`` (by departures)."""
+        """The least cost on from ``place`` for someone there at ``moment`` (by departures),
+        for each row of ``dist`` (one search, or one per escort)."""
         found = self.p.net.wait_arrays(place)
         if found is None:
-            return np.full(len(moment), _FAR)
+            return np.full((*dist.shape[:-1], len(moment)), _FAR)
         times, nodes = found
         k = np.searchsorted(times, moment, side="left")
         ok = k < len(nodes)
-        return np.where(ok, dist[nodes[np.minimum(k, len(nodes) - 1)]], _FAR)
+        return np.where(ok, dist[..., nodes[np.minimum(k, len(nodes) - 1)]], _FAR)
