@@ -112,6 +112,7 @@ class Master:
         self.escort_duties: dict[str, list[int]] = defaultdict(list)
         self.unit_columns: dict[int, list[int]] = defaultdict(list)
         self.busy_moments: dict[str, set[float]] = defaultdict(set)
+        self._vehicles_of: dict[int, frozenset[tuple[str, object]]] = {}  # a duty's, by column
         self.constant = sum(case_unplanned_cost(scenario, c) for u in units for c in u.members) / MONEY
         if scenario.bookings is not None:
             # Re-planning: every booked duty's change, taken back by a duty that keeps it.
@@ -313,10 +314,13 @@ class Master:
     def _journey_of(self, column: int) -> Journey:
         return self.journeys[self.columns[column].journey].journey
 
-    def _duty_vehicles(self, column: int) -> set[tuple[str, object]]:
-        option = self.columns[column].option
-        assert option is not None
-        return {*self._journey_of(column).vehicles, *option.vehicles}
+    def _duty_vehicles(self, column: int) -> frozenset[tuple[str, object]]:
+        found = self._vehicles_of.get(column)
+        if found is None:
+            option = self.columns[column].option
+            assert option is not None
+            found = self._vehicles_of[column] = frozenset((*self._journey_of(column).vehicles, *option.vehicles))
+        return found
 
     def _capacity(self, column: int) -> float:
         option = self.columns[column].option

@@ -100,6 +100,7 @@ class TimeExpanded:
         self.place_index = {p: i for i, p in enumerate(self.places)}
         self.vehicle_keys: list[VehicleKey] = []
         self._vehicle_index: dict[VehicleKey, int] = {}
+        self._roads_at: dict[tuple[int, datetime], tuple[RoadPath, RoadWay]] = {}
         self.road_ways: list[RoadWay] = []  # the road node r's way is road_ways[r - first road]
         count = len(self.services)
         self._kinds: list[str] = ["D"] * count + ["A"] * count
@@ -223,6 +224,12 @@ class TimeExpanded:
     def road_at(self, path: RoadPath, leaving: datetime) -> RoadWay:
         """A journey by road alone, its first link leaving at ``leaving`` and each next one as
         soon as the connection minimum allows."""
+        # Pricing asks for the same ways again and again (every escort's way back from the
+        # same arrival): kept with their path, so that a path's id is never reused for another.
+        key = (id(path), leaving)
+        known = self._roads_at.get(key)
+        if known is not None and known[0] is path:
+            return known[1]
         legs: list[Leg] = []
         moment = leaving
         for index, link in enumerate(path.links):
@@ -230,7 +237,9 @@ class TimeExpanded:
                 moment = moment + self.scenario.settings.connection(link.mode)
             legs.append(_link_leg(link, moment))
             moment = moment + link.duration
-        return self._way(path.links, legs)
+        way = self._way(path.links, legs)
+        self._roads_at[key] = (path, way)
+        return way
 
     def road_before(self, path: RoadPath, arrive_by: datetime) -> RoadWay:
         """Rule 1: the links timed to arrive at ``arrive_by``, each as late as it can leave."""
