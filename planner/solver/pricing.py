@@ -95,6 +95,7 @@ class Pricing:
         self._arc_seconds[~np.isfinite(self._arc_seconds)] = 0.0
         assert (self._arc_seconds >= -1e-6).all(), "arcs go forward in time"
         self._heads: dict[str, tuple[list[Head], dict[str, np.ndarray]]] = {}
+        self._head_owner: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._earliest: dict[str, np.ndarray] = {}
         self._latest: dict[str, np.ndarray] = {}
         # Arcs by their tail, to walk the network forward from a node.
@@ -130,6 +131,7 @@ class Pricing:
         self.arc_dual = per_arc
         self.floor = EscortFloor(self)
         self._floor_cache: dict[tuple[str, str | None, str], np.ndarray] = {}
+        self._head_sums: dict[str, np.ndarray] = {}
         # Each unit's own vehicle rows (``ride``): what its riding a vehicle costs it in duals.
         self.ride: dict[int, dict[int, float]] = defaultdict(dict)
         for index, key in enumerate(m.row_keys):
@@ -380,6 +382,23 @@ class Pricing:
             + sum(ride.get(v, 0.0) for v in vehicles) / self.units[u].persons
         )
 
+    def _head_vehicles(self, place: str) -> np.ndarray:
+        """What one rider pays in vehicle multipliers on each way onto a first service from
+        ``place``, found once a round for every unit starting there."""
+        found = self._head_sums.get(place)
+        if found is None:
+            heads, _ = self._origin(place)
+            owner = self._head_owner.get(place)
+            if owner is None:
+                owner = self._head_owner[place] = (
+                    np.repeat(np.arange(len(heads)), [len(h.vehicles) for h in heads]),
+                    np.array([v for h in heads for v in h.vehicles], dtype=np.int64),
+                )
+            self._grow()
+            found = np.bincount(owner[0], weights=self.vehicle[owner[1]], minlength=len(heads))
+            self._head_sums[place] = found
+        return found
+
     def _on_heads(self, u: int, rider: _Rider, on: np.ndarray) -> np.ndarray:
         """The unit's reduced cost (a step of it, its unit row left out) leaving by each way
         onto a first service from its start, going on at the cost ``on`` from that service:
@@ -387,7 +406,11 @@ class Pricing:
         unit = self.units[u]
         heads, a = self._origin(unit.origin)
         per_day, constant = self._terms(u, rider)
-        head_vehicles = np.array([self._riding(u, rider, h.vehicles) for h in heads])
+        head_vehicles = self._head_vehicles(unit.origin) * rider.duals
+        ride = self.ride.get(u)
+        if ride:
+            own = [sum(ride.get(v, 0.0) for v in h.vehicles) for h in heads]
+            head_vehicles = head_vehicles + np.array(own) / unit.persons
         value = unit.persons * (
             a["fare"] / MONEY * rider.fares
             + head_vehicles
