@@ -264,16 +264,9 @@ class ColumnGeneration:
             return 0
         m.row_dual = np.concatenate([current, np.zeros(len(m.row_keys) - len(current))])
         pricing.refresh()
-        found: dict[int, list[tuple[float, DutyPrice]]] = defaultdict(list)
-        for price in pricing.duties_priced(new, every=True):
-            if price.option is not None:
-                cases = self.scenario.escort(price.escort_id).max_cases
-                found[price.journey].append((price.least / cases, price))
         added = 0
-        for prices in found.values():
-            prices.sort(key=lambda item: item[0])
-            for _, price in prices[:FIRST_DUTIES]:
-                assert price.option is not None
+        for price in pricing.duties_priced(new, first=FIRST_DUTIES):
+            if price.option is not None:
                 added += int(m.add_y(price.journey, price.option) is not None)
         m.row_dual = current
         return added

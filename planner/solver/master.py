@@ -319,7 +319,9 @@ class Master:
         if found is None:
             option = self.columns[column].option
             assert option is not None
-            found = self._vehicles_of[column] = frozenset((*self._journey_of(column).vehicles, *option.vehicles))
+            found = self._vehicles_of[column] = frozenset(
+                (*self._journey_of(column).vehicles, *option.vehicles)
+            )
         return found
 
     def _capacity(self, column: int) -> float:

@@ -697,11 +697,12 @@ class Pricing:
 
     # -- escort duties ----------------------------------------------------------------------------
 
-    def duties_priced(self, journeys: list[int], every: bool = False) -> list[DutyPrice]:
+    def duties_priced(self, journeys: list[int], every: bool = False, first: int = 0) -> list[DutyPrice]:
         """For each escort and each of the master's party itineraries in ``journeys``, the least
         reduced cost of its duties with that party (its busy rows' duals included, from the
         duty's start to its end), and the duty that reaches it: where it prices out, or with
-        ``every``, wherever there is one."""
+        ``every``, wherever there is one.  With ``first``, only each itinerary's ``first``
+        cheapest duties per case an escort takes, each with its duty."""
         scenario, m = self.scenario, self.master
         prices: list[DutyPrice] = []
         if not journeys:
@@ -714,6 +715,8 @@ class Pricing:
             lines = m.party_lines(rows.origin, rows.home, "escort")
             by_rate[1.0 - m.dual(("pool", "escort", lines))].append(j)
         parties = {j: self._party(j) for j in journeys}
+        # With ``first``, the duties are made only for the cheapest: making one walks its ways.
+        cheapest: dict[int, list[tuple[float, int, float, _EscortSearch, _Ways]]] = defaultdict(list)
         for escort in scenario.escorts:
             own = self._escort_rides(escort.escort_id)
             able = [need for need in NEEDS if suits(scenario, escort.escort_id, need)]
@@ -721,7 +724,27 @@ class Pricing:
                 rate = (self.meal + escort.daily_allowance_idr) / MONEY * money
                 search = _EscortSearch(self, escort, money, rate, own)
                 for j in group:
-                    prices.append(self._duty(search, j, parties[j], able, every))
+                    value, ways = self._duty_value(search, j, parties[j], able)
+                    if first:
+                        if ways is not None:
+                            found = cheapest[j]
+                            found.append((value / escort.max_cases, len(found), value, search, ways))
+                        continue
+                    option = None
+                    if ways is not None and (value < -1e-9 or every):
+                        option = self._duty_option(search, j, ways)
+                    prices.append(DutyPrice(escort.escort_id, j, value, option))
+        for j, found in cheapest.items():
+            found.sort(key=lambda item: (item[0], item[1]))
+            made = 0
+            for _, _, value, search, ways in found:
+                option = self._duty_option(search, j, ways)
+                if option is None:
+                    continue
+                prices.append(DutyPrice(search.escort.escort_id, j, value, option))
+                made += 1
+                if made == first:
+                    break
         return prices
 
     def _party(self, j: int) -> _Party:
@@ -765,9 +788,11 @@ class Pricing:
                 found[net.vehicle((key[2], key[3]))] = -float(m.row_dual[index])  # type: ignore[arg-type]
         return found
 
-    def _duty(
-        self, search: _EscortSearch, j: int, party: _Party, able: list[str], every: bool = False
-    ) -> DutyPrice:
+    def _duty_value(
+        self, search: _EscortSearch, j: int, party: _Party, able: list[str]
+    ) -> tuple[float, _Ways | None]:
+        """The least reduced cost of the escort's duties with the party on journey ``j``, and
+        its ways out and back (None, and infinity, where it has none)."""
         m, net, scenario = self.master, self.net, self.scenario
         escort = search.escort
         rate = search.rate
@@ -795,20 +820,24 @@ class Pricing:
         else:
             way_back = search.way_back(end, journey.arrive)
         if way_out is None or way_back is None:
-            return DutyPrice(escort.escort_id, j, np.inf, None)
+            return np.inf, None
         value = way_out[0] + along + way_back[0] + rate
         value -= escort.max_cases * party.cap
         value += party.escorted + sum(party.skills.get(need, 0.0) for need in able)
-        option = None
-        if value < -1e-9 or every:
-            option = escort_option(
-                scenario,
-                escort,
-                journey,
-                Itinerary(way_out[1]) if way_out[1] else None,
-                Itinerary(way_back[1]) if way_back[1] else None,
-            )
-        return DutyPrice(escort.escort_id, j, value, option)
+        return value, (way_out[1], way_back[1])
+
+    def _duty_option(self, search: _EscortSearch, j: int, ways: _Ways) -> EscortOption | None:
+        out, back = ways
+        return escort_option(
+            self.scenario,
+            search.escort,
+            self.master.journeys[j].journey,
+            Itinerary(out) if out else None,
+            Itinerary(back) if back else None,
+        )
+
+
+_Ways = tuple[tuple[Leg, ...], tuple[Leg, ...]]  # a duty's legs out and back
 
 
 class _EscortSearch:
