@@ -145,6 +145,7 @@ class TransportNetwork:
             for s in scenario.services
         }
         self._tails: dict[tuple[int, str], tuple[Leg, ...]] = {}
+        self._after: dict[str, list[tuple[Service, Leg, tuple[tuple[Leg, ...], ...]]]] = {}
 
     # -- construction -------------------------------------------------------------------
 
@@ -470,28 +471,35 @@ class TransportNetwork:
     def _extend(self, legs: tuple[Leg, ...], visited: set[str], to_id: str) -> Iterator[Itinerary]:
         last = legs[-1]
         assert last.service_id is not None
+        service = self.scenario.service(last.service_id)
         for path in self.road_paths(last.to_id, to_id):
             if any(link.to_id in visited and link.to_id != to_id for link in path.links[:-1]):
                 continue
-            tail = self._road_legs_after(path, last.arrive, first=False)
-            yield Itinerary(legs + tail)
+            yield Itinerary(legs + self._tail(path, service))
         left = self.max_services - sum(1 for leg in legs if leg.is_service)
         if left <= 0:
             return
         needed = self.services_to(to_id)
-        for _, (_, next_id), roads in self.timed.out_edges(("arr", last.service_id), data="roads"):
-            service = self.scenario.service(next_id)
-            if service.to_id in visited or needed.get(service.to_id, left) > left - 1:
+        for following, next_leg, roads in self._connections(last.service_id):
+            if following.to_id in visited or needed.get(following.to_id, left) > left - 1:
                 continue
             for lead in roads:
                 stops = {leg.to_id for leg in lead}
                 if stops & visited - {last.to_id}:
                     continue
-                yield from self._extend(
-                    legs + lead + (self._legs[service.service_id],),
-                    visited | stops | {service.to_id},
-                    to_id,
-                )
+                yield from self._extend(legs + lead + (next_leg,), visited | stops | {following.to_id}, to_id)
+
+    def _connections(self, service_id: str) -> list[tuple[Service, Leg, tuple[tuple[Leg, ...], ...]]]:
+        """The services that can be caught after ``service_id``, each with its leg and every
+        road way to it, in the time-expanded graph's order: a graph view per step of the
+        search for journeys costs more than the list."""
+        found = self._after.get(service_id)
+        if found is None:
+            found = self._after[service_id] = [
+                (self.scenario.service(next_id), self._legs[next_id], roads)
+                for _, (_, next_id), roads in self.timed.out_edges(("arr", service_id), data="roads")
+            ]
+        return found
 
     def _road_only(
         self,
