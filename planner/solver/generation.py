@@ -72,6 +72,7 @@ class ColumnGeneration:
         self.converged = False
         self._unit_of = {c.case_id: u for u, unit in enumerate(self.units) for c in unit.members}
         self.seeded: set[int] = set()  # the seed plan's columns
+        self.dived: frozenset[int] = frozenset()  # the columns a dive's last master used
         self.longest_round = 0.0  # seconds
         self.party_seconds: float | None = None  # what the last bound over the party rows took
         self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
@@ -184,7 +185,7 @@ class ColumnGeneration:
         m = self.master
         if m.columns and len(m.col_value) < len(m.columns):
             self.value = m.solve()
-        return {c for c, value in enumerate(m.col_value) if value > 1e-6} | self.seeded
+        return {c for c, value in enumerate(m.col_value) if value > 1e-6} | self.seeded | self.dived
 
     def _parties_fit(self, deadline: float | None) -> bool:
         """Whether a bound over the party rows can be made and the round still end in time."""

@@ -435,6 +435,17 @@ class Master:
         self.col_value = np.array(solution.col_value)
         return (self.h.getInfo().objective_function_value + self.constant) * MONEY
 
+    def fix(self, column: int, lower: float, upper: float) -> None:
+        """Bound a column (diving fixes columns, then frees them again)."""
+        self.h.changeColBounds(column, lower, upper)
+        self.solved = False
+
+    def feasible(self) -> bool:
+        """Solve from the last basis: False when the columns' bounds leave no solution (the
+        last solution read stays)."""
+        self.h.run()
+        return bool(self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+
     def dual(self, key: RowKey) -> float:
         index = self.rows.get(key)
         # A row made since the last solve has no dual yet: 0.

@@ -23,6 +23,7 @@ from planner.network import TransportNetwork
 from planner.optimizer import Optimizer, Options, OutOfTime
 from planner.plan import BoundScope, Plan, Status
 from planner.scenario import Scenario
+from planner.solver.dive import Dive, dive
 from planner.solver.generation import PARTIES_EVERY, ColumnGeneration, Round
 from planner.solver.master import MONEY
 
@@ -32,6 +33,8 @@ GENERATION_SHARE = 0.45
 BOUND_SCOPE: BoundScope = "network"
 # A second pass over every column made is searched when at least this many seconds are left.
 SECOND_PASS_SECONDS = 2.0
+# At most this part of the time limit goes to diving after generation, before the search.
+DIVE_SHARE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class ColumnOptimizer(Optimizer):
     enumeration."""
 
     AHEAD = False  # the escorts' ways are priced here, not enumerated in a second process
+    diving = True  # a dive hands its plan's columns to the search (``planner.solver.dive``)
 
     def __init__(
         self,
@@ -68,6 +72,7 @@ class ColumnOptimizer(Optimizer):
         self._widen = False  # the second pass: every column, from the first pass's plan
         self._work: float | None = None
         self._hint: Plan | None = None
+        self.dive: Dive | None = None
 
     def plan(
         self,
@@ -197,6 +202,11 @@ class ColumnOptimizer(Optimizer):
             generation.run(None, halt, self._rounds, max_rounds=max(1, round(self._work)))
         else:
             generation.run(ends, halt, self._rounds)
+        if self.diving:
+            limit = getattr(self, "_limit", 30.0)
+            dives = None if self._work is not None else time.perf_counter() + DIVE_SHARE * limit
+            self.dive = dive(generation, dives, halt)
+            generation.dived = self.dive.columns
         return self._columns(generation)
 
     def _columns(self, generation: ColumnGeneration, every: bool = False) -> Problem:
