@@ -25,6 +25,7 @@ from planner.plan import BoundScope, Plan, Status
 from planner.scenario import Scenario
 from planner.solver.dive import Dive, dive
 from planner.solver.generation import PARTIES_EVERY, ColumnGeneration, Round
+from planner.solver.lns import Improved, improve
 from planner.solver.master import MONEY
 
 # The part of the time for which columns are generated; the search has the rest.  Once no
@@ -35,6 +36,9 @@ BOUND_SCOPE: BoundScope = "network"
 SECOND_PASS_SECONDS = 2.0
 # At most this part of the time limit goes to diving after generation, before the search.
 DIVE_SHARE = 0.1
+# At most this part goes to the neighbourhoods of the best plan after the search, before the
+# rounds for the bound.
+LNS_SHARE = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,7 @@ class ColumnOptimizer(Optimizer):
 
     AHEAD = False  # the escorts' ways are priced here, not enumerated in a second process
     diving = True  # a dive hands its plan's columns to the search (``planner.solver.dive``)
+    neighbourhoods = True  # the best plan improved by ``planner.solver.lns``
 
     def __init__(
         self,
@@ -73,6 +78,7 @@ class ColumnOptimizer(Optimizer):
         self._work: float | None = None
         self._hint: Plan | None = None
         self.dive: Dive | None = None
+        self.improved: Improved | None = None
 
     def plan(
         self,
@@ -126,6 +132,9 @@ class ColumnOptimizer(Optimizer):
         ):
             return first
         best = self._best = self._second_pass(options, progress, stop, left, first)
+        if self.neighbourhoods and (stop is None or not stop.is_set()):
+            ends = min(started + options.time_limit, time.perf_counter() + LNS_SHARE * options.time_limit)
+            best = self._best = self._improve(best, ends, options, stop)
         # Time still left goes to the bound: more rounds, each of whose bounds is valid.
         generation = self.generation
         if not generation.converged and generation.rounds and (stop is None or not stop.is_set()):
@@ -146,6 +155,18 @@ class ColumnOptimizer(Optimizer):
                     bound_idr=self.bound_idr,
                 )
         return replace(_proven(best, self.bound_idr), solve_seconds=time.perf_counter() - started)
+
+    def _improve(self, best: Plan, deadline: float, options: Options, stop: threading.Event | None) -> Plan:
+        """The best plan, searched one neighbourhood at a time over every column made
+        (``planner.solver.lns``) until ``deadline``."""
+        assert self.generation is not None
+        problem = self._columns(self.generation, every=True)
+        found = self.improved = improve(problem, best, deadline, options.seed, options.workers, stop)
+        if found is None or found.total_idr >= best.objective.total_idr:
+            return best
+        seconds = time.perf_counter() - self._started
+        plan = self._assemble(problem, found.travel, found.escorts, "feasible", 0, seconds)
+        return plan if plan.objective.total_idr < best.objective.total_idr else best
 
     def _second_pass(
         self,
