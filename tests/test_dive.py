@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from planner.network import TransportNetwork
@@ -13,6 +14,7 @@ from planner.optimizer import Options
 from planner.scenario import Scenario
 from planner.solver.dive import dive
 from planner.solver.generation import ColumnGeneration
+from planner.solver.search import ColumnOptimizer
 from tests.test_column_generation import (
     exhaustive,
     far_weeks,
@@ -55,7 +57,8 @@ def test_the_woman_escort_s_duty_is_among_the_dive_s_columns() -> None:
     assert found.columns <= generation.used()
 
 
-def test_the_optimizer_dives_and_its_plan_is_the_best() -> None:
+def test_the_optimizer_dives_when_asked_and_its_plan_is_the_best(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ColumnOptimizer, "diving", True)
     s = woman_escort_in_makassar()
     plan, optimizer = solved(s, Options(time_limit=10, seed=0))
     assert optimizer.dive is not None

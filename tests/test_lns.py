@@ -47,7 +47,6 @@ def test_the_optimizer_improves_a_plan_it_is_given() -> None:
     s = woman_escort_in_makassar()
     optimizer = ColumnOptimizer(s)
     proven = optimizer.plan(Options(time_limit=10, seed=0))
-    # Proven optimal: no time goes to neighbourhoods.
     assert proven.status == "optimal" and optimizer.improved is None
     assert optimizer.baseline is not None
     options = Options(time_limit=10, seed=0)
