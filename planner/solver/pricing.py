@@ -715,7 +715,7 @@ class Pricing:
             lines = m.party_lines(rows.origin, rows.home, "escort")
             by_rate[1.0 - m.dual(("pool", "escort", lines))].append(j)
         parties = {j: self._party(j) for j in journeys}
-        # With ``first``, the duties are made only for the cheapest: making one walks its ways.
+        # With ``first``, the duties are made only for the cheapest: making one prices its legs.
         cheapest: dict[int, list[tuple[float, int, float, _EscortSearch, _Ways]]] = defaultdict(list)
         for escort in scenario.escorts:
             own = self._escort_rides(escort.escort_id)
