@@ -157,7 +157,7 @@ class ColumnGeneration:
                     centered, center = lagrangian, duals
                 before = {j for j in range(len(m.journeys)) if ("cap", j) in m.rows}
                 added = sum(self._add(kind, price) for kind, price in found)
-                added += self._escort_new(before, current)
+                added += self._escort_new(before)
                 if added or alpha == 0.0:
                     break
                 alpha = 0.0
@@ -255,21 +255,21 @@ class ColumnGeneration:
             m.row_dual = duals
             pricing.refresh()
 
-    def _escort_new(self, before: set[int], current: np.ndarray) -> int:
+    def _escort_new(self, before: set[int]) -> int:
         """Give each party itinerary that has just got escorted cases its cheapest duties (per
         case they can take), so that the next master sees what escorting it costs: its escort
-        row has no dual yet, and its duties would price out only a round later."""
+        row has no dual yet, and its duties would price out only a round later.  They are
+        priced with the round's pricing, its escorts' searches again: which duties come first
+        is a guess either way, and searching every escort's ways anew cost a quarter of the
+        500-case week's rounds."""
         m, pricing = self.master, self.pricing
         new = [j for j in range(len(m.journeys)) if ("cap", j) in m.rows and j not in before]
         if not new:
             return 0
-        m.row_dual = np.concatenate([current, np.zeros(len(m.row_keys) - len(current))])
-        pricing.refresh()
         added = 0
         for price in pricing.duties_priced(new, first=FIRST_DUTIES):
             if price.option is not None:
                 added += int(m.add_y(price.journey, price.option) is not None)
-        m.row_dual = current
         return added
 
     def _add(self, kind: str, price: object) -> int:

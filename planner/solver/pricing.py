@@ -132,6 +132,7 @@ class Pricing:
         self.floor = EscortFloor(self)
         self._floor_cache: dict[tuple[str, str | None, str], np.ndarray] = {}
         self._head_sums: dict[str, np.ndarray] = {}
+        self._searches: dict[tuple[str, float], _EscortSearch] = {}
         # Each unit's own vehicle rows (``ride``): what its riding a vehicle costs it in duals.
         self.ride: dict[int, dict[int, float]] = defaultdict(dict)
         for index, key in enumerate(m.row_keys):
@@ -722,7 +723,7 @@ class Pricing:
             able = [need for need in NEEDS if suits(scenario, escort.escort_id, need)]
             for money, group in by_rate.items():
                 rate = (self.meal + escort.daily_allowance_idr) / MONEY * money
-                search = _EscortSearch(self, escort, money, rate, own)
+                search = self._search(escort, money, rate, own)
                 for j in group:
                     value, ways = self._duty_value(search, j, parties[j], able)
                     if first:
@@ -746,6 +747,15 @@ class Pricing:
                 if made == first:
                     break
         return prices
+
+    def _search(self, escort: Escort, money: float, rate: float, own: dict[int, float]) -> _EscortSearch:
+        """The escort's searches at this round's duals, shared by every pricing of its duties
+        until the next ``refresh``: a new itinerary's first duties use the round's ways."""
+        key = (escort.escort_id, money)
+        found = self._searches.get(key)
+        if found is None:
+            found = self._searches[key] = _EscortSearch(self, escort, money, rate, own)
+        return found
 
     def _party(self, j: int) -> _Party:
         """What any escort's duty with the party on the master's journey ``j`` pays along it
