@@ -16,6 +16,7 @@ the bound's proof needs only that it is at most every such duty's reduced cost.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,6 +35,14 @@ _REACHED = 1e17
 _DAY = 86400.0
 
 
+@dataclass(frozen=True, slots=True)
+class _BackRows:
+    dist: np.ndarray  # one way-back search per escort
+    rates: np.ndarray
+    deadlines: np.ndarray
+    bases: np.ndarray
+
+
 class EscortFloor:
     def __init__(self, pricing: Pricing) -> None:
         self.p = pricing
@@ -50,7 +59,7 @@ class EscortFloor:
         self.top = scenario.settings.end.timestamp() + 60 * _DAY
         self._out: dict[str, np.ndarray] = {}
         self._back: dict[str, np.ndarray] = {}
-        self._back_stacks: dict[str | None, np.ndarray] = {}
+        self._back_stacks: dict[str | None, _BackRows] = {}
         self._busies: dict[str, Busy] = {}
         self._one: dict[tuple[str, str | None, str, float, float], float] = {}
 
@@ -183,36 +192,41 @@ class EscortFloor:
             return np.full(len(arrive), NO_ESCORT)
         # Every able escort at once, one row each: the per-escort loop was the hot spot of
         # pricing on weeks of hundreds of cases.
-        dist = self._back_stack(need)
-        rates = np.array([self.rates[e.escort_id] for e in able])[:, None]
-        best = self._wait_cost(place, arrive, dist)
+        rows = self._back_rows(need)
+        best = self._wait_cost(place, arrive, rows.dist)
         for target, _, fare, span in self.p.net.roads_from(place):
             reached = arrive + span
-            value = fare / MONEY + self._wait_cost(target, reached, dist)
-            for i, escort in enumerate(able):
-                if escort.base_id == target:
-                    home = fare / MONEY + self.rates[escort.escort_id] * (reached - self.zero)
-                    home = home + self._busy(escort).upto(reached)
-                    value[i] = np.where(reached < self._deadline(escort), home, _FAR)
+            value = fare / MONEY + self._wait_cost(target, reached, rows.dist)
+            for i in np.flatnonzero(rows.bases == target).tolist():
+                home = (
+                    fare / MONEY + rows.rates[i] * (reached - self.zero) + self._busy(able[i]).upto(reached)
+                )
+                value[i] = np.where(reached < rows.deadlines[i], home, _FAR)
             best = np.minimum(best, value)
         # The busy rows it covers after the party arrives (to its return, in the search).
         busy = np.array([self._busy(e).upto(arrive) for e in able]).reshape(len(able), len(arrive))
-        best = best - rates * (arrive - self.zero)[None, :] - busy
+        best = best - rows.rates[:, None] * (arrive - self.zero)[None, :] - busy
         result = np.where(best < _REACHED, np.maximum(best, 0.0), NO_ESCORT)
-        for i, escort in enumerate(able):
-            if escort.base_id == place:
-                result[i] = np.where(arrive < self._deadline(escort), 0.0, NO_ESCORT)
+        for i in np.flatnonzero(rows.bases == place).tolist():
+            result[i] = np.where(arrive < rows.deadlines[i], 0.0, NO_ESCORT)
         return np.asarray(result.min(axis=0))
 
     def _deadline(self, escort: Escort) -> float:
         base = self.p.scenario.location(escort.base_id)
         return base.midnight(escort.available_to).timestamp() + _DAY
 
-    def _back_stack(self, need: str | None) -> np.ndarray:
-        """The way-back searches of the escorts able to meet ``need``, one row each."""
+    def _back_rows(self, need: str | None) -> _BackRows:
+        """The escorts able to meet ``need``, one row each: their way-back searches, rates,
+        deadlines and bases."""
         found = self._back_stacks.get(need)
         if found is None:
-            found = self._back_stacks[need] = np.vstack([self._back_search(e) for e in self.able[need]])
+            able = self.able[need]
+            found = self._back_stacks[need] = _BackRows(
+                np.vstack([self._back_search(e) for e in able]),
+                np.array([self.rates[e.escort_id] for e in able]),
+                np.array([self._deadline(e) for e in able]),
+                np.array([e.base_id for e in able]),
+            )
         return found
 
     def _wait_cost(self, place: str, moment: np.ndarray, dist: np.ndarray) -> np.ndarray:

@@ -698,12 +698,12 @@ class Pricing:
 
     # -- escort duties ----------------------------------------------------------------------------
 
-    def duties_priced(self, journeys: list[int], every: bool = False, first: int = 0) -> list[DutyPrice]:
+    def duties_priced(self, journeys: list[int], first: int = 0) -> list[DutyPrice]:
         """For each escort and each of the master's party itineraries in ``journeys``, the least
         reduced cost of its duties with that party (its busy rows' duals included, from the
-        duty's start to its end), and the duty that reaches it: where it prices out, or with
-        ``every``, wherever there is one.  With ``first``, only each itinerary's ``first``
-        cheapest duties per case an escort takes, each with its duty."""
+        duty's start to its end), and the duty that reaches it where it prices out.  With
+        ``first``, only each itinerary's ``first`` cheapest duties per case an escort takes,
+        each with its duty."""
         scenario, m = self.scenario, self.master
         prices: list[DutyPrice] = []
         if not journeys:
@@ -732,7 +732,7 @@ class Pricing:
                             found.append((value / escort.max_cases, len(found), value, search, ways))
                         continue
                     option = None
-                    if ways is not None and (value < -1e-9 or every):
+                    if ways is not None and value < -1e-9:
                         option = self._duty_option(search, j, ways)
                     prices.append(DutyPrice(escort.escort_id, j, value, option))
         for j, found in cheapest.items():
