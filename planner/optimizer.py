@@ -41,6 +41,8 @@ from planner.reasons import explain_unplanned
 from planner.scenario import Scenario
 
 Progress = Callable[[float, int, int], None]
+# What narrows a part's problem to its share of what the parts share.
+Narrow = Callable[[Problem], Problem]
 # The part of a model's time given to finding a good first plan from the linear relaxation,
 # waiting for the relaxation included.  The narrowed search improves plans faster than the
 # whole one, and stops early once it has proven its best: on the 150-case busy week at 30 s,
@@ -249,8 +251,8 @@ class Optimizer:
             self.baseline = baseline()
             if stopped():
                 return self._fallback(started, 0)
-        parts = components(problem) if options.decompose else [list(range(len(problem.units)))]
-        sizes = [max(1, len(part)) for part in parts]
+        parts = self.parts(problem, options)
+        sizes = [max(1, len(part)) for part, _ in parts]
         travel: dict[tuple[int, int], int] = {}
         escorts: dict[int, list[EscortOption]] = {}
         objective = bound = 0
@@ -277,15 +279,22 @@ class Optimizer:
 
             return inner
 
-        for index, part in enumerate(parts):
+        for index, (part, narrow) in enumerate(parts):
             sub = restrict(problem, part)
+            if narrow is not None:
+                sub = narrow(sub)
             solution: Solution
             if time.perf_counter() - started >= options.time_limit or stopped():
                 if not options.hints:
                     return self._fallback(started, 0)  # the baseline's journeys may be missing
                 # No time left for this part: the baseline's plan for it, which the parts
-                # already solved leave feasible (they share nothing scarce with it).
-                solution = _baseline_solution(sub, self.baseline)
+                # already solved leave feasible (they share nothing scarce with it); a part
+                # with a share of what parts share waits, since the baseline's may exceed it.
+                solution = (
+                    _baseline_solution(sub, self.baseline)
+                    if narrow is None
+                    else Solution({}, {}, 0, 0, "feasible")
+                )
                 statuses.append(solution.status)
                 for (u, j), count in solution.travel.items():
                     travel[(part[u], sub.global_journeys[j])] = count
@@ -351,6 +360,13 @@ class Optimizer:
         if status == "timeout":
             return self._fallback(started, bound)
         return self._assemble(problem, travel, escorts, status, bound, time.perf_counter() - started)
+
+    def parts(self, problem: Problem, options: Options) -> list[tuple[list[int], Narrow | None]]:
+        """The parts searched one after another, each with what narrows its problem (None:
+        the part shares nothing scarce with the others)."""
+        if not options.decompose:
+            return [(list(range(len(problem.units))), None)]
+        return [(part, None) for part in components(problem)]
 
     def _polish(
         self,

@@ -20,13 +20,14 @@ from planner.ahead import Ahead
 from planner.journeys import EscortOption, Journey
 from planner.model import Problem, idr_bound, money_unit
 from planner.network import TransportNetwork
-from planner.optimizer import Optimizer, Options, OutOfTime
+from planner.optimizer import Narrow, Optimizer, Options, OutOfTime, components
 from planner.plan import BoundScope, Plan, Status
 from planner.scenario import Scenario
 from planner.solver.dive import Dive, dive
 from planner.solver.generation import PARTIES_EVERY, ColumnGeneration, Round
 from planner.solver.lns import Improved, improve
 from planner.solver.master import MONEY
+from planner.solver.regions import regions
 
 # The part of the time for which columns are generated; the search has the rest.  Once no
 # column prices out, the rest of that share goes to the search too.
@@ -39,6 +40,9 @@ DIVE_SHARE = 0.1
 # At most this part goes to the neighbourhoods of the best plan after the search, before the
 # rounds for the bound.
 LNS_SHARE = 0.15
+# Weeks whose largest part has at least this many planning units are searched region by region
+# (``planner.solver.regions``).
+REGION_UNITS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ class ColumnOptimizer(Optimizer):
     # rounds and left the plans where they were (measured in docs/solver.md).
     diving = False
     neighbourhoods = False
+    regions_from = REGION_UNITS
 
     def __init__(
         self,
@@ -275,7 +280,22 @@ class ColumnOptimizer(Optimizer):
         )
         self.generation_stats = stats
         self._counts = (len(journeys), len(journeys), 0, stats.duties)
+        self._kept = kept
         return Problem(self.scenario, units, journeys, usable, dict(options))
+
+    def parts(self, problem: Problem, options: Options) -> list[tuple[list[int], Narrow | None]]:
+        """Large weeks region by region, each with its share of what regions share."""
+        found = super().parts(problem, options)
+        if (
+            self.generation is None
+            or not options.decompose
+            or max((len(part) for part in components(problem)), default=0) < self.regions_from
+        ):
+            return found
+        return [
+            (group, share.apply if share.escorts or share.seats or share.ceilings else None)
+            for group, share in regions(problem, self.generation.master, self._kept)
+        ]
 
     @property
     def bound_idr(self) -> int:

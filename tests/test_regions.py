@@ -1,0 +1,113 @@
+"""Regions searched apart: what they share divided by the master's relaxation.
+
+Two shelters far apart: Pangkalan Bun (Kalimantan), whose parties sail from Kumai to Semarang,
+and Makassar (Sulawesi), whose parties drive to Bone.  They ride no service in common, but
+they share the one woman escort (based in Makassar; she can reach Pangkalan Bun by two ships,
+and one duty there takes her nine days) and one national line that cannot pay for everyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from planner.check import check_plan
+from planner.optimizer import Options, components
+from planner.plan import Plan
+from planner.scenario import BudgetLine, Costs, Link, Scenario, Settings
+from planner.solver.regions import regions
+from planner.solver.search import ColumnOptimizer
+from tests.test_column_generation import PLACES, service
+from tests.tiny import LINKS, WITA, at, case, escort, ferry
+
+NATIONAL = BudgetLine("B-KEMENSOS", "Pemulangan nasional", "Kemensos", 3_500_000)
+# Reproducible: a number of generation rounds, then the search to a deterministic work limit.
+OPTIONS = Options(time_limit=120, work_limit=10, seed=0)
+
+
+def two_regions(ceiling: int = NATIONAL.ceiling_idr) -> Scenario:
+    services = (
+        ferry("F2", 2),
+        ferry("F6", 6),
+        service("M1", "ferry", "PORT-MKS", "PORT-SUB", at(1, 20, tz=WITA), at(2, 14), 300_000),
+        service("K2", "ferry", "PORT-SUB", "PORT-KUMAI", at(2, 18), at(3, 12), 300_000),
+        service("M8", "ferry", "PORT-SMG", "PORT-MKS", at(8, 8), at(9, 12, tz=WITA), 500_000),
+    )
+    links = (
+        Link("KOTA-MKS", "PORT-MKS", "car", 30, 0, 150_000, 4),
+        Link("PORT-MKS", "KOTA-MKS", "car", 30, 0, 150_000, 4),
+        Link("KOTA-MKS", "REG-BONE", "car", 180, 0, 450_000, 4),
+        Link("REG-BONE", "KOTA-MKS", "car", 180, 0, 450_000, 4),
+    )
+    escorts = (
+        escort("E-PKB", sex="M"),
+        escort("E-MKS", sex="F", base_id="KOTA-MKS", daily_allowance_idr=200_000),
+    )
+    victim = {"sex": "F", "category": "tppo", "needs": frozenset({"female_escort"})}
+    in_makassar = {"location_id": "KOTA-MKS", "home_id": "REG-BONE"}
+    cases = (
+        case("A-V1", age=16, **victim),
+        case("A-V2", age=19, **victim),
+        *(case(f"A-M{k}") for k in range(1, 4)),
+        replace(case("B-V1", age=17, ready=date(2026, 12, 3), **victim), **in_makassar),  # type: ignore[arg-type]
+        *(replace(case(f"B-M{k}", ready=date(2026, 12, 2)), **in_makassar) for k in range(1, 3)),  # type: ignore[arg-type]
+    )
+    settings = Settings(name="two regions", start=at(1, 0), horizon_days=7, costs=Costs())
+    line = replace(NATIONAL, ceiling_idr=ceiling)
+    return Scenario(settings, PLACES, cases, services, LINKS + links, escorts, (line,))
+
+
+def planned(s: Scenario, regions_from: int) -> tuple[Plan, ColumnOptimizer]:
+    optimizer = ColumnOptimizer(s)
+    optimizer.regions_from = regions_from
+    plan = optimizer.plan(OPTIONS)
+    assert check_plan(s, plan) == []
+    assert sorted(plan.planned_case_ids + tuple(u.case_id for u in plan.unplanned)) == sorted(
+        c.case_id for c in s.cases
+    )
+    return plan, optimizer
+
+
+def test_the_regions_share_only_the_escort_and_the_line() -> None:
+    s = two_regions()
+    optimizer = ColumnOptimizer(s)
+    optimizer.regions_from = 10**6
+    optimizer.plan(OPTIONS)
+    assert optimizer.generation is not None
+    problem = optimizer._columns(optimizer.generation, every=True)
+    # Whole, the escort and the line join the two shelters into one part.
+    assert len(components(problem)) == 1
+    found = regions(problem, optimizer.generation.master, optimizer._kept)
+    assert len(found) == 2
+    places = [{problem.units[u].origin for u in group} for group, _ in found]
+    assert sorted(map(sorted, places)) == [["KOTA-MKS"], ["SHL-PKB"]]
+    shares = [share for _, share in found]
+    # The woman escort serves one region only; the line's ceiling is divided, not doubled.
+    assert sorted(len(share.escorts) for share in shares) == [0, 1]
+    assert {e for share in shares for e in share.escorts} == {"E-MKS"}
+    assert sum(share.ceilings["B-KEMENSOS"] for share in shares) == NATIONAL.ceiling_idr
+    assert not any(share.seats for share in shares)
+
+
+def test_the_regions_planned_apart_give_the_whole_weeks_total() -> None:
+    s = two_regions()
+    whole, together = planned(s, regions_from=10**6)
+    apart, split = planned(s, regions_from=1)
+    assert together.stats is not None and together.stats.components == 1
+    assert split.stats is not None and split.stats.components == 2
+    assert apart.objective.total_idr == whole.objective.total_idr
+    assert apart.objective.lower_bound_idr == whole.objective.lower_bound_idr
+    assert sorted(apart.planned_case_ids) == sorted(whole.planned_case_ids)
+    # The line runs out: somebody waits for want of money, in either plan.
+    assert any(u.reason == "budget" for u in apart.unplanned)
+    assert any(u.reason == "budget" for u in whole.unplanned)
+
+
+@pytest.mark.parametrize("ceiling", [2_000_000, 3_000_000, 100_000_000])
+def test_with_more_or_less_money_the_regions_apart_match_the_whole_week(ceiling: int) -> None:
+    s = two_regions(ceiling)
+    whole, _ = planned(s, regions_from=10**6)
+    apart, _ = planned(s, regions_from=1)
+    assert apart.objective.total_idr == whole.objective.total_idr
