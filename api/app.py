@@ -197,6 +197,7 @@ class JobOut(BaseModel):
     best_idr: int | None
     bound_idr: int | None
     progress_seconds: float | None
+    rounds: int | None = Field(None, description="A solve's rounds of column generation so far.")
     variants_done: int | None = Field(None, description="A sweep's variants planned so far.")
     variants_total: int | None = Field(None, description="A sweep's variants in all.")
     message: str | None
@@ -347,6 +348,7 @@ def job_out(job: Job) -> JobOut:
         best_idr=job.best_idr,
         bound_idr=job.bound_idr,
         progress_seconds=job.progress_seconds,
+        rounds=job.rounds,
         variants_done=job.variants_done,
         variants_total=job.variants_total,
         message=job.message,

@@ -89,6 +89,8 @@ class Job(Base):
     best_idr: Mapped[int | None] = mapped_column(BigInteger, default=None)
     bound_idr: Mapped[int | None] = mapped_column(BigInteger, default=None)
     progress_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    # A solve's rounds of column generation so far (None before the first, and for sweeps).
+    rounds: Mapped[int | None] = mapped_column(Integer, default=None)
     # A sweep's progress: its variants planned so far, of how many (None for other jobs).
     variants_done: Mapped[int | None] = mapped_column(Integer, default=None)
     variants_total: Mapped[int | None] = mapped_column(Integer, default=None)

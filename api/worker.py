@@ -52,6 +52,7 @@ from planner.optimizer import Options
 from planner.plan import Plan
 from planner.replan import ReplanError
 from planner.scenario import Scenario
+from planner.solver.generation import Round
 from planner.solver.search import ColumnOptimizer
 from planner.sweep import SweepError, VariantResult
 
@@ -186,7 +187,8 @@ class _Progress:
     seconds: float | None = None
     best: int | None = None
     bound: int | None = None
-    written: tuple[float | None, int | None, int | None] = (None, None, None)
+    rounds: int | None = None
+    written: tuple[float | None, int | None, int | None, int | None] = (None, None, None, None)
 
 
 Ending = Literal["done", "cancel", "shutdown", "lost"]
@@ -272,7 +274,7 @@ class Worker:
                 plan, violations = replanned.plan, replanned.violations
             else:
                 scenario = unarchive(archive)
-                plan = solve(scenario, parameters, watcher.report, stop)
+                plan = solve(scenario, parameters, watcher.report, stop, watcher.round)
                 violations = check_plan(scenario, plan)
         except ReplanError as error:
             # The officer's to decide (a kept party on a cancelled service): said, not a crash.
@@ -526,8 +528,10 @@ def solve(
     parameters: dict[str, Any],
     progress: Callable[[float, int, int], None],
     stop: threading.Event,
+    rounds: Callable[[Round], None] | None = None,
 ) -> Plan:
-    """Plan as the job's parameters say: first come, first served, or with the optimizer."""
+    """Plan as the job's parameters say: first come, first served, or with the optimizer
+    (``rounds`` hears of each round of its column generation)."""
     started = time.perf_counter()
     if parameters.get("baseline"):
         return replace(plan_baseline(scenario), solve_seconds=time.perf_counter() - started)
@@ -536,7 +540,7 @@ def solve(
         seed=int(parameters.get("seed") or 0),
         work_limit=parameters.get("work_limit"),
     )
-    return ColumnOptimizer(scenario).plan(options, progress, stop)
+    return ColumnOptimizer(scenario, rounds=rounds).plan(options, progress, stop)
 
 
 class _Watcher:
@@ -564,10 +568,19 @@ class _Watcher:
                 self._progress.best = best
             self._progress.bound = max(bound, self._progress.bound or 0)
 
+    def round(self, done: Round) -> None:
+        # Rounds are counted over the whole solve: those for the bound after the search too.
+        with self._lock:
+            self._progress.rounds = (self._progress.rounds or 0) + 1
+
     def finish(self) -> Ending:
         self._done.set()
         if self._thread.ident is not None:
             self._thread.join()
+            try:
+                self._look()  # what changed since the watcher's last look (the last rounds)
+            except Exception:
+                log.exception("job %d: could not write its progress", self.job_id)
         return self.ending
 
     def _watch(self) -> None:
@@ -595,14 +608,14 @@ class _Watcher:
     def _look(self) -> str | None:
         """Write the progress if it changed; the job's state."""
         with self._lock:
-            now_ = (self._progress.seconds, self._progress.best, self._progress.bound)
+            now_ = (self._progress.seconds, self._progress.best, self._progress.bound, self._progress.rounds)
             changed = now_ != self._progress.written and now_[0] is not None
         with self.worker.sessions() as session, session.begin():
             if changed:
                 session.execute(
                     update(Job)
                     .where(self.worker._mine(self.job_id))
-                    .values(progress_seconds=now_[0], best_idr=now_[1], bound_idr=now_[2])
+                    .values(progress_seconds=now_[0], best_idr=now_[1], bound_idr=now_[2], rounds=now_[3])
                     .execution_options(synchronize_session=False)
                 )
                 self._progress.written = now_

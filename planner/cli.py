@@ -37,6 +37,7 @@ from planner.reports.itineraries import write_itineraries
 from planner.reports.labels import Lang, rupiah
 from planner.reports.manifests import write_manifests
 from planner.scenario import Case, Scenario
+from planner.solver.generation import Round
 from planner.solver.search import ColumnOptimizer
 from planner.sweep import VariantResult
 
@@ -152,8 +153,9 @@ def _plan_and_write(
         result = replace(plan_baseline(scenario), solve_seconds=time.perf_counter() - started)
         show_plan([("First-come baseline", result)])
     else:
-        optimizer = ColumnOptimizer(scenario)
-        result = optimizer.plan(options, _progress())
+        shown = _progress()
+        optimizer = ColumnOptimizer(scenario, rounds=shown.round)
+        result = optimizer.plan(options, shown)
         assert optimizer.baseline is not None
         show_plan([("First-come baseline", optimizer.baseline), ("Optimizer", result)])
         found = optimizer.generation_stats
@@ -197,23 +199,35 @@ def _write_outputs(scenario: Scenario, plan: Plan, out_dir: Path, looks: Looks) 
     out.print("Outputs: " + ", ".join(f"[bold]{path.name}[/]" for path in written))
 
 
-def _progress() -> Callable[[float, int, int], None]:
-    """Print the best plan and the bound as they improve (at most a few lines a second)."""
-    state: dict[str, float] = {"best": -1, "bound": -1, "shown": 0.0}
+class _Shown:
+    """Prints the best plan, the bound and the rounds of column generation as they move (at
+    most a line every two seconds unless the plan improves)."""
 
-    def report(seconds: float, best: int, bound: int) -> None:
-        improved = best != state["best"]
-        state["best"], state["bound"] = best, max(bound, state["bound"])
-        if not improved and seconds - state["shown"] < 2.0:
+    def __init__(self) -> None:
+        self.best = -1
+        self.bound = -1
+        self.rounds = 0
+        self.shown = 0.0
+
+    def round(self, done: Round) -> None:
+        self.rounds += 1  # counted over the whole solve, the bound's rounds after the search too
+
+    def __call__(self, seconds: float, best: int, bound: int) -> None:
+        improved = best != self.best
+        self.best, self.bound = best, max(bound, self.bound)
+        if not improved and seconds - self.shown < 2.0:
             return
-        state["shown"] = seconds
-        gap = (best - state["bound"]) / best if best > 0 else 0.0
+        self.shown = seconds
+        gap = (best - self.bound) / best if best > 0 else 0.0
+        rounds = f"  round {self.rounds}" if self.rounds else ""
         out.print(
-            f"  {seconds:5.1f} s  best {rupiah(best)}  bound {rupiah(int(state['bound']))}  gap {gap:.1%}",
+            f"  {seconds:5.1f} s{rounds}  best {rupiah(best)}  bound {rupiah(self.bound)}  gap {gap:.1%}",
             highlight=False,
         )
 
-    return report
+
+def _progress() -> _Shown:
+    return _Shown()
 
 
 def show_plan(plans: list[tuple[str, Plan]]) -> None:

@@ -307,6 +307,7 @@ def _progress(job: Job, lang: Lang) -> dict[str, Any]:
         "best": rupiah(best) if best is not None else "-",
         "bound": rupiah(bound) if bound is not None else "-",
         "gap": percent(max(gap, 0.0), lang) if gap is not None else "-",
+        "rounds": str(job.rounds) if job.rounds is not None else "-",
         "plan_id": job.plan_id,
         "message": job.message or "",
     }

@@ -119,6 +119,7 @@ WORDS: dict[str, Text] = {
     "best": Text("Rencana terbaik", "Best plan"),
     "bound": Text("Batas bawah", "Lower bound"),
     "gap": Text("Selisih", "Gap"),
+    "rounds": Text("Putaran pencarian", "Search rounds"),
     "seconds": Text("Detik berjalan", "Seconds run"),
     "chart": Text(
         "Grafik: rencana terbaik dan batas bawah menurut waktu", "Chart: best plan and lower bound over time"

@@ -133,6 +133,8 @@ def test_a_solve_reports_progress_and_each_solve_is_a_new_version(api: Api, tmp_
     assert first["state"] == "finished", first
     assert first["plan_id"] is not None and first["started"] and first["ended"]
     assert first["best_idr"] > 0 and first["progress_seconds"] > 0
+    # Every round of column generation is counted, those for the bound after the search too.
+    assert first["rounds"] is not None and first["rounds"] >= 1
     assert 0 <= first["bound_idr"] <= first["best_idr"]
     one = api.get(f"/plans/{first['plan_id']}")
     assert one.status_code == 200

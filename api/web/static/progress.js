@@ -56,7 +56,7 @@
     byId("chart").setAttribute("data-distinct-points", String(distinct));
   }
   function update(run) {
-    ["state", "best", "bound", "gap", "seconds"].forEach(function (key) {
+    ["state", "best", "bound", "gap", "rounds", "seconds"].forEach(function (key) {
       byId(key).textContent = run[key + "_text"] !== undefined ? run[key + "_text"] : run[key];
     });
     byId("message").textContent = run.message;
