@@ -446,10 +446,11 @@ class Pricing:
                     + rider.time * seconds
                 )
                 if share:
-                    depart, arrive = np.array([way.depart.timestamp()]), np.array([way.arrive.timestamp()])
-                    value += share * float(
-                        self.floor.out(rider.need, unit.origin, depart, depart)[0]
-                        + self.floor.back(rider.need, unit.home, arrive)[0]
+                    # The same ways by road for every unit of a start and home: floors kept.
+                    depart, arrive = way.depart.timestamp(), way.arrive.timestamp()
+                    value += share * (
+                        self.floor.out_at(rider.need, unit.origin, depart, depart)
+                        + self.floor.back_at(rider.need, unit.home, arrive)
                     )
                 value += unit.persons * rider.sink * days + per_day * net.day(unit.origin, way.depart)
                 value += constant - unit.persons * rider.sink
