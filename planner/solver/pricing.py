@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,9 +87,12 @@ class Pricing:
         # An escorted unit pays its ``escort_share`` of the least duty a party can have
         # (``planner.solver.floor``) on every itinerary whose escort rows are not made yet.
         self.most_cases = max((e.max_cases for e in scenario.escorts), default=1)
-        self._escorted_units: Counter[tuple[str, str]] = Counter(
-            (unit.origin, unit.home) for unit in units if unit.escorted
-        )
+        # Steps, not units: a count of identical cases moves a step at a time, and a duty
+        # earns a unit's row's multiplier once per step (``upper`` times).
+        self._escorted_steps: Counter[tuple[str, str]] = Counter()
+        for unit in units:
+            if unit.escorted:
+                self._escorted_steps[(unit.origin, unit.home)] += unit.upper
         self._arc_seconds = np.where(
             self._sink_arc, 0.0, net.node_time[net.arc_head] - net.node_time[net.arc_tail]
         )
@@ -480,21 +484,22 @@ class Pricing:
         """The part of the least duty a party itinerary can have (``_least_duty``) that unit
         ``u`` pays on an itinerary whose escort rows the master does not have yet.
 
-        Those rows' multipliers: where a start and home have at most as many escorted units as
-        an escort takes cases, each unit's own row (an escort wherever it travels) gets its
-        equal part of the least duty; elsewhere the escort row of the party (escorts enough
-        for its cases) gets the least duty per case an escort may take.  Either way no duty
-        with such a party has a negative reduced cost, as the bound needs."""
+        Those rows' multipliers: where a start and home have at most as many escorted steps
+        (households, and each case of a count) as an escort takes cases, each unit's own row
+        (an escort wherever it travels, which a duty earns once per step) gets an equal part
+        of the least duty per step; elsewhere the escort row of the party (escorts enough for
+        its cases) gets the least duty per case an escort may take.  Either way no duty with
+        such a party has a negative reduced cost, as the bound needs."""
         unit = self.units[u]
         if not unit.escorted:
             return 0.0
         if self._rows_share(u):
-            return 1.0 / self._escorted_units[(unit.origin, unit.home)]
+            return 1.0 / self._escorted_steps[(unit.origin, unit.home)]
         return unit.escorted / self.most_cases
 
     def _rows_share(self, u: int) -> bool:
         unit = self.units[u]
-        return self._escorted_units[(unit.origin, unit.home)] <= self.most_cases
+        return self._escorted_steps[(unit.origin, unit.home)] <= self.most_cases
 
     def escort_need(self, u: int) -> str | None:
         """Whose duties the unit's share is the least of: where it is taken on the unit's own
@@ -718,28 +723,32 @@ class Pricing:
             by_rate[1.0 - m.dual(("pool", "escort", lines))].append(j)
         parties = {j: self._party(j) for j in journeys}
         # With ``first``, the duties are made only for the cheapest: making one prices its legs.
-        cheapest: dict[int, list[tuple[float, int, float, _EscortSearch, _Ways]]] = defaultdict(list)
+        cheapest: dict[int, list[tuple[float, int, float, _EscortSearch]]] = defaultdict(list)
         for escort in scenario.escorts:
             own = self._escort_rides(escort.escort_id)
             able = [need for need in NEEDS if suits(scenario, escort.escort_id, need)]
             for money, group in by_rate.items():
                 rate = (self.meal + escort.daily_allowance_idr) / MONEY * money
                 search = self._search(escort, money, rate, own)
-                for j in group:
-                    value, ways = self._duty_value(search, j, parties[j], able)
+                values = self._duty_values(search, group, parties, able)
+                for j, value in zip(group, values.tolist(), strict=True):
                     if first:
-                        if ways is not None:
+                        if value < np.inf:
                             found = cheapest[j]
-                            found.append((value / escort.max_cases, len(found), value, search, ways))
+                            found.append((value / escort.max_cases, len(found), value, search))
                         continue
                     option = None
-                    if ways is not None and value < -1e-9:
-                        option = self._duty_option(search, j, ways)
+                    if value < -1e-9:
+                        ways = self._ways(search, j, parties[j])
+                        option = self._duty_option(search, j, ways) if ways is not None else None
                     prices.append(DutyPrice(escort.escort_id, j, value, option))
         for j, found in cheapest.items():
             found.sort(key=lambda item: (item[0], item[1]))
             made = 0
-            for _, _, value, search, ways in found:
+            for _, _, value, search in found:
+                ways = self._ways(search, j, parties[j])
+                if ways is None:
+                    continue
                 option = self._duty_option(search, j, ways)
                 if option is None:
                     continue
@@ -837,6 +846,58 @@ class Pricing:
         value += party.escorted + sum(party.skills.get(need, 0.0) for need in able)
         return value, (way_out[1], way_back[1])
 
+    def _duty_values(
+        self, search: _EscortSearch, journeys: list[int], parties: dict[int, _Party], able: list[str]
+    ) -> np.ndarray:
+        """``_duty_value`` for many of the master's journeys at once (infinite where the escort
+        has no way out or back), the ways out and back priced per place in arrays; the same
+        sums in the same order, so the same values."""
+        m, net, scenario = self.master, self.net, self.scenario
+        escort = search.escort
+        rate = search.rate
+        base = scenario.location(escort.base_id)
+        count = len(journeys)
+        along = np.empty(count)
+        earned = np.empty(count)
+        capacity = np.empty(count)
+        out = np.full(count, np.inf)
+        back = np.full(count, np.inf)
+        starts: dict[str, list[int]] = defaultdict(list)
+        ends: dict[str, list[int]] = defaultdict(list)
+        for i, j in enumerate(journeys):
+            rows, party = m.journeys[j], parties[j]
+            value = party.fare * search.money + party.seats + party.riding
+            if search.own:
+                value += sum(search.own.get(v, 0.0) for v in party.vehicles)
+            along[i] = value
+            capacity[i] = escort.max_cases * party.cap
+            earned[i] = party.escorted + sum(party.skills.get(need, 0.0) for need in able)
+            journey = rows.journey
+            if escort.base_id == rows.origin:
+                if base.local_date(journey.depart) >= escort.available_from:
+                    busy = float(search.busy.before(journey.depart.timestamp()))
+                    out[i] = -rate * net.day(escort.base_id, journey.depart) - busy
+            else:
+                starts[rows.origin].append(i)
+            if escort.base_id == rows.home:
+                if base.local_date(journey.arrive) <= escort.available_to:
+                    busy = float(search.busy.upto(journey.arrive.timestamp()))
+                    back[i] = rate * net.day(escort.base_id, journey.arrive) + busy
+            else:
+                ends[rows.home].append(i)
+        for place, at in starts.items():
+            out[at] = search.out_values(place, [m.journeys[journeys[i]].journey.ready_by for i in at])
+        for place, at in ends.items():
+            back[at] = search.back_values(place, [m.journeys[journeys[i]].journey.arrive for i in at])
+        values: np.ndarray = out + along + back + rate - capacity + earned
+        return np.where(np.isfinite(out) & np.isfinite(back), values, np.inf)
+
+    def _ways(self, search: _EscortSearch, j: int, party: _Party) -> _Ways | None:
+        """The legs of the escort's cheapest ways out to and back from the party on journey
+        ``j`` (as ``_duty_value`` finds them)."""
+        _, ways = self._duty_value(search, j, party, [])
+        return ways
+
     def _duty_option(self, search: _EscortSearch, j: int, ways: _Ways) -> EscortOption | None:
         out, back = ways
         return escort_option(
@@ -883,6 +944,8 @@ class _EscortSearch:
         # Parties leaving one place at one time (or arriving at one) share their ways.
         self._ways_out: dict[tuple[str, datetime], tuple[float, tuple[Leg, ...]] | None] = {}
         self._ways_back: dict[tuple[str, datetime], tuple[float, tuple[Leg, ...]] | None] = {}
+        self._outs: dict[tuple[str, datetime], float] = {}
+        self._backs: dict[tuple[str, datetime], float] = {}
 
     def riding(self, vehicles: tuple[int, ...]) -> float:
         return self.p._vehicles(vehicles) + sum(self.own.get(v, 0.0) for v in vehicles)
@@ -970,6 +1033,93 @@ class _EscortSearch:
         walk.reverse()
         head = net.heads(self.escort.base_id)[head_of[walk[0]]]
         return best_node[0], (*head.legs, *net.legs_of(walk))
+
+    def out_values(self, place: str, ready_by: list[datetime]) -> np.ndarray:
+        """What ``way_out`` costs for a party at ``place`` by each of ``ready_by`` (infinite
+        where there is no way), without making the ways' legs; kept until the next refresh."""
+        return self._kept(self._out_values, place, ready_by, self._outs)
+
+    def back_values(self, place: str, arrived: list[datetime]) -> np.ndarray:
+        """What ``way_back`` costs from ``place`` after each of ``arrived`` (infinite where
+        there is no way), without making the ways' legs; kept until the next refresh."""
+        return self._kept(self._back_values, place, arrived, self._backs)
+
+    @staticmethod
+    def _kept(
+        find: Callable[[str, list[datetime]], np.ndarray],
+        place: str,
+        moments: list[datetime],
+        known: dict[tuple[str, datetime], float],
+    ) -> np.ndarray:
+        missing = list(dict.fromkeys(m for m in moments if (place, m) not in known))
+        if missing:
+            for moment, value in zip(missing, find(place, missing).tolist(), strict=True):
+                known[(place, moment)] = value
+        return np.array([known[(place, m)] for m in moments], dtype=np.float64)
+
+    def _out_values(self, place: str, ready_by: list[datetime]) -> np.ndarray:
+        p, net = self.p, self.p.net
+        moments = np.array([r.timestamp() for r in ready_by])
+        best = np.full(len(moments), np.inf)
+        found = p._arrivals.get(place)
+        if found is not None and len(found[1]):
+            dist, _, _ = self._search_out()
+            times, nodes = found
+            reach = np.minimum.accumulate(dist[nodes])
+            k = np.searchsorted(times, moments, side="right")
+            value = np.where(k > 0, reach[np.maximum(k - 1, 0)], np.inf)
+            ok = value < _REACHED
+            best[ok] = value[ok] - self.rate * p.last_day - self.busy.all
+        paths = [path for path in net.transport.road_paths(self.escort.base_id, place) if path.links]
+        if paths:
+            for i, when in enumerate(ready_by):
+                for path in paths:
+                    way = net.road_before(path, when)
+                    if way.depart < self.earliest:
+                        continue
+                    cost = way.fare_idr / MONEY * self.money + self.riding(way.vehicles)
+                    cost -= self.rate * net.day(self.escort.base_id, way.depart)
+                    cost -= float(self.busy.before(way.depart.timestamp()))
+                    if cost < best[i]:
+                        best[i] = cost
+        return best
+
+    def _back_values(self, place: str, arrived: list[datetime]) -> np.ndarray:
+        net = self.p.net
+        dist, _ = self._search_back()
+        moments = np.array([a.timestamp() for a in arrived])
+        best = np.full(len(moments), np.inf)
+        waits = net.wait_arrays(place)
+        if waits is not None:
+            times, nodes = waits
+            k = np.searchsorted(times, moments, side="left")
+            value = np.where(k < len(nodes), dist[nodes[np.minimum(k, len(nodes) - 1)]], np.inf)
+            ok = value < _REACHED
+            best[ok] = value[ok]
+        for target, path, fare, span in net.roads_from(place):
+            cost = fare / MONEY * self.money
+            reached = moments + span
+            if target == self.escort.base_id:
+                low = np.full(len(moments), np.inf)
+                tz = net.scenario.location(target).tz
+                for i in np.flatnonzero(reached < self.deadline).tolist():
+                    day = datetime.fromtimestamp(float(reached[i]), tz).date()
+                    low[i] = cost + (self.rate * net.day_of(day) + float(self.busy.upto(float(reached[i]))))
+            else:
+                onward = net.wait_arrays(target)
+                if onward is None:
+                    continue
+                times, nodes = onward
+                k = np.searchsorted(times, reached, side="left")
+                value = np.where(k < len(nodes), dist[nodes[np.minimum(k, len(nodes) - 1)]], np.inf)
+                low = np.where(value < _REACHED, cost + value, np.inf)
+            # A way by road is dearer than its low by its vehicles: timed only where it could win.
+            for i in np.flatnonzero(low < best).tolist():
+                way = net.road_after(path, arrived[i])
+                total = float(low[i]) + self.riding(way.vehicles)
+                if total < best[i]:
+                    best[i] = total
+        return best
 
     def way_back(self, place: str, arrived: datetime) -> tuple[float, tuple[Leg, ...]] | None:
         """The least cost of a way from ``place`` back to the base after ``arrived``, home in
