@@ -137,6 +137,7 @@ class Pricing:
         self._floor_cache: dict[tuple[str, str | None, str], np.ndarray] = {}
         self._head_sums: dict[str, np.ndarray] = {}
         self._searches: dict[tuple[str, float], _EscortSearch] = {}
+        self._after: dict[tuple[int, datetime], tuple[float, tuple[int, ...]]] = {}
         # Each unit's own vehicle rows (``ride``): what its riding a vehicle costs it in duals.
         self.ride: dict[int, dict[int, float]] = defaultdict(dict)
         for index, key in enumerate(m.row_keys):
@@ -157,6 +158,24 @@ class Pricing:
     def absent_vehicles(self, vehicles: tuple[tuple[str, object], ...]) -> float:
         """What one rider pays in the multipliers of vehicle rows the master does not have."""
         return sum(self._vehicle_multiplier(k) for k in vehicles if ("vehicle", *k) not in self.master.rows)
+
+    def vehicles_after(
+        self, path: RoadPath, arrived: list[datetime]
+    ) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+        """The way by road ``path`` after each of ``arrived`` (rule 2): what one rider pays
+        for its vehicles in multipliers, and the vehicles; found once a round for every
+        escort's way back."""
+        paid = np.empty(len(arrived))
+        vehicles: list[tuple[int, ...]] = []
+        for i, moment in enumerate(arrived):
+            key = (id(path), moment)
+            found = self._after.get(key)
+            if found is None:
+                way = self.net.road_after(path, moment)
+                found = self._after[key] = (self._vehicles(way.vehicles), way.vehicles)
+            paid[i] = found[0]
+            vehicles.append(found[1])
+        return paid, vehicles
 
     def _vehicles(self, vehicles: tuple[int, ...]) -> float:
         if not vehicles:
@@ -1113,12 +1132,11 @@ class _EscortSearch:
                 k = np.searchsorted(times, reached, side="left")
                 value = np.where(k < len(nodes), dist[nodes[np.minimum(k, len(nodes) - 1)]], np.inf)
                 low = np.where(value < _REACHED, cost + value, np.inf)
-            # A way by road is dearer than its low by its vehicles: timed only where it could win.
-            for i in np.flatnonzero(low < best).tolist():
-                way = net.road_after(path, arrived[i])
-                total = float(low[i]) + self.riding(way.vehicles)
-                if total < best[i]:
-                    best[i] = total
+            # A way by road is dearer than its low by its vehicles, whoever rides it.
+            paid, vehicles = self.p.vehicles_after(path, arrived)
+            if self.own:
+                paid = paid + np.array([sum(self.own.get(v, 0.0) for v in found) for found in vehicles])
+            best = np.minimum(best, low + paid)
         return best
 
     def way_back(self, place: str, arrived: datetime) -> tuple[float, tuple[Leg, ...]] | None:
