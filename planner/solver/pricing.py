@@ -99,6 +99,7 @@ class Pricing:
         self._arc_seconds[~np.isfinite(self._arc_seconds)] = 0.0
         assert (self._arc_seconds >= -1e-6).all(), "arcs go forward in time"
         self._heads: dict[str, tuple[list[Head], dict[str, np.ndarray]]] = {}
+        self._layouts: dict[bool, _Layout] = {}
         self._head_owner: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._earliest: dict[str, np.ndarray] = {}
         self._latest: dict[str, np.ndarray] = {}
@@ -208,6 +209,17 @@ class Pricing:
         extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     ) -> csr_matrix:
         net = self.net
+        if extra is None:
+            # The network's arcs never change: their order in the matrix is found once, and each
+            # search only puts its weights there (parallel arcs add up, as scipy adds them).
+            layout = self._layouts.get(reverse)
+            if layout is None:
+                layout = self._layouts[reverse] = _Layout.of(
+                    net.arc_head if reverse else net.arc_tail,
+                    net.arc_tail if reverse else net.arc_head,
+                    net.nodes,
+                )
+            return layout.matrix(weights)
         tails, heads = net.arc_tail, net.arc_head
         size = net.nodes
         if extra is not None:
@@ -1189,6 +1201,35 @@ class _EscortSearch:
             node = int(pred[node])
             nodes.append(node)
         return value, (*lead, *net.legs_of(nodes))
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where each arc's weight goes in a compressed sparse row matrix of fixed shape."""
+
+    position: np.ndarray  # each arc's entry
+    entries: int
+    indices: np.ndarray
+    indptr: np.ndarray
+    size: int
+
+    @staticmethod
+    def of(rows: np.ndarray, columns: np.ndarray, size: int) -> _Layout:
+        order = np.lexsort((columns, rows))
+        sorted_rows, sorted_columns = rows[order], columns[order]
+        # A new entry wherever the (row, column) pair changes; parallel arcs share one.
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = (sorted_rows[1:] != sorted_rows[:-1]) | (sorted_columns[1:] != sorted_columns[:-1])
+        entry = np.cumsum(new) - 1
+        position = np.empty(len(order), dtype=np.int64)
+        position[order] = entry
+        indptr = np.zeros(size + 1, dtype=np.int64)
+        np.add.at(indptr, sorted_rows[new] + 1, 1)
+        return _Layout(position, int(new.sum()), sorted_columns[new], np.cumsum(indptr), size)
+
+    def matrix(self, weights: np.ndarray) -> csr_matrix:
+        data = np.bincount(self.position, weights=weights, minlength=self.entries)
+        return csr_matrix((data, self.indices, self.indptr), shape=(self.size, self.size))
 
 
 @dataclass(frozen=True, slots=True)
