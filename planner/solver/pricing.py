@@ -99,7 +99,7 @@ class Pricing:
         self._arc_seconds[~np.isfinite(self._arc_seconds)] = 0.0
         assert (self._arc_seconds >= -1e-6).all(), "arcs go forward in time"
         self._heads: dict[str, tuple[list[Head], dict[str, np.ndarray]]] = {}
-        self._layouts: dict[bool, _Layout] = {}
+        self._layouts: dict[object, _Layout] = {}
         self._head_owner: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._earliest: dict[str, np.ndarray] = {}
         self._latest: dict[str, np.ndarray] = {}
@@ -220,6 +220,21 @@ class Pricing:
                     net.nodes,
                 )
             return layout.matrix(weights)
+        count = len(net.services)
+        sources, targets, costs = extra
+        if (sources == net.nodes).all() and (targets < count).all() and len(np.unique(targets)) == len(targets):
+            # A source before some departures: laid out once with an arc to every departure,
+            # those not given infinite (an infinite arc is never taken).
+            layout = self._layouts.get(("source", reverse))
+            if layout is None:
+                tails = np.concatenate([net.arc_tail, np.full(count, net.nodes)])
+                heads = np.concatenate([net.arc_head, np.arange(count)])
+                layout = self._layouts[("source", reverse)] = _Layout.of(
+                    heads if reverse else tails, tails if reverse else heads, net.nodes + 1
+                )
+            given = np.full(count, np.inf)
+            given[targets] = costs
+            return layout.matrix(np.concatenate([weights, given]))
         tails, heads = net.arc_tail, net.arc_head
         size = net.nodes
         if extra is not None:
