@@ -317,6 +317,11 @@ class ColumnOptimizer(Optimizer):
         seconds: float,
     ) -> Plan:
         plan = super()._assemble(problem, travel, escorts, status, self.bound_idr, seconds)
+        first = self.baseline
+        if first is not None and first.objective.total_idr < plan.objective.total_idr:
+            # Parts without time wait whole where regions share (their first-come plans may
+            # not fit the shares): never hand back less than the plan the search started from.
+            plan = replace(first, solve_seconds=seconds)
         return _proven(plan, self.bound_idr)
 
     def _fallback(self, started: float, bound: int) -> Plan:
