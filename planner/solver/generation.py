@@ -121,11 +121,13 @@ class ColumnGeneration:
         strict: bool = False,
         parties_every: int = 0,
         smoothing: float = SMOOTHING,
+        overrun: float | None = None,
     ) -> None:
         """Rounds until no column prices out (the master then solves the relaxation of the
         whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``, or (with
         ``until_stalled``) the master stands still.  A ``strict`` deadline is one no round may
-        end after: a round that could not end by it (the longest so far) is not begun.  The
+        end after: a round that could not end by it (the longest so far) is not begun; with
+        ``overrun``, no round is begun that could not end within so many seconds after it.  The
         bound over the party rows (``planner.solver.parties``) is made every ``parties_every``
         rounds from this call's first (0: in the first round of the week only), where it fits
         the time left.  Duals are priced with ``smoothing`` (the weight of the best Lagrangian
@@ -137,7 +139,12 @@ class ColumnGeneration:
         # other multipliers, and a center chosen by it would stay where that bound was best.
         centered = -np.inf
         for number in range(1, max_rounds + 1):
-            if strict and deadline is not None and time.perf_counter() + self.longest_round > deadline:
+            late = 0.0 if strict else overrun
+            if (
+                late is not None
+                and deadline is not None
+                and time.perf_counter() + self.longest_round > deadline + late
+            ):
                 return  # a round is never cut short: this one could not end in time
             begun = time.perf_counter()
             self.value = m.solve()

@@ -222,7 +222,11 @@ class Pricing:
             return layout.matrix(weights)
         count = len(net.services)
         sources, targets, costs = extra
-        if (sources == net.nodes).all() and (targets < count).all() and len(np.unique(targets)) == len(targets):
+        if (
+            (sources == net.nodes).all()
+            and (targets < count).all()
+            and len(np.unique(targets)) == len(targets)
+        ):
             # A source before some departures: laid out once with an arc to every departure,
             # those not given infinite (an infinite arc is never taken).
             layout = self._layouts.get(("source", reverse))
