@@ -19,8 +19,8 @@ from planner.plan import Plan
 from planner.scenario import BudgetLine, Costs, Link, Scenario, Settings
 from planner.solver.regions import regions
 from planner.solver.search import ColumnOptimizer
-from tests.test_column_generation import PLACES, service
-from tests.tiny import LINKS, WITA, at, case, escort, ferry
+from tests.test_column_generation import PLACES, woman_escort_in_makassar
+from tests.tiny import LINKS, at, case
 
 NATIONAL = BudgetLine("B-KEMENSOS", "Pemulangan nasional", "Kemensos", 3_500_000)
 # Reproducible: a number of generation rounds, then the search to a deterministic work limit.
@@ -28,23 +28,16 @@ OPTIONS = Options(time_limit=120, work_limit=10, seed=0)
 
 
 def two_regions(ceiling: int = NATIONAL.ceiling_idr) -> Scenario:
-    services = (
-        ferry("F2", 2),
-        ferry("F6", 6),
-        service("M1", "ferry", "PORT-MKS", "PORT-SUB", at(1, 20, tz=WITA), at(2, 14), 300_000),
-        service("K2", "ferry", "PORT-SUB", "PORT-KUMAI", at(2, 18), at(3, 12), 300_000),
-        service("M8", "ferry", "PORT-SMG", "PORT-MKS", at(8, 8), at(9, 12, tz=WITA), 500_000),
-    )
+    # The woman escort's week of the tests of column generation: her ships from Makassar to
+    # Pangkalan Bun and back, the ferries from Kumai; and a road from Makassar to Bone.
+    base = woman_escort_in_makassar()
+    services = base.services
     links = (
-        Link("KOTA-MKS", "PORT-MKS", "car", 30, 0, 150_000, 4),
-        Link("PORT-MKS", "KOTA-MKS", "car", 30, 0, 150_000, 4),
+        *base.links[len(LINKS) :],
         Link("KOTA-MKS", "REG-BONE", "car", 180, 0, 450_000, 4),
         Link("REG-BONE", "KOTA-MKS", "car", 180, 0, 450_000, 4),
     )
-    escorts = (
-        escort("E-PKB", sex="M"),
-        escort("E-MKS", sex="F", base_id="KOTA-MKS", daily_allowance_idr=200_000),
-    )
+    escorts = base.escorts
     victim = {"sex": "F", "category": "tppo", "needs": frozenset({"female_escort"})}
     in_makassar = {"location_id": "KOTA-MKS", "home_id": "REG-BONE"}
     cases = (
