@@ -233,10 +233,9 @@ class ColumnOptimizer(Optimizer):
             # to its deterministic work limit.
             generation.run(None, halt, self._rounds, max_rounds=max(1, round(self._work)))
         else:
-            # No round is begun that could not end soon after (the longest so far): on the
-            # 500-case week a third round ending 8 s late left the search no time at all.
-            # Rounds that end just after are let be: on the busy weeks, with rounds of a second,
-            # no round past the share cost the plans about 1% (one run each).
+            # No round is begun that could not end soon after the share (the longest so far):
+            # a round that ends late leaves the search no time; one that ends just after still
+            # gives it columns (measured in docs/solver.md).
             generation.run(ends, halt, self._rounds, overrun=OVERRUN_SHARE * getattr(self, "_limit", 30.0))
         if self.diving:
             limit = getattr(self, "_limit", 30.0)
