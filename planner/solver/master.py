@@ -99,8 +99,6 @@ class Master:
         self.units = units
         self.h = highspy.Highs()  # type: ignore[no-untyped-call]
         self.h.setOptionValue("output_flag", False)
-        self._new_rows: list[list[tuple[int, float]]] = []  # rows HiGHS does not have yet
-        self._flushed_columns = 0  # columns HiGHS has
         self.rows: dict[RowKey, int] = {}
         self.row_keys: list[RowKey] = []
         self.row_lower: list[float] = []
@@ -162,9 +160,13 @@ class Master:
         self.row_lower.append(lower)
         self.row_upper.append(upper)
         listed = list(entries)
-        # HiGHS has it at the next solve (``_flush``): rows one at a time cost a tenth of the
-        # 5,000-case week's first round.
-        self._new_rows.append(listed)
+        self.h.addRow(
+            lower,
+            upper,
+            len(listed),
+            np.array([c for c, _ in listed], dtype=np.int32),
+            np.array([v for _, v in listed], dtype=np.float64),
+        )
         for column, value in listed:
             self.columns[column].entries[key] = value
             self._entry_rows.append(index)
@@ -228,54 +230,16 @@ class Master:
         self._entry_columns += [index] * len(rows)
         self._entry_values += column.entries.values()
         self._costs.append(column.cost)
+        self.h.addCol(
+            column.cost,
+            0.0,
+            column.upper,
+            len(rows),
+            np.array(rows, dtype=np.int32),
+            np.array(list(column.entries.values()), dtype=np.float64),
+        )
         self.solved = False
         return index
-
-    def _flush(self) -> None:
-        """Give HiGHS the rows and columns made since the last flush, in one call each: the
-        new rows with their entries in columns it has, then the new columns with all of
-        theirs."""
-        known = self._flushed_columns
-        if self._new_rows:
-            first = len(self.row_keys) - len(self._new_rows)
-            starts: list[int] = []
-            indices: list[int] = []
-            values: list[float] = []
-            for listed in self._new_rows:
-                starts.append(len(indices))
-                for index, value in listed:
-                    if index < known:
-                        indices.append(index)
-                        values.append(value)
-            self.h.addRows(
-                len(self._new_rows),
-                np.array(self.row_lower[first:], dtype=np.float64),
-                np.array(self.row_upper[first:], dtype=np.float64),
-                len(indices),
-                np.array(starts, dtype=np.int32),
-                np.array(indices, dtype=np.int32),
-                np.array(values, dtype=np.float64),
-            )
-            self._new_rows = []
-        if known < len(self.columns):
-            new = self.columns[known:]
-            starts, indices, values = [], [], []
-            for made in new:
-                starts.append(len(indices))
-                for key, value in made.entries.items():
-                    indices.append(self.rows[key])
-                    values.append(value)
-            self.h.addCols(
-                len(new),
-                np.array([c.cost for c in new], dtype=np.float64),
-                np.zeros(len(new)),
-                np.array([c.upper for c in new], dtype=np.float64),
-                len(indices),
-                np.array(starts, dtype=np.int32),
-                np.array(indices, dtype=np.int32),
-                np.array(values, dtype=np.float64),
-            )
-            self._flushed_columns = len(self.columns)
 
     def journey(self, journey: Journey) -> int:
         key = tuple(leg.key for leg in journey.itinerary.legs)
@@ -453,7 +417,6 @@ class Master:
             self.col_value = np.zeros(0)
             self.solved = True
             return self.constant * MONEY
-        self._flush()
         self.h.run()
         status = self.h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
@@ -474,14 +437,12 @@ class Master:
 
     def fix(self, column: int, lower: float, upper: float) -> None:
         """Bound a column (diving fixes columns, then frees them again)."""
-        self._flush()
         self.h.changeColBounds(column, lower, upper)
         self.solved = False
 
     def feasible(self) -> bool:
         """Solve from the last basis: False when the columns' bounds leave no solution (the
         last solution read stays)."""
-        self._flush()
         self.h.run()
         return bool(self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
 
