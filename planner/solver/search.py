@@ -36,6 +36,8 @@ BOUND_SCOPE: BoundScope = "network"
 # A round of generation for the search may end at most this part of the time limit after its
 # share.
 OVERRUN_SHARE = 0.1
+# Less than this part of the time limit left after generation: no search, the first-come plan.
+SEARCH_LEFT = 0.1
 # A second pass over every column made is searched when at least this many seconds are left.
 SECOND_PASS_SECONDS = 2.0
 # At most this part of the time limit goes to diving after generation, before the search.
@@ -139,7 +141,7 @@ class ColumnOptimizer(Optimizer):
             or left < SECOND_PASS_SECONDS
             or (stop is not None and stop.is_set())
             or self.generation is None
-            or first.status == "optimal"
+            or first.status in ("optimal", "timeout")
         ):
             return first
         best = self._best = self._second_pass(options, progress, stop, left, first)
@@ -236,7 +238,12 @@ class ColumnOptimizer(Optimizer):
             # No round is begun that could not end soon after the share (the longest so far):
             # a round that ends late leaves the search no time; one that ends just after still
             # gives it columns (measured in docs/solver.md).
-            generation.run(ends, halt, self._rounds, overrun=OVERRUN_SHARE * getattr(self, "_limit", 30.0))
+            limit = getattr(self, "_limit", 30.0)
+            generation.run(ends, halt, self._rounds, overrun=OVERRUN_SHARE * limit)
+            if time.perf_counter() > getattr(self, "_started", 0.0) + (1 - SEARCH_LEFT) * limit:
+                # A first round longer than the time (5,000 cases) leaves nothing to search:
+                # the first-come plan with the round's bound, in time.
+                raise OutOfTime
         if self.diving:
             limit = getattr(self, "_limit", 30.0)
             dives = None if self._work is not None else time.perf_counter() + DIVE_SHARE * limit
