@@ -232,10 +232,4 @@ class EscortFloor:
     def _wait_cost(self, place: str, moment: np.ndarray, dist: np.ndarray) -> np.ndarray:
         """The least cost on from ``place`` for someone there at ``moment`` (by departures),
         for each row of ``dist`` (one search, or one per escort)."""
-        found = self.p.net.wait_arrays(place)
-        if found is None:
-            return np.full((*dist.shape[:-1], len(moment)), _FAR)
-        times, nodes = found
-        k = np.searchsorted(times, moment, side="left")
-        ok = k < len(nodes)
-        return np.where(ok, dist[..., nodes[np.minimum(k, len(nodes) - 1)]], _FAR)
+        return self.p.net.onward(place, moment, dist, _FAR)

@@ -300,6 +300,17 @@ class TimeExpanded:
             )
         return found
 
+    def onward(self, place: str, moments: np.ndarray, dist: np.ndarray, none: float = np.inf) -> np.ndarray:
+        """The cost on from ``place`` for someone there at each of ``moments``: ``dist`` (one
+        search, or a row per search) at the wait node that catches every departure still
+        catchable; ``none`` where no departure is left."""
+        found = self.wait_arrays(place)
+        if found is None:
+            return np.full((*dist.shape[:-1], len(moments)), none)
+        times, nodes = found
+        k = np.searchsorted(times, moments, side="left")
+        return np.where(k < len(nodes), dist[..., nodes[np.minimum(k, len(nodes) - 1)]], none)
+
     def heads(self, place: str) -> list[Head]:
         """Every way onto a first service from ``place``: boarding one that leaves there, or
         road legs just in time for one that leaves elsewhere (rule 1)."""

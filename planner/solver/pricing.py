@@ -239,13 +239,10 @@ class Pricing:
             given = np.full(count, np.inf)
             given[targets] = costs
             return layout.matrix(np.concatenate([weights, given]))
-        tails, heads = net.arc_tail, net.arc_head
-        size = net.nodes
-        if extra is not None:
-            tails = np.concatenate([tails, extra[0]])
-            heads = np.concatenate([heads, extra[1]])
-            weights = np.concatenate([weights, extra[2]])
-            size += 1
+        tails = np.concatenate([net.arc_tail, sources])
+        heads = np.concatenate([net.arc_head, targets])
+        weights = np.concatenate([weights, costs])
+        size = net.nodes + 1
         if reverse:
             tails, heads = heads, tails
         return csr_matrix((weights, (tails, heads)), shape=(size, size))
@@ -789,14 +786,14 @@ class Pricing:
                         continue
                     option = None
                     if value < -1e-9:
-                        ways = self._ways(search, j, parties[j])
+                        ways = self._ways(search, j)
                         option = self._duty_option(search, j, ways) if ways is not None else None
                     prices.append(DutyPrice(escort.escort_id, j, value, option))
         for j, found in cheapest.items():
             found.sort(key=lambda item: (item[0], item[1]))
             made = 0
             for _, _, value, search in found:
-                ways = self._ways(search, j, parties[j])
+                ways = self._ways(search, j)
                 if ways is None:
                     continue
                 option = self._duty_option(search, j, ways)
@@ -858,50 +855,13 @@ class Pricing:
                 found[net.vehicle((key[2], key[3]))] = -float(m.row_dual[index])  # type: ignore[arg-type]
         return found
 
-    def _duty_value(
-        self, search: _EscortSearch, j: int, party: _Party, able: list[str]
-    ) -> tuple[float, _Ways | None]:
-        """The least reduced cost of the escort's duties with the party on journey ``j``, and
-        its ways out and back (None, and infinity, where it has none)."""
-        m, net, scenario = self.master, self.net, self.scenario
-        escort = search.escort
-        rate = search.rate
-        journey = m.journeys[j].journey
-        legs = journey.itinerary.legs
-        start, end = legs[0].from_id, legs[-1].to_id
-        base = scenario.location(escort.base_id)
-        # Along with the party: its fares and seats, and its vehicles, for one more rider.
-        # (The master has every vehicle row of its journeys: the multipliers are its duals.)
-        along = party.fare * search.money + party.seats + party.riding
-        if search.own:
-            along += sum(search.own.get(v, 0.0) for v in party.vehicles)
-        way_out: tuple[float, tuple[Leg, ...]] | None = None
-        if escort.base_id == start:
-            if base.local_date(journey.depart) >= escort.available_from:
-                busy = float(search.busy.before(journey.depart.timestamp()))
-                way_out = (-rate * net.day(escort.base_id, journey.depart) - busy, ())
-        else:
-            way_out = search.way_out(start, journey)
-        way_back: tuple[float, tuple[Leg, ...]] | None = None
-        if escort.base_id == end:
-            if base.local_date(journey.arrive) <= escort.available_to:
-                busy = float(search.busy.upto(journey.arrive.timestamp()))
-                way_back = (rate * net.day(escort.base_id, journey.arrive) + busy, ())
-        else:
-            way_back = search.way_back(end, journey.arrive)
-        if way_out is None or way_back is None:
-            return np.inf, None
-        value = way_out[0] + along + way_back[0] + rate
-        value -= escort.max_cases * party.cap
-        value += party.escorted + sum(party.skills.get(need, 0.0) for need in able)
-        return value, (way_out[1], way_back[1])
-
     def _duty_values(
         self, search: _EscortSearch, journeys: list[int], parties: dict[int, _Party], able: list[str]
     ) -> np.ndarray:
-        """``_duty_value`` for many of the master's journeys at once (infinite where the escort
-        has no way out or back), the ways out and back priced per place in arrays; the same
-        sums in the same order, so the same values."""
+        """The least reduced cost of the escort's duties with the party on each of the
+        master's ``journeys`` (infinite where it has no way out or back): its ways out and
+        back, priced per place in arrays, its fares, seats and vehicles along with the party
+        for one more rider, its days, and what the party's escort rows give back."""
         m, net, scenario = self.master, self.net, self.scenario
         escort = search.escort
         rate = search.rate
@@ -942,11 +902,26 @@ class Pricing:
         values: np.ndarray = out + along + back + rate - capacity + earned
         return np.where(np.isfinite(out) & np.isfinite(back), values, np.inf)
 
-    def _ways(self, search: _EscortSearch, j: int, party: _Party) -> _Ways | None:
+    def _ways(self, search: _EscortSearch, j: int) -> _Ways | None:
         """The legs of the escort's cheapest ways out to and back from the party on journey
-        ``j`` (as ``_duty_value`` finds them)."""
-        _, ways = self._duty_value(search, j, party, [])
-        return ways
+        ``j``, those ``_duty_values`` prices (none from or to its base), or None."""
+        rows = self.master.journeys[j]
+        escort = search.escort
+        base = self.scenario.location(escort.base_id)
+        journey = rows.journey
+        out: tuple[Leg, ...] | None = None
+        if escort.base_id == rows.origin:
+            out = () if base.local_date(journey.depart) >= escort.available_from else None
+        else:
+            found = search.way_out(rows.origin, journey)
+            out = found[1] if found is not None else None
+        back: tuple[Leg, ...] | None = None
+        if escort.base_id == rows.home:
+            back = () if base.local_date(journey.arrive) <= escort.available_to else None
+        else:
+            found = search.way_back(rows.home, journey.arrive)
+            back = found[1] if found is not None else None
+        return None if out is None or back is None else (out, back)
 
     def _duty_option(self, search: _EscortSearch, j: int, ways: _Ways) -> EscortOption | None:
         out, back = ways
@@ -1139,13 +1114,9 @@ class _EscortSearch:
         dist, _ = self._search_back()
         moments = np.array([a.timestamp() for a in arrived])
         best = np.full(len(moments), np.inf)
-        waits = net.wait_arrays(place)
-        if waits is not None:
-            times, nodes = waits
-            k = np.searchsorted(times, moments, side="left")
-            value = np.where(k < len(nodes), dist[nodes[np.minimum(k, len(nodes) - 1)]], np.inf)
-            ok = value < _REACHED
-            best[ok] = value[ok]
+        value = net.onward(place, moments, dist)
+        ok = value < _REACHED
+        best[ok] = value[ok]
         for target, path, fare, span in net.roads_from(place):
             cost = fare / MONEY * self.money
             reached = moments + span
@@ -1156,12 +1127,7 @@ class _EscortSearch:
                     day = datetime.fromtimestamp(float(reached[i]), tz).date()
                     low[i] = cost + (self.rate * net.day_of(day) + float(self.busy.upto(float(reached[i]))))
             else:
-                onward = net.wait_arrays(target)
-                if onward is None:
-                    continue
-                times, nodes = onward
-                k = np.searchsorted(times, reached, side="left")
-                value = np.where(k < len(nodes), dist[nodes[np.minimum(k, len(nodes) - 1)]], np.inf)
+                value = net.onward(target, reached, dist)
                 low = np.where(value < _REACHED, cost + value, np.inf)
             # A way by road is dearer than its low by its vehicles, whoever rides it.
             paid, vehicles = self.p.vehicles_after(path, arrived)
