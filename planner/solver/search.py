@@ -20,7 +20,7 @@ from planner.ahead import Ahead
 from planner.journeys import EscortOption, Journey
 from planner.model import Problem, idr_bound, money_unit
 from planner.network import TransportNetwork
-from planner.optimizer import Narrow, Optimizer, Options, OutOfTime, components
+from planner.optimizer import Narrow, Optimizer, Options, OutOfTime
 from planner.plan import BoundScope, Plan, Status
 from planner.scenario import Scenario
 from planner.solver.dive import Dive, dive
@@ -302,7 +302,7 @@ class ColumnOptimizer(Optimizer):
         if (
             self.generation is None
             or not options.decompose
-            or max((len(part) for part in components(problem)), default=0) < self.regions_from
+            or max((len(part) for part, _ in found), default=0) < self.regions_from
         ):
             return found
         return [
