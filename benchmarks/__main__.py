@@ -19,7 +19,7 @@ from rich.console import Console
 from benchmarks.generator import SIZES
 from benchmarks.prep import PREP_WEEKS, measure
 from benchmarks.prep import markdown as prep_markdown
-from benchmarks.report import markdown, scaling_plot, suite_csv, suite_markdown, write_csv
+from benchmarks.report import markdown, scaling_plot, suite_csv, suite_markdown, suite_scaling_plot, write_csv
 from benchmarks.runner import BUSY_TARGET, BUSY_WEEKS, TARGETS, Comparison, Instance, busy_week, compare
 from benchmarks.suite import GROUPS, LABELS, Measurement, Unknown, entries
 from benchmarks.suite import measure as measure_week
@@ -57,8 +57,9 @@ def run(
 ) -> None:
     """The column generation solver beside the old optimizer and the baseline, each in a fresh
     process: the busy weeks, the tight-budget week, the Nunukan surge, the escort-scarce week and
-    M (all of them unless some are chosen).  Fails when a plan fails the checker or the new
-    solver's bound is above a plan."""
+    M (all of them unless some are chosen); the national week and the sizes L and XL beside the
+    baseline only, with the scaling plot when two sizes or more are measured.  Fails when a plan
+    fails the checker or the new solver's bound is above a plan."""
     try:
         chosen = entries(only, week, size)
     except Unknown as error:
@@ -70,6 +71,7 @@ def run(
         out = Path("benchmarks/results") / "-".join(["columns", *picked, *limit])
     command, machine = _provenance()
     measurements: list[Measurement] = []
+    plotted = None
     for entry in chosen:
         seconds = entry.goal.seconds if time_limit is None else time_limit
         console.print(f"[bold]{entry.name}[/]: {entry.title}, {seconds:g} s …")
@@ -81,7 +83,8 @@ def run(
         suite_csv(measurements, out / "results.csv")
         report = suite_markdown(measurements, command, machine, date.today().isoformat())
         (out / "results.md").write_text(report, encoding="utf-8")
-    console.print(f"Results in {out}/: results.csv, results.md")
+        plotted = suite_scaling_plot(measurements, out / "scaling.png")
+    console.print(f"Results in {out}/: results.csv, results.md" + (" and scaling.png" if plotted else ""))
     failures = [f for m in measurements for f in m.failures()]
     if failures:
         for failure in failures:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from benchmarks import suite
+from benchmarks import report, suite
 from benchmarks.__main__ import app
 from benchmarks.prep import markdown, measure
 from benchmarks.runner import Instance, Method, Result
@@ -237,7 +237,7 @@ def test_the_targets_are_judged_from_the_numbers() -> None:
             _result("baseline", 1300),
         ),
     )
-    assert [v.met for v in good.verdicts().values()] == [True, True, True]
+    assert [v.met for v in good.verdicts().values()] == [True, True, True, None]
     assert good.failures() == []
     assert good.gap_to_week_bound(_result("optimizer", 1000)) == pytest.approx(0.015)
     bad = replace(
@@ -248,7 +248,7 @@ def test_the_targets_are_judged_from_the_numbers() -> None:
             _result("baseline", 1200),
         ),
     )
-    assert [v.met for v in bad.verdicts().values()] == [False, False, False]
+    assert [v.met for v in bad.verdicts().values()] == [False, False, False, None]
     assert bad.verdicts()["optimizer"].text == "+1.01%"
     assert bad.failures() == []  # missed targets are reported, not failures
     assert good.verdicts()["gap"].text == "1.50% in 1.0 s of 30 s"
@@ -258,9 +258,44 @@ def test_the_targets_are_judged_from_the_numbers() -> None:
     assert scarce.verdicts()["gap"].met is None and scarce.verdicts()["optimizer"].met is None
 
 
+def test_national_scale_is_judged_on_its_own_gap_and_memory_beside_the_baseline_only() -> None:
+    xl = suite.size("XL")
+    assert xl.methods == ("columns", "baseline") and xl.goal.gap == 0.05 and xl.goal.peak_mib == 4096
+    assert suite.size("L").goal == suite.Goal(120, 0.03)
+    assert suite.NATIONAL.instance == Instance("3000", 0) and suite.NATIONAL.goal.gap == 0.03
+    columns = replace(_result("columns", 1000, week_bound=960), gap=0.04, wall_s=290.0, peak_mib=3000.0)
+    fine = suite.Measurement(xl, (columns, _result("baseline", 1300)))
+    verdicts = fine.verdicts()
+    assert (verdicts["gap"].met, verdicts["memory"].met, verdicts["optimizer"].met) == (True, True, None)
+    assert verdicts["gap"].text == "4.00% in 290.0 s of 300 s (target 5%)"
+    heavy = replace(fine, results=(replace(columns, peak_mib=3900.0, helper_peak_mib=300.0), fine.results[1]))
+    assert heavy.verdicts()["memory"] == suite.Verdict(False, "4,200 MiB of 4,096")
+    fallback = replace(fine, results=(replace(columns, status="timeout"), fine.results[1]))
+    assert "the first-come plan" in fallback.verdicts()["gap"].text
+
+
+def test_the_scaling_plot_draws_the_sizes_measured_and_marks_a_fallback(tmp_path: Path) -> None:
+    def sized(entry: suite.Entry, cases: int, status: str) -> suite.Measurement:
+        columns = replace(_result("columns", 1000, week_bound=900), cases=cases, status=status)
+        return suite.Measurement(entry, (columns, replace(_result("baseline", 1300), cases=cases)))
+
+    assert report.suite_scaling_plot([sized(suite.size("S"), 50, "feasible")], tmp_path / "one.png") is None
+    made = report.suite_scaling_plot(
+        [
+            sized(suite.size("S"), 50, "feasible"),
+            sized(suite.busy(80, 1), 80, "feasible"),  # not a size: left out
+            sized(suite.NATIONAL, 3000, "feasible"),
+            sized(suite.size("L"), 5000, "timeout"),
+        ],
+        tmp_path / "scaling.png",
+    )
+    assert made is not None and made.stat().st_size > 10_000
+
+
 def test_the_suite_has_the_issue_s_weeks_with_their_time_limits_and_selections_choose_among_them() -> None:
     every = suite.entries()
     assert [e.group for e in every] == ["busy"] * 20 + ["tight-budget", "surge", "escort-scarce", "M"]
+    assert [e.name for e in suite.entries(only=["national"], sizes=["L"])] == ["3000-0", "L-0"]
     by_group = {e.group: e for e in every}
     assert all(e.goal.seconds == 30 for e in every if e.group != "surge")
     assert by_group["surge"].goal.seconds == 60
