@@ -37,7 +37,7 @@ _DAY = 86400.0
 
 @dataclass(frozen=True, slots=True)
 class _BackRows:
-    dist: np.ndarray  # one way-back search per escort
+    index: np.ndarray  # each escort's row in the floor's way-back searches
     rates: np.ndarray
     deadlines: np.ndarray
     bases: np.ndarray
@@ -58,7 +58,8 @@ class EscortFloor:
         self.zero = scenario.settings.start.timestamp() - 2 * _DAY
         self.top = scenario.settings.end.timestamp() + 60 * _DAY
         self._out: dict[str, np.ndarray] = {}
-        self._back: dict[str, np.ndarray] = {}
+        self._back_all: np.ndarray | None = None  # a row per escort of the week
+        self._back_made = np.zeros(0, dtype=bool)
         self._back_stacks: dict[str | None, _BackRows] = {}
         self._busies: dict[str, Busy] = {}
         self._one: dict[tuple[str, str | None, str, float, float], float] = {}
@@ -110,12 +111,21 @@ class EscortFloor:
         self._out[escort.escort_id] = dist
         return dist
 
+    def _back_searches(self, index: np.ndarray) -> np.ndarray:
+        """The way-back searches, a row per escort of the week (in its order), those of
+        ``index`` made if not yet: the escorts able to meet each need read their rows here
+        rather than from a copy of their own."""
+        if self._back_all is None:
+            self._back_all = np.full((len(self.escorts), self.p.net.nodes), np.inf)
+            self._back_made = np.zeros(len(self.escorts), dtype=bool)
+        for i in index[~self._back_made[index]].tolist():
+            self._back_all[i] = self._back_search(self.escorts[i])
+            self._back_made[i] = True
+        return self._back_all
+
     def _back_search(self, escort: Escort) -> np.ndarray:
         """Least cost from each node back to the base, home before the end of availability,
         counted as money plus ``rate`` times the seconds from ``zero`` to the return."""
-        found = self._back.get(escort.escort_id)
-        if found is not None:
-            return found
         p, net = self.p, self.p.net
         rate = self.rates[escort.escort_id]
         deadline = self._deadline(escort)
@@ -126,7 +136,6 @@ class EscortFloor:
         home = rate * (arrive - self.zero) + busy.upto(arrive)
         weights = np.where(into, np.where(arrive < deadline, home, _FAR), self._weights())
         dist, _ = shortest_paths(p._graph(weights, reverse=True), sink)
-        self._back[escort.escort_id] = dist
         return dist
 
     # -- questions ----------------------------------------------------------------------------------
@@ -193,10 +202,11 @@ class EscortFloor:
         # Every able escort at once, one row each: the per-escort loop was the hot spot of
         # pricing on weeks of hundreds of cases.
         rows = self._back_rows(need)
-        best = self._wait_cost(place, arrive, rows.dist)
+        every = self._back_searches(rows.index)
+        best = self._wait_cost(place, arrive, every)[rows.index]
         for target, _, fare, span in self.p.net.roads_from(place):
             reached = arrive + span
-            value = fare / MONEY + self._wait_cost(target, reached, rows.dist)
+            value = fare / MONEY + self._wait_cost(target, reached, every)[rows.index]
             for i in np.flatnonzero(rows.bases == target).tolist():
                 home = (
                     fare / MONEY + rows.rates[i] * (reached - self.zero) + self._busy(able[i]).upto(reached)
@@ -221,8 +231,9 @@ class EscortFloor:
         found = self._back_stacks.get(need)
         if found is None:
             able = self.able[need]
+            row = {e.escort_id: i for i, e in enumerate(self.escorts)}
             found = self._back_stacks[need] = _BackRows(
-                np.vstack([self._back_search(e) for e in able]),
+                np.array([row[e.escort_id] for e in able], dtype=np.int64),
                 np.array([self.rates[e.escort_id] for e in able]),
                 np.array([self._deadline(e) for e in able]),
                 np.array([e.base_id for e in able]),
