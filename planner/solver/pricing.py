@@ -140,6 +140,7 @@ class Pricing:
         self._searches: dict[tuple[str, float], _EscortSearch] = {}
         self._escort_weights: dict[float, np.ndarray] = {}
         self._after: dict[tuple[int, datetime], tuple[float, tuple[int, ...]]] = {}
+        self._afters: dict[tuple[int, bytes], _After] = {}
         # Each unit's own vehicle rows (``ride``): what its riding a vehicle costs it in duals.
         self.ride: dict[int, dict[int, float]] = defaultdict(dict)
         for index, key in enumerate(m.row_keys):
@@ -161,23 +162,30 @@ class Pricing:
         """What one rider pays in the multipliers of vehicle rows the master does not have."""
         return sum(self._vehicle_multiplier(k) for k in vehicles if ("vehicle", *k) not in self.master.rows)
 
-    def vehicles_after(
-        self, path: RoadPath, arrived: list[datetime]
-    ) -> tuple[np.ndarray, list[tuple[int, ...]]]:
-        """The way by road ``path`` after each of ``arrived`` (rule 2): what one rider pays
-        for its vehicles in multipliers, and the vehicles; found once a round for every
-        escort's way back."""
+    def vehicles_after(self, path: RoadPath, arrived: list[datetime], moments: np.ndarray) -> _After:
+        """The way by road ``path`` after each of ``arrived`` (rule 2, ``moments`` their
+        timestamps): what one rider pays for its vehicles in multipliers, and where each
+        vehicle is ridden; found once a round for every escort's way back, since the escorts
+        ask for the same moments (a loop per escort was half of L's first round)."""
+        key = (id(path), moments.tobytes())
+        known = self._afters.get(key)
+        if known is not None:
+            return known
         paid = np.empty(len(arrived))
-        vehicles: list[tuple[int, ...]] = []
+        riding: dict[int, list[int]] = defaultdict(list)
         for i, moment in enumerate(arrived):
-            key = (id(path), moment)
-            found = self._after.get(key)
+            one = (id(path), moment)
+            found = self._after.get(one)
             if found is None:
                 way = self.net.road_after(path, moment)
-                found = self._after[key] = (self._vehicles(way.vehicles), way.vehicles)
+                found = self._after[one] = (self._vehicles(way.vehicles), way.vehicles)
             paid[i] = found[0]
-            vehicles.append(found[1])
-        return paid, vehicles
+            for vehicle in found[1]:
+                riding[vehicle].append(i)
+        known = self._afters[key] = _After(
+            paid, {vehicle: np.array(at, dtype=np.int64) for vehicle, at in riding.items()}
+        )
+        return known
 
     def _vehicles(self, vehicles: tuple[int, ...]) -> float:
         if not vehicles:
@@ -938,6 +946,15 @@ class Pricing:
 _Ways = tuple[tuple[Leg, ...], tuple[Leg, ...]]  # a duty's legs out and back
 
 
+@dataclass(frozen=True, slots=True)
+class _After:
+    """A way by road after each of some moments: what one rider pays for its vehicles in
+    multipliers, and the moments each vehicle is ridden at."""
+
+    paid: np.ndarray
+    riding: dict[int, np.ndarray]
+
+
 class _EscortSearch:
     """One escort's ways out from its base and back to it, at one price of money, searched
     lazily: out from the first day of availability, back within it.
@@ -1139,9 +1156,15 @@ class _EscortSearch:
                 value = net.onward(target, reached, dist)
                 low = np.where(value < _REACHED, cost + value, np.inf)
             # A way by road is dearer than its low by its vehicles, whoever rides it.
-            paid, vehicles = self.p.vehicles_after(path, arrived)
+            after = self.p.vehicles_after(path, arrived, moments)
+            paid = after.paid
             if self.own:
-                paid = paid + np.array([sum(self.own.get(v, 0.0) for v in found) for found in vehicles])
+                mine = np.zeros(len(moments))
+                for vehicle, own in self.own.items():
+                    at = after.riding.get(vehicle)
+                    if at is not None:
+                        np.add.at(mine, at, own)
+                paid = paid + mine
             best = np.minimum(best, low + paid)
         return best
 
