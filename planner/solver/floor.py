@@ -203,10 +203,10 @@ class EscortFloor:
         # pricing on weeks of hundreds of cases.
         rows = self._back_rows(need)
         every = self._back_searches(rows.index)
-        best = self._wait_cost(place, arrive, every)[rows.index]
+        best = self._wait_rows(place, arrive, every, rows.index)
         for target, _, fare, span in self.p.net.roads_from(place):
             reached = arrive + span
-            value = fare / MONEY + self._wait_cost(target, reached, every)[rows.index]
+            value = fare / MONEY + self._wait_rows(target, reached, every, rows.index)
             for i in np.flatnonzero(rows.bases == target).tolist():
                 home = (
                     fare / MONEY + rows.rates[i] * (reached - self.zero) + self._busy(able[i]).upto(reached)
@@ -244,3 +244,8 @@ class EscortFloor:
         """The least cost on from ``place`` for someone there at ``moment`` (by departures),
         for each row of ``dist`` (one search, or one per escort)."""
         return self.p.net.onward(place, moment, dist, _FAR)
+
+    def _wait_rows(self, place: str, moment: np.ndarray, every: np.ndarray, index: np.ndarray) -> np.ndarray:
+        """The least cost on from ``place`` for someone there at ``moment`` (by departures),
+        for the escorts of rows ``index`` of ``every`` (a search per escort of the week)."""
+        return self.p.net.onward(place, moment, every, _FAR, rows=index)

@@ -300,16 +300,26 @@ class TimeExpanded:
             )
         return found
 
-    def onward(self, place: str, moments: np.ndarray, dist: np.ndarray, none: float = np.inf) -> np.ndarray:
+    def onward(
+        self,
+        place: str,
+        moments: np.ndarray,
+        dist: np.ndarray,
+        none: float = np.inf,
+        rows: np.ndarray | None = None,
+    ) -> np.ndarray:
         """The cost on from ``place`` for someone there at each of ``moments``: ``dist`` (one
-        search, or a row per search) at the wait node that catches every departure still
-        catchable; ``none`` where no departure is left."""
+        search, or a row per search, of which only ``rows`` where given) at the wait node that
+        catches every departure still catchable; ``none`` where no departure is left."""
         found = self.wait_arrays(place)
+        shape = dist.shape[:-1] if rows is None else (len(rows),)
         if found is None:
-            return np.full((*dist.shape[:-1], len(moments)), none)
+            return np.full((*shape, len(moments)), none)
         times, nodes = found
         k = np.searchsorted(times, moments, side="left")
-        return np.where(k < len(nodes), dist[..., nodes[np.minimum(k, len(nodes) - 1)]], none)
+        at = nodes[np.minimum(k, len(nodes) - 1)]
+        read = dist[..., at] if rows is None else dist[np.ix_(rows, at)]
+        return np.where(k < len(nodes), read, none)
 
     def heads(self, place: str) -> list[Head]:
         """Every way onto a first service from ``place``: boarding one that leaves there, or
