@@ -29,6 +29,7 @@ from planner.network import MAX_LAYOVER, Itinerary, TransportNetwork
 from planner.optimizer import Optimizer, Options
 from planner.plan import Leg, Plan, Unplanned
 from planner.scenario import Case, Costs, Escort, Link, Location, Scenario, Service, Settings
+from planner.solver import generation as generation_module
 from planner.solver.generation import ColumnGeneration
 from planner.solver.search import ColumnOptimizer
 from tests.test_optimizer import small_scenarios
@@ -372,6 +373,21 @@ def test_a_woman_escort_two_islands_away_comes_out_for_the_victims() -> None:
     assert duty.return_legs[-1].to_id == "KOTA-MKS"
     # The old optimizer looks for ways out at most four days before the party leaves.
     assert first_departure(party.legs) - duty.start > timedelta(days=4)
+
+
+def test_first_duties_sought_at_the_party_s_start_still_bring_the_woman_from_makassar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On national weeks a new itinerary's first duties come only from escorts based at its
+    start or home: here the shelter's man, who cannot take the sisters.  The round after
+    prices every escort's duties with it, so the woman from Makassar still comes out."""
+    monkeypatch.setattr(generation_module, "LOCAL_FIRST_FROM", 1)
+    s = woman_escort_in_makassar()
+    plan, optimizer = solved(s)
+    assert plan.objective.total_idr == 12_600_000 - 1_320_000  # the exhaustive optimum above
+    assert optimizer.bound_idr <= plan.objective.total_idr
+    assert [d.escort_id for d in plan.escort_duties] == ["E-MKS"]
+    assert check_plan(s, plan) == []
 
 
 # -- 4. the ferry of the second week ---------------------------------------------------------------

@@ -33,6 +33,11 @@ STALL_ROUNDS = 8
 STALL_SHARE = 1e-4
 # Duties given at once to a party itinerary that has just got escorted cases.
 FIRST_DUTIES = 2
+# From this many escorts on, those first duties are sought among the escorts based where the
+# party starts or ends (every escort where none is): valuing every escort's ways for every new
+# itinerary was most of a national week's first round.  The next round prices every escort's
+# duties with it anyway.
+LOCAL_FIRST_FROM = 100
 # Rounds between two bounds over the party rows (each costs about a round's pricing; made every
 # round, the demo week's bound after 30 s fell from Rp 95.0 M to 90.4 M, fewer rounds run).
 # While columns are generated for the search only the first round makes one: made every third
@@ -274,7 +279,8 @@ class ColumnGeneration:
         if not new:
             return 0
         added = 0
-        for price in pricing.duties_priced(new, first=FIRST_DUTIES):
+        local = len(self.scenario.escorts) >= LOCAL_FIRST_FROM
+        for price in pricing.duties_priced(new, first=FIRST_DUTIES, local=local):
             if price.option is not None:
                 added += int(m.add_y(price.journey, price.option) is not None)
         return added

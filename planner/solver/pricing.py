@@ -760,12 +760,13 @@ class Pricing:
 
     # -- escort duties ----------------------------------------------------------------------------
 
-    def duties_priced(self, journeys: list[int], first: int = 0) -> list[DutyPrice]:
+    def duties_priced(self, journeys: list[int], first: int = 0, local: bool = False) -> list[DutyPrice]:
         """For each escort and each of the master's party itineraries in ``journeys``, the least
         reduced cost of its duties with that party (its busy rows' duals included, from the
         duty's start to its end), and the duty that reaches it where it prices out.  With
         ``first``, only each itinerary's ``first`` cheapest duties per case an escort takes,
-        each with its duty."""
+        each with its duty; with ``local`` too, only among the escorts based at the party's
+        start or home, where there are any."""
         scenario, m = self.scenario, self.master
         prices: list[DutyPrice] = []
         if not journeys:
@@ -778,12 +779,24 @@ class Pricing:
             lines = m.party_lines(rows.origin, rows.home, "escort")
             by_rate[1.0 - m.dual(("pool", "escort", lines))].append(j)
         parties = {j: self._party(j) for j in journeys}
+        anyone: set[int] | None = None  # with ``local``: the itineraries any escort values
+        if local:
+            bases = {e.base_id for e in scenario.escorts}
+            anyone = {j for j in journeys if not {m.journeys[j].origin, m.journeys[j].home} & bases}
         # With ``first``, the duties are made only for the cheapest: making one prices its legs.
         cheapest: dict[int, list[tuple[float, int, float, _EscortSearch]]] = defaultdict(list)
         for escort in scenario.escorts:
             own = self._escort_rides(escort.escort_id)
             able = [need for need in NEEDS if suits(scenario, escort.escort_id, need)]
-            for money, group in by_rate.items():
+            for money, every in by_rate.items():
+                group = every
+                if anyone is not None:
+                    base = escort.base_id
+                    group = [
+                        j for j in every if j in anyone or base in (m.journeys[j].origin, m.journeys[j].home)
+                    ]
+                    if not group:
+                        continue
                 rate = (self.meal + escort.daily_allowance_idr) / MONEY * money
                 search = self._search(escort, money, rate, own)
                 values = self._duty_values(search, group, parties, able)
