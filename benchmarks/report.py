@@ -105,10 +105,11 @@ SCALING_GROUPS = ("size", "M", "national")
 def suite_scaling_plot(measurements: list[Measurement], path: Path) -> Path | None:
     """Issue 24's scaling plot: the new solver's wall time, peak memory and gap against cases
     (the baseline's time and memory beside it), over the generator sizes and the national week
-    measured.  A point where the solver returned the first-come plan is marked as such.  None
+    measured.  A point where the solver returned the first-come plan is marked as such, and a
+    size where it gave no plan at all (stopped, or failed) by a cross at its time limit.  None
     when fewer than two sizes were measured."""
     chosen = sorted(
-        (m for m in measurements if m.entry.group in SCALING_GROUPS and m.result("columns") is not None),
+        (m for m in measurements if m.entry.group in SCALING_GROUPS and m.results),
         key=lambda m: m.results[0].cases,
     )
     if len(chosen) < 2:
@@ -137,6 +138,17 @@ def suite_scaling_plot(measurements: list[Measurement], path: Path) -> Path | No
                 time_axis.scatter(xs, [r.wall_s for _, r in fallback], label=label, **marks)
                 memory_axis.scatter(xs, [r.peak_mib + r.helper_peak_mib for _, r in fallback], **marks)
                 gap_axis.scatter(xs, [100 * r.gap for _, r in fallback], label=label, **marks)
+    lost = [m for m in chosen if m.result("columns") is None]
+    if lost:
+        time_axis.scatter(
+            [m.results[0].cases for m in lost],
+            [m.entry.goal.seconds for m in lost],
+            marker="x",
+            s=120,
+            color="red",
+            zorder=3,
+            label="no plan of its own (stopped or failed)",
+        )
     for m in chosen:
         goal = m.entry.goal
         at = m.results[0].cases

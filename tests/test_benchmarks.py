@@ -286,6 +286,8 @@ def test_the_scaling_plot_draws_the_sizes_measured_and_marks_a_fallback(tmp_path
             sized(suite.busy(80, 1), 80, "feasible"),  # not a size: left out
             sized(suite.NATIONAL, 3000, "feasible"),
             sized(suite.size("L"), 5000, "timeout"),
+            # XL: the solver stopped without a plan; the baseline's point and a cross remain.
+            suite.Measurement(suite.size("XL"), (replace(_result("baseline", 9000), cases=20000),)),
         ],
         tmp_path / "scaling.png",
     )
