@@ -139,6 +139,8 @@ class Pricing:
         self._head_sums: dict[str, np.ndarray] = {}
         self._searches: dict[tuple[str, float], _EscortSearch] = {}
         self._escort_weights: dict[float, np.ndarray] = {}
+        self._erides: dict[str, dict[int, float]] | None = None
+        self._erides_dual: np.ndarray | None = None
         self._after: dict[tuple[int, datetime], tuple[float, tuple[int, ...]]] = {}
         self._afters: dict[tuple[int, bytes], _After] = {}
         # Each unit's own vehicle rows (``ride``): what its riding a vehicle costs it in duals.
@@ -864,18 +866,20 @@ class Pricing:
         )
 
     def _escort_rides(self, escort_id: str) -> dict[int, float]:
-        """The escort's own vehicle rows (``eride``): what its riding a vehicle costs in duals."""
-        m, net = self.master, self.net
-        found: dict[int, float] = {}
-        for index, key in enumerate(m.row_keys):
-            if (
-                key[0] == "eride"
-                and key[1] == escort_id
-                and index < len(m.row_dual)
-                and m.row_dual[index] < 0
-            ):
-                found[net.vehicle((key[2], key[3]))] = -float(m.row_dual[index])  # type: ignore[arg-type]
-        return found
+        """The escort's own vehicle rows (``eride``): what its riding a vehicle costs in duals;
+        every escort's found in one pass over the rows per set of the master's duals (a pass
+        per escort and pricing took 8 s of L's first round).  The duals are read as they are
+        now, which after a smoothed round's pricing are the master's own again."""
+        m = self.master
+        if self._erides is None or self._erides_dual is not m.row_dual:
+            net = self.net
+            self._erides_dual = m.row_dual
+            self._erides = defaultdict(dict)
+            for index, key in enumerate(m.row_keys):
+                if key[0] == "eride" and index < len(m.row_dual) and m.row_dual[index] < 0:
+                    vehicle = net.vehicle((key[2], key[3]))  # type: ignore[arg-type]
+                    self._erides[key[1]][vehicle] = -float(m.row_dual[index])  # type: ignore[index]
+        return self._erides.get(escort_id, {})
 
     def _duty_values(
         self, search: _EscortSearch, journeys: list[int], parties: dict[int, _Party], able: list[str]
