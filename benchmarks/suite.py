@@ -50,7 +50,7 @@ class Goal:
     gap: float | None = GAP_TARGET  # None: no gap target, the gap is only reported
     versus_optimizer: float | None = None  # None: compared but not a target
     versus_baseline: float = VERSUS_BASELINE
-    peak_mib: float | None = None  # the solving process's peak resident set, where a target
+    peak_mib: float | None = None  # the most the solving process may hold (peak resident set)
 
 
 @dataclass(frozen=True, slots=True)
