@@ -390,6 +390,36 @@ def test_first_duties_sought_at_the_party_s_start_still_bring_the_woman_from_mak
     assert check_plan(s, plan) == []
 
 
+def test_a_first_round_that_outlasts_the_time_is_given_up_for_the_first_come_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A round still going at the time limit (as the first round of 20,000 cases is) ends
+    there: the first-come plan comes back, status ``timeout``, with no round counted, rather
+    than after the round."""
+    import time
+
+    from planner.solver.pricing import Pricing
+
+    priced = Pricing.units_priced
+
+    def slow(self: Pricing, present: dict[tuple[str, str], list[int]]) -> list[object]:
+        time.sleep(4.0)  # the time limit below passes while the units are priced
+        return priced(self, present)  # type: ignore[return-value]
+
+    monkeypatch.setattr(Pricing, "units_priced", slow)
+    s = woman_escort_in_makassar()
+    optimizer = ColumnOptimizer(s)
+    plan = optimizer.plan(Options(time_limit=3, seed=0))
+    assert optimizer.generation is not None and optimizer.generation.rounds == []
+    assert optimizer.baseline is not None
+    assert plan.status == "timeout"
+    assert plan.objective.total_idr == optimizer.baseline.objective.total_idr
+    assert check_plan(s, plan) == []
+    # The time check is the run's only: a run without a hard end prices its round.
+    optimizer.generation.run(max_rounds=1)
+    assert len(optimizer.generation.rounds) == 1
+
+
 # -- 4. the ferry of the second week ---------------------------------------------------------------
 
 

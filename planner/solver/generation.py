@@ -127,6 +127,7 @@ class ColumnGeneration:
         parties_every: int = 0,
         smoothing: float = SMOOTHING,
         overrun: float | None = None,
+        hard: float | None = None,
     ) -> None:
         """Rounds until no column prices out (the master then solves the relaxation of the
         whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``, or (with
@@ -136,7 +137,36 @@ class ColumnGeneration:
         bound over the party rows (``planner.solver.parties``) is made every ``parties_every``
         rounds from this call's first (0: in the first round of the week only), where it fits
         the time left.  Duals are priced with ``smoothing`` (the weight of the best Lagrangian
-        bound's)."""
+        bound's).  A round still going at ``hard`` is given up there: its bound counts only if
+        its pricing had ended, and the columns it added stay (each is a column of the week)."""
+        if hard is not None:
+
+            def tick() -> None:
+                if time.perf_counter() > hard:
+                    raise _Late
+
+            self.pricing.tick = tick
+        try:
+            self._run(
+                deadline, stop, report, max_rounds, until_stalled, strict, parties_every, smoothing, overrun
+            )
+        except _Late:
+            return
+        finally:
+            self.pricing.tick = lambda: None
+
+    def _run(
+        self,
+        deadline: float | None,
+        stop: Callable[[], bool] | None,
+        report: RoundFn | None,
+        max_rounds: int,
+        until_stalled: bool,
+        strict: bool,
+        parties_every: int,
+        smoothing: float,
+        overrun: float | None,
+    ) -> None:
         m = self.master
         started = time.perf_counter()
         center: np.ndarray | None = None
@@ -224,15 +254,17 @@ class ColumnGeneration:
         ``current`` duals."""
         m = self.master
         m.row_dual = duals
-        units, duties = self.priced()
-        lagrangian = bound = lagrangian_bound(m, units, duties)
-        if parties:
-            began = time.perf_counter()
-            better = self.party_bound(units)
-            self.party_seconds = time.perf_counter() - began
-            if better is not None:
-                bound = max(bound, better)
-        m.row_dual = current
+        try:
+            units, duties = self.priced()
+            lagrangian = bound = lagrangian_bound(m, units, duties)
+            if parties:
+                began = time.perf_counter()
+                better = self.party_bound(units)
+                self.party_seconds = time.perf_counter() - began
+                if better is not None:
+                    bound = max(bound, better)
+        finally:
+            m.row_dual = current
         found: list[tuple[str, object]] = [("x", p) for p in units if p.itinerary is not None]
         found += [("x", replace(p, itinerary=it, others=())) for p in units for it, _ in p.others]
         found += [("y", p) for p in duties if p.option is not None]
@@ -287,6 +319,7 @@ class ColumnGeneration:
 
     def _add(self, kind: str, price: object) -> int:
         """Add a priced column if its reduced cost at the master's duals is negative."""
+        self.pricing.tick()
         m = self.master
         if kind == "x":
             assert isinstance(price, UnitPrice) and price.itinerary is not None
@@ -300,6 +333,10 @@ class ColumnGeneration:
         if m.reduced_cost(cost, entries) < _ENTERING:
             return int(m.add_y(price.journey, price.option) is not None)
         return 0
+
+
+class _Late(Exception):
+    """A round still going at the hard end of the time."""
 
 
 def _bare(legs: tuple[Leg, ...]) -> Itinerary:

@@ -70,6 +70,9 @@ class Pricing:
         self.net = net
         self.master = master
         self.units = units
+        # Called between units and between escorts: it may raise to end a round that runs past
+        # the time (a first round of 20,000 cases outlasts a 300 s limit many times over).
+        self.tick: Callable[[], None] = _nothing
         settings = scenario.settings
         self.meal = float(settings.costs.meal_idr_per_travel_day)
         self.start_ts = settings.start.timestamp()
@@ -327,6 +330,7 @@ class Pricing:
             dist, pred = shortest_paths(self._graph(weights, reverse=True), sinks)
             row = {h: k for k, h in enumerate(homes)}
             for u in members:
+                self.tick()
                 at = row[self.units[u].home]
                 if u not in self.ride:
                     prices.append(self._unit(u, rider, weights, dist[at], pred[at], present))
@@ -788,6 +792,7 @@ class Pricing:
         # With ``first``, the duties are made only for the cheapest: making one prices its legs.
         cheapest: dict[int, list[tuple[float, int, float, _EscortSearch]]] = defaultdict(list)
         for escort in scenario.escorts:
+            self.tick()
             own = self._escort_rides(escort.escort_id)
             able = [need for need in NEEDS if suits(scenario, escort.escort_id, need)]
             for money, every in by_rate.items():
@@ -961,6 +966,10 @@ class Pricing:
 
 
 _Ways = tuple[tuple[Leg, ...], tuple[Leg, ...]]  # a duty's legs out and back
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,7 +239,15 @@ class ColumnOptimizer(Optimizer):
             # a round that ends late leaves the search no time; one that ends just after still
             # gives it columns (measured in docs/solver.md).
             limit = getattr(self, "_limit", 30.0)
-            generation.run(ends, halt, self._rounds, overrun=OVERRUN_SHARE * limit)
+            # A round still going at the time limit is given up: the first round of 20,000
+            # cases takes many times 300 s, and the first-come plan is due in time.
+            generation.run(
+                ends,
+                halt,
+                self._rounds,
+                overrun=OVERRUN_SHARE * limit,
+                hard=getattr(self, "_started", time.perf_counter()) + limit,
+            )
             if time.perf_counter() > getattr(self, "_started", 0.0) + (1 - SEARCH_LEFT) * limit:
                 # A first round longer than the time (5,000 cases) leaves nothing to search:
                 # the first-come plan with the round's bound, in time.
