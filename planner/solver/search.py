@@ -224,7 +224,10 @@ class ColumnOptimizer(Optimizer):
             generation.seed(seed)
         if self.booked is not None:
             generation.seed(self.booked)
-        ends = getattr(self, "_started", time.perf_counter()) + getattr(self, "_limit", 30.0) * self._share
+        # ``plan`` sets when the solve began and its limit; a problem asked for alone starts now.
+        started: float = getattr(self, "_started", time.perf_counter())
+        limit: float = getattr(self, "_limit", 30.0)
+        ends = started + limit * self._share
         if deadline is not None:
             ends = min(ends, deadline)
         if time.perf_counter() > ends:
@@ -238,7 +241,6 @@ class ColumnOptimizer(Optimizer):
             # No round is begun that could not end soon after the share (the longest so far):
             # a round that ends late leaves the search no time; one that ends just after still
             # gives it columns (measured in docs/solver.md).
-            limit = getattr(self, "_limit", 30.0)
             # A round still going at the time limit is given up: the first round of 20,000
             # cases takes many times 300 s, and the first-come plan is due in time.
             generation.run(
@@ -246,14 +248,13 @@ class ColumnOptimizer(Optimizer):
                 halt,
                 self._rounds,
                 overrun=OVERRUN_SHARE * limit,
-                hard=getattr(self, "_started", time.perf_counter()) + limit,
+                hard=started + limit,
             )
-            if time.perf_counter() > getattr(self, "_started", 0.0) + (1 - SEARCH_LEFT) * limit:
+            if time.perf_counter() > started + (1 - SEARCH_LEFT) * limit:
                 # A first round longer than the time (5,000 cases) leaves nothing to search:
                 # the first-come plan with the round's bound, in time.
                 raise OutOfTime
         if self.diving:
-            limit = getattr(self, "_limit", 30.0)
             dives = None if self._work is not None else time.perf_counter() + DIVE_SHARE * limit
             self.dive = dive(generation, dives, halt)
             generation.dived = self.dive.columns
