@@ -139,6 +139,7 @@ class ColumnGeneration:
         the time left.  Duals are priced with ``smoothing`` (the weight of the best Lagrangian
         bound's).  A round still going at ``hard`` is given up there: its bound counts only if
         its pricing had ended, and the columns it added stay (each is a column of the week)."""
+        untimed = self.pricing.tick
         if hard is not None:
 
             def tick() -> None:
@@ -153,7 +154,7 @@ class ColumnGeneration:
         except _Late:
             return
         finally:
-            self.pricing.tick = lambda: None
+            self.pricing.tick = untimed
 
     def _run(
         self,
