@@ -43,12 +43,15 @@ class Ahead:
     """The baseline's plan and the escort ways of ``scenario``, made in a second process from
     the moment this is made.  ``close`` ends the process whatever it is doing."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, ways: bool = True) -> None:
+        """Without ``ways``, the second process makes the baseline's plan only."""
         self._folder = tempfile.TemporaryDirectory(prefix="repat-ahead-")
         folder = Path(self._folder.name)
         self._asked = folder / "scenario.pickle"
         with self._asked.open("wb") as file:
-            pickle.dump((scenario, escort_places(scenario)), file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                (scenario, escort_places(scenario) if ways else []), file, protocol=pickle.HIGHEST_PROTOCOL
+            )
         self._errors = (folder / "errors.txt").open("wb")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "planner.ahead", str(folder), str(os.getpid())],

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
@@ -126,6 +126,10 @@ class Optimizer:
 
     # -- the problem -----------------------------------------------------------------------------
 
+    def ahead(self, options: Options) -> AbstractContextManager[Ahead | None]:
+        """The second process making the baseline's plan and the escorts' ways, if any."""
+        return _ahead(self.scenario, options if self.AHEAD else replace(options, workers=1))
+
     def baseline_plan(
         self, ahead: Ahead | None = None, deadline: float | None = None, stop: threading.Event | None = None
     ) -> Plan:
@@ -228,7 +232,6 @@ class Optimizer:
         found so far, the baseline's where nothing better is known."""
         options = options or Options()
         started = time.perf_counter()
-        scenario = self.scenario
 
         def stopped() -> bool:
             return stop is not None and stop.is_set()
@@ -237,7 +240,7 @@ class Optimizer:
         self.baseline = None
         # The second core makes the baseline's plan and searches the escorts' ways while this
         # one drafts the cases' journeys.
-        with _ahead(scenario, options if self.AHEAD else replace(options, workers=1)) as ahead:
+        with self.ahead(options) as ahead:
 
             def baseline() -> Plan:
                 return self.baseline_plan(ahead, deadline, stop)

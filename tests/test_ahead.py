@@ -18,11 +18,15 @@ from benchmarks.generator import generate
 from planner import optimizer as optimizer_module
 from planner.ahead import BASELINE, WAYS, Ahead
 from planner.baseline import Baseline
+from planner.check import check_plan
 from planner.journeys import EscortTrips, Ways, escort_places
 from planner.model import Problem
 from planner.network import TransportNetwork
 from planner.optimizer import Optimizer, Options
+from planner.plan import Plan
 from planner.scenario import Scenario
+from planner.solver import search as search_module
+from planner.solver.search import ColumnOptimizer
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +157,55 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "\nState:\tZ" not in status
+
+
+def test_without_the_ways_the_second_process_makes_the_baseline_only(week: Scenario) -> None:
+    with Ahead(week, ways=False) as ahead:
+        made = ahead.baseline()
+        assert ahead.ways() == {}
+    assert made is not None
+    assert replace(made, solve_seconds=0) == replace(
+        Baseline(week, TransportNetwork(week)).plan(), solve_seconds=0
+    )
+
+
+def _large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The week is taken for a large one: its baseline made beside, the seed after a round."""
+    monkeypatch.setattr(search_module, "BESIDE_CASES", 0)
+
+    def here(self: Baseline) -> Plan:
+        raise AssertionError("the baseline's plan is made in the second process")
+
+    monkeypatch.setattr(Baseline, "plan", here)
+
+
+def test_a_large_week_seeds_the_master_with_the_baseline_made_beside_after_one_round(
+    week: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = Baseline(week, TransportNetwork(week)).plan()
+    _large(monkeypatch)
+    optimizer = ColumnOptimizer(week)
+    plan = optimizer.plan(Options(time_limit=600, seed=3, work_limit=4.0))
+    generation = optimizer.generation
+    assert generation is not None
+    assert len(generation.rounds) == 1  # the search came after the first round
+    assert generation.seeded  # the baseline's itineraries and duties are columns of the master
+    assert optimizer.baseline is not None
+    assert replace(optimizer.baseline, solve_seconds=0) == replace(made, solve_seconds=0)
+    assert check_plan(week, plan) == []
+    assert plan.objective.total_idr <= made.objective.total_idr
+    again = ColumnOptimizer(week).plan(Options(time_limit=600, seed=3, work_limit=4.0))
+    assert replace(again, solve_seconds=0) == replace(plan, solve_seconds=0)
+
+
+def test_a_large_week_without_hints_has_no_second_process(
+    week: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _large(monkeypatch)
+    optimizer = ColumnOptimizer(week)
+    with optimizer.ahead(Options(hints=False)) as ahead:
+        assert ahead is None
+    with optimizer.ahead(Options(workers=1)) as ahead:
+        assert ahead is None
+    with optimizer.ahead(Options()) as ahead:
+        assert isinstance(ahead, Ahead)

@@ -21,6 +21,8 @@ from planner.solver.network import TimeExpanded
 from planner.solver.parties import party_bound
 from planner.solver.pricing import DutyPrice, Pricing, UnitPrice
 
+# Rounds of one run when neither time, convergence nor a stall ends it.
+MAX_ROUNDS = 1000
 # A column is added when its reduced cost is below this (thousands of rupiah: one rupiah).
 _ENTERING = -1e-3
 # The weight of the best bound's duals in the duals priced at (Wentges smoothing) while columns
@@ -121,7 +123,7 @@ class ColumnGeneration:
         deadline: float | None = None,
         stop: Callable[[], bool] | None = None,
         report: RoundFn | None = None,
-        max_rounds: int = 1000,
+        max_rounds: int = MAX_ROUNDS,
         until_stalled: bool = True,
         strict: bool = False,
         parties_every: int = 0,

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 
 from planner.ahead import Ahead
@@ -24,7 +25,7 @@ from planner.optimizer import Narrow, Optimizer, Options, OutOfTime
 from planner.plan import BoundScope, Plan, Status
 from planner.scenario import Scenario
 from planner.solver.dive import Dive, dive
-from planner.solver.generation import PARTIES_EVERY, ColumnGeneration, Round
+from planner.solver.generation import MAX_ROUNDS, PARTIES_EVERY, ColumnGeneration, Round
 from planner.solver.lns import Improved, improve
 from planner.solver.master import MONEY
 from planner.solver.regions import regions
@@ -45,6 +46,9 @@ DIVE_SHARE = 0.1
 # At most this part goes to the neighbourhoods of the best plan after the search, before the
 # rounds for the bound.
 LNS_SHARE = 0.15
+# From this many cases on, the baseline's plan is made in a second process, and seeds the
+# master after the first round instead of before it.
+BESIDE_CASES = 1000
 # Weeks whose largest part has at least this many planning units are searched region by region
 # (``planner.solver.regions``).
 REGION_UNITS = 1000
@@ -159,6 +163,9 @@ class ColumnOptimizer(Optimizer):
                 strict=True,
                 parties_every=PARTIES_EVERY,
                 smoothing=0.0,
+                # The longest round so far may be shorter than the next: one with the seed's
+                # itineraries, on large weeks.
+                hard=started + options.time_limit,
             )
             if self.generation_stats is not None:
                 self.generation_stats = replace(
@@ -198,6 +205,13 @@ class ColumnOptimizer(Optimizer):
             self.baseline, self._widen = baseline, False
         return second if second.objective.total_idr < first.objective.total_idr else first
 
+    def ahead(self, options: Options) -> AbstractContextManager[Ahead | None]:
+        """On weeks of ``BESIDE_CASES`` or more, the second core makes the baseline's plan while
+        this one runs the first round of generation (the escorts' ways are priced here)."""
+        if options.workers < 2 or not options.hints or len(self.scenario.cases) < BESIDE_CASES:
+            return nullcontext(None)
+        return Ahead(self.scenario, ways=False)
+
     def baseline_plan(
         self, ahead: Ahead | None = None, deadline: float | None = None, stop: threading.Event | None = None
     ) -> Plan:
@@ -215,13 +229,17 @@ class ColumnOptimizer(Optimizer):
         ahead: object | None = None,
     ) -> Problem:
         scenario = self.scenario
-        if callable(seed):
-            seed = seed()
         if self._widen and self.generation is not None:
             return self._columns(self.generation, every=True)
+        # A seed made beside (``ahead``, on large weeks) goes in after the first round, which
+        # it then does not slow down, and the search comes next: on 5,000 cases the first
+        # round took 88 s with the seed's itineraries and 57 s without, and a second round
+        # with them more than the time left.  Which it is depends on the week's size only,
+        # so a plan under ``--work-limit`` is the same however fast the second process is.
+        later = ahead is not None and seed is not None
         generation = self.generation = ColumnGeneration(scenario, self.network)
-        if seed is not None:
-            generation.seed(seed)
+        if seed is not None and not later:
+            generation.seed(seed() if callable(seed) else seed)
         if self.booked is not None:
             generation.seed(self.booked)
         # ``plan`` sets when the solve began and its limit; a problem asked for alone starts now.
@@ -236,7 +254,8 @@ class ColumnOptimizer(Optimizer):
         if self._work is not None:
             # Reproducible: a number of rounds, whatever the machine's speed, then the search
             # to its deterministic work limit.
-            generation.run(None, halt, self._rounds, max_rounds=max(1, round(self._work)))
+            rounds = 1 if later else max(1, round(self._work))
+            generation.run(None, halt, self._rounds, max_rounds=rounds)
         else:
             # No round is begun that could not end soon after the share (the longest so far):
             # a round that ends late leaves the search no time; one that ends just after still
@@ -247,6 +266,7 @@ class ColumnOptimizer(Optimizer):
                 ends,
                 halt,
                 self._rounds,
+                max_rounds=1 if later else MAX_ROUNDS,
                 overrun=OVERRUN_SHARE * limit,
                 hard=started + limit,
             )
@@ -254,6 +274,9 @@ class ColumnOptimizer(Optimizer):
                 # A first round longer than the time (5,000 cases) leaves nothing to search:
                 # the first-come plan with the round's bound, in time.
                 raise OutOfTime
+        if later:
+            assert seed is not None
+            generation.seed(seed() if callable(seed) else seed)
         if self.diving:
             dives = None if self._work is not None else time.perf_counter() + DIVE_SHARE * limit
             self.dive = dive(generation, dives, halt)
