@@ -15,10 +15,14 @@ import multiprocessing
 import queue as queue_module
 import resource
 import statistics
+import threading
 import time
 import traceback
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Literal
+
+import psutil
 
 from benchmarks.generator import generate
 from planner.baseline import Baseline
@@ -140,7 +144,58 @@ class _Effort:
 
 def _solve(instance: Instance, method: Method, time_limit: float, gap: float) -> Result:
     scenario = instance.scenario()
-    started = time.perf_counter()
+    with _Helpers() as helpers:
+        started = time.perf_counter()
+        plan, effort = _plan(scenario, method, time_limit, gap)
+        wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return _result(instance, method, scenario, plan, wall, peak, effort, time_limit, helpers.peak_mib)
+
+
+class _Helpers:
+    """The largest resident set a process the solve started reached, read from the kernel's
+    high-water mark (``VmHWM``, kept per process from its ``exec``) every ``EVERY`` seconds
+    while it runs.  ``RUSAGE_CHILDREN`` would count, as the child's, the memory this process
+    had when it started the child (Linux carries the high-water mark over ``exec``): 3 GiB
+    for a helper of 0.5 GiB on L."""
+
+    EVERY = 0.05
+
+    def __init__(self) -> None:
+        self.peak_mib = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> _Helpers:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        me = psutil.Process()
+        while True:
+            for child in me.children(recursive=True):
+                self.peak_mib = max(self.peak_mib, _high_water_mib(child.pid))
+            if self._done.wait(self.EVERY):
+                return
+
+
+def _high_water_mib(pid: int) -> float:
+    """A process's largest resident set so far (0 once it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return 0.0
+
+
+def _plan(scenario: Scenario, method: Method, time_limit: float, gap: float) -> tuple[Plan, _Effort]:
     effort = _Effort()
     if method == "baseline":
         plan = Baseline(scenario).plan()
@@ -169,10 +224,7 @@ def _solve(instance: Instance, method: Method, time_limit: float, gap: float) ->
         if optimizer.stats is not None:
             stats = optimizer.stats
             effort = _Effort(stats.journeys_enumerated, stats.variables, stats.escort_options)
-    wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return _result(instance, method, scenario, plan, wall, peak, effort, time_limit, helper)
+    return plan, effort
 
 
 def _result(

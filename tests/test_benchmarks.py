@@ -10,13 +10,14 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from benchmarks import report, suite
 from benchmarks.__main__ import app
 from benchmarks.prep import markdown, measure
-from benchmarks.runner import Instance, Method, Result
+from benchmarks.runner import Instance, Method, Result, _Helpers
 
 
 def test_the_runner_solves_size_s_with_every_method_and_every_plan_passes_the_checker(tmp_path: Path) -> None:
@@ -315,3 +316,12 @@ def test_the_suite_has_the_issue_s_weeks_with_their_time_limits_and_selections_c
         with pytest.raises(suite.Unknown):
             suite.entries(**bad)
     assert CliRunner().invoke(app, ["run", "--only", "ships"]).exit_code == 2
+
+
+def test_a_helpers_memory_is_its_own_not_what_the_solve_held_when_it_started_it() -> None:
+    held = np.ones(400 * 2**20 // 8)  # 400 MiB in this process when the helper starts
+    grow = "import numpy, time; a = numpy.ones(150 * 2**20 // 8); time.sleep(0.5)"
+    with _Helpers() as helpers:
+        subprocess.run([sys.executable, "-c", grow], check=True)
+    assert held.sum() > 0
+    assert 150 <= helpers.peak_mib < 350
