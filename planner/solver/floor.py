@@ -162,6 +162,18 @@ class EscortFloor:
             result = np.minimum(result, self._escort_out(escort, place, depart, ready_by))
         return result
 
+    def outs(self, place: str, depart: np.ndarray, ready_by: np.ndarray) -> dict[str | None, np.ndarray]:
+        """``out`` for every need at once: each escort's way out is valued once, not once per
+        need it meets (on 20,000 cases the floors were half of the first round)."""
+        every = np.array([self._escort_out(e, place, depart, ready_by) for e in self.escorts])
+        return {need: self._least(every.reshape(len(self.escorts), len(depart)), need) for need in FLOOR_KEYS}
+
+    def _least(self, every: np.ndarray, need: str | None) -> np.ndarray:
+        """The least of the rows of ``every`` (a row per escort of the week) of the escorts able
+        to meet ``need``."""
+        rows = self._back_rows(need).index
+        return np.asarray(every[rows].min(axis=0)) if len(rows) else np.full(every.shape[1], NO_ESCORT)
+
     def _escort_out(self, escort: Escort, place: str, depart: np.ndarray, ready_by: np.ndarray) -> np.ndarray:
         p, net = self.p, self.p.net
         rate = self.rates[escort.escort_id]
@@ -199,6 +211,16 @@ class EscortFloor:
         able = self.able[need]
         if not able:
             return np.full(len(arrive), NO_ESCORT)
+        return np.asarray(self._backs(need, place, arrive).min(axis=0))
+
+    def backs(self, place: str, arrive: np.ndarray) -> dict[str | None, np.ndarray]:
+        """``back`` for every need at once, each escort's way back valued once."""
+        every = self._backs(None, place, arrive)
+        return {need: self._least(every, need) for need in FLOOR_KEYS}
+
+    def _backs(self, need: str | None, place: str, arrive: np.ndarray) -> np.ndarray:
+        """``back`` for each escort able to meet ``need``, a row each."""
+        able = self.able[need]
         # Every able escort at once, one row each: the per-escort loop was the hot spot of
         # pricing on weeks of hundreds of cases.
         rows = self._back_rows(need)
@@ -219,7 +241,7 @@ class EscortFloor:
         result = np.where(best < _REACHED, np.maximum(best, 0.0), NO_ESCORT)
         for i in np.flatnonzero(rows.bases == place).tolist():
             result[i] = np.where(arrive < rows.deadlines[i], 0.0, NO_ESCORT)
-        return np.asarray(result.min(axis=0))
+        return np.asarray(result)
 
     def _deadline(self, escort: Escort) -> float:
         base = self.p.scenario.location(escort.base_id)

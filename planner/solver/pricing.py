@@ -138,7 +138,9 @@ class Pricing:
         # What one more rider costs on each arc in duals (thousands of rupiah), fares aside.
         self.arc_dual = per_arc
         self.floor = EscortFloor(self)
-        self._floor_cache: dict[tuple[str, str | None, str], np.ndarray] = {}
+        # The escort floors of each place, for every need (``EscortFloor.outs``, ``backs``).
+        self._heads_floors: dict[str, dict[str | None, np.ndarray]] = {}
+        self._sinks_floors: dict[str, tuple[np.ndarray, dict[str | None, np.ndarray]]] = {}
         self._head_sums: dict[str, np.ndarray] = {}
         self._searches: dict[tuple[str, float], _EscortSearch] = {}
         self._escort_weights: dict[float, np.ndarray] = {}
@@ -286,24 +288,25 @@ class Pricing:
         return head.depart - self.scenario.settings.connection(mode).total_seconds()
 
     def _heads_floor(self, need: str | None, place: str) -> np.ndarray:
-        key = ("out", need, place)
-        found = self._floor_cache.get(key)
+        found = self._heads_floors.get(place)
         if found is None:
             _, a = self._origin(place)
-            found = self._floor_cache[key] = self.floor.out(need, place, a["depart"], a["ready_by"])
-        return found
+            found = self._heads_floors[place] = self.floor.outs(place, a["depart"], a["ready_by"])
+        return found[need]
 
-    def _sinks_floor(self, need: str | None, place: str) -> np.ndarray:
-        """The way-back floor on each arc into ``place``'s sink (0 on every other arc)."""
-        key = ("back", need, place)
-        found = self._floor_cache.get(key)
+    def _sinks_floor(self, need: str | None, place: str) -> tuple[np.ndarray, np.ndarray]:
+        """The way-back floor on the arcs into ``place``'s sink: those arcs, and its value on
+        each (0 on every other arc)."""
+        found = self._sinks_floors.get(place)
         if found is None:
             net = self.net
-            found = np.zeros(len(net.arc_tail))
             into = np.nonzero(net.arc_head == net.sink[place])[0]
-            found[into] = self.floor.back(need, place, net.node_time[net.arc_tail[into]])
-            self._floor_cache[key] = found
-        return found
+            found = self._sinks_floors[place] = (
+                into,
+                self.floor.backs(place, net.node_time[net.arc_tail[into]]),
+            )
+        into, floors = found
+        return into, floors[need]
 
     def units_priced(self, present: dict[tuple[str, str], list[int]]) -> list[UnitPrice]:
         """Each unit's least reduced cost; ``present`` lists the master's journeys by (start,
@@ -325,7 +328,8 @@ class Pricing:
             homes = sorted({self.units[u].home for u in members})
             if share:
                 for home in homes:
-                    weights += share * self._sinks_floor(need, home)
+                    into, floor = self._sinks_floor(need, home)
+                    weights[into] += share * floor
             sinks = [net.sink[h] for h in homes]
             dist, pred = shortest_paths(self._graph(weights, reverse=True), sinks)
             row = {h: k for k, h in enumerate(homes)}
@@ -669,8 +673,10 @@ class Pricing:
         rider's fares and duals, its days at the least rate, and the way back's floor."""
         rate = self.floor.rate(need)
         weights = self._weights(_Rider(1.0, 1.0, 0.0, rate, need))
+        weights = weights.copy()
         for home in homes:
-            weights = weights + self._sinks_floor(need, home)
+            into, floor = self._sinks_floor(need, home)
+            weights[into] += floor
         dist, _ = shortest_paths(self._graph(weights, reverse=True), [self.net.sink[h] for h in homes])
         return np.atleast_2d(dist)
 
