@@ -198,11 +198,15 @@ def test_a_large_week_seeds_the_master_with_the_baseline_made_beside_after_one_r
     assert replace(again, solve_seconds=0) == replace(plan, solve_seconds=0)
 
 
-def test_a_large_week_without_hints_has_no_second_process(
+def test_a_large_week_has_no_second_process_without_hints_nor_in_its_second_pass(
     week: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _large(monkeypatch)
     optimizer = ColumnOptimizer(week)
+    optimizer._widen = True  # the second pass starts from the first pass's plan
+    with optimizer.ahead(Options()) as ahead:
+        assert ahead is None
+    optimizer._widen = False
     with optimizer.ahead(Options(hints=False)) as ahead:
         assert ahead is None
     with optimizer.ahead(Options(workers=1)) as ahead:

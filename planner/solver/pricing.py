@@ -673,7 +673,6 @@ class Pricing:
         rider's fares and duals, its days at the least rate, and the way back's floor."""
         rate = self.floor.rate(need)
         weights = self._weights(_Rider(1.0, 1.0, 0.0, rate, need))
-        weights = weights.copy()
         for home in homes:
             into, floor = self._sinks_floor(need, home)
             weights[into] += floor

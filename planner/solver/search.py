@@ -207,8 +207,9 @@ class ColumnOptimizer(Optimizer):
 
     def ahead(self, options: Options) -> AbstractContextManager[Ahead | None]:
         """On weeks of ``BESIDE_CASES`` or more, the second core makes the baseline's plan while
-        this one runs the first round of generation (the escorts' ways are priced here)."""
-        if options.workers < 2 or not options.hints or len(self.scenario.cases) < BESIDE_CASES:
+        this one runs the first round of generation (the escorts' ways are priced here).  The
+        second pass starts from the first pass's plan, and needs none."""
+        if self._widen or options.workers < 2 or not options.hints or len(self.scenario.cases) < BESIDE_CASES:
             return nullcontext(None)
         return Ahead(self.scenario, ways=False)
 
