@@ -63,6 +63,10 @@ class EscortFloor:
         self._back_stacks: dict[str | None, _BackRows] = {}
         self._busies: dict[str, Busy] = {}
         self._one: dict[tuple[str, str | None, str, float, float], float] = {}
+        self._heads: dict[str, dict[str | None, np.ndarray]] = {}
+        self._head_at: dict[str, dict[tuple[float, float], int]] = {}
+        self._sinks: dict[str, tuple[np.ndarray, dict[str | None, np.ndarray]]] = {}
+        self._sink_at: dict[str, dict[float, int]] = {}
 
     def rate(self, need: str | None) -> float:
         able = self.able[need]
@@ -81,8 +85,8 @@ class EscortFloor:
         return np.maximum(net.arc_fare / MONEY + self.p.arc_dual, 0.0)
 
     def _out_search(self, escort: Escort) -> np.ndarray:
-        """Least cost to each node from the base, counted as money plus ``rate`` times the
-        seconds from the way out's start to ``top``; and the arrivals at every place by time."""
+        """Least cost to each arrival node (``Pricing.arrival_nodes``) from the base, counted
+        as money plus ``rate`` times the seconds from the way out's start to ``top``."""
         found = self._out.get(escort.escort_id)
         if found is not None:
             return found
@@ -108,18 +112,23 @@ class EscortFloor:
             np.array([best[s] for s in services.tolist()]),
         )
         dist, _ = shortest_paths(p._graph(self._weights(), False, extra), source)
-        self._out[escort.escort_id] = dist
-        return dist
+        # Kept only at the arrivals, where ``_escort_out`` reads it.
+        kept: np.ndarray = dist[p.arrival_nodes]
+        self._out[escort.escort_id] = kept
+        return kept
 
     def _back_searches(self, index: np.ndarray) -> np.ndarray:
-        """The way-back searches, a row per escort of the week (in its order), those of
-        ``index`` made if not yet: the escorts able to meet each need read their rows here
-        rather than from a copy of their own."""
+        """The way-back searches at the wait nodes, a row per escort of the week (in its
+        order), those of ``index`` made if not yet: the escorts able to meet each need read
+        their rows here rather than from a copy of their own."""
+        # Kept only at the wait nodes, where ``_wait_rows`` reads them: a row over every node
+        # was 2.4 GB on 20,000 cases.
+        waits, _ = self.p.net.waits()
         if self._back_all is None:
-            self._back_all = np.full((len(self.escorts), self.p.net.nodes), np.inf)
+            self._back_all = np.full((len(self.escorts), len(waits)), np.inf)
             self._back_made = np.zeros(len(self.escorts), dtype=bool)
         for i in index[~self._back_made[index]].tolist():
-            self._back_all[i] = self._back_search(self.escorts[i])
+            self._back_all[i] = self._back_search(self.escorts[i])[waits]
             self._back_made[i] = True
         return self._back_all
 
@@ -140,18 +149,53 @@ class EscortFloor:
 
     # -- questions ----------------------------------------------------------------------------------
 
+    def heads(self, place: str) -> dict[str | None, np.ndarray]:
+        """``out`` on each way onto a first service from ``place`` (``Pricing._origin``), for
+        every need; kept until the next refresh."""
+        found = self._heads.get(place)
+        if found is None:
+            _, a = self.p._origin(place)
+            found = self._heads[place] = self.outs(place, a["depart"], a["ready_by"])
+            moments = zip(a["depart"].tolist(), a["ready_by"].tolist(), strict=True)
+            self._head_at[place] = {key: k for k, key in enumerate(moments)}
+        return found
+
+    def sinks(self, place: str) -> tuple[np.ndarray, dict[str | None, np.ndarray]]:
+        """The arcs into ``place``'s sink, and ``back`` at the moment each arrives, for every
+        need; kept until the next refresh."""
+        found = self._sinks.get(place)
+        if found is None:
+            net = self.p.net
+            into = np.nonzero(net.arc_head == net.sink[place])[0]
+            arrive = net.node_time[net.arc_tail[into]]
+            found = self._sinks[place] = (into, self.backs(place, arrive))
+            self._sink_at[place] = {moment: k for k, moment in enumerate(arrive.tolist())}
+        return found
+
     def out_at(self, need: str | None, place: str, depart: float, ready_by: float) -> float:
         key = ("out", need, place, depart, ready_by)
         found = self._one.get(key)
         if found is None:
-            found = self._one[key] = float(self.out(need, place, np.array([depart]), np.array([ready_by]))[0])
+            # A way onto a first service whose floors are known already: every escort's way
+            # out was valued there, for every need (each value depends on its moments alone).
+            k = self._head_at.get(place, {}).get((depart, ready_by))
+            if k is not None:
+                found = float(self._heads[place][need][k])
+            else:
+                found = float(self.out(need, place, np.array([depart]), np.array([ready_by]))[0])
+            self._one[key] = found
         return found
 
     def back_at(self, need: str | None, place: str, arrive: float) -> float:
         key = ("back", need, place, arrive, arrive)
         found = self._one.get(key)
         if found is None:
-            found = self._one[key] = float(self.back(need, place, np.array([arrive]))[0])
+            k = self._sink_at.get(place, {}).get(arrive)
+            if k is not None:
+                found = float(self._sinks[place][1][need][k])
+            else:
+                found = float(self.back(need, place, np.array([arrive]))[0])
+            self._one[key] = found
         return found
 
     def out(self, need: str | None, place: str, depart: np.ndarray, ready_by: np.ndarray) -> np.ndarray:
@@ -187,7 +231,7 @@ class EscortFloor:
         if arrivals is not None:
             dist = self._out_search(escort)
             times, nodes = arrivals
-            reach = np.minimum.accumulate(dist[nodes]) if len(nodes) else np.array([])
+            reach = np.minimum.accumulate(dist[p.arrival_slot[nodes]]) if len(nodes) else np.array([])
             k = np.searchsorted(times, ready_by, side="right")
             ok = k > 0
             value = np.where(ok, reach[np.maximum(k - 1, 0)] if len(nodes) else _FAR, _FAR)
@@ -270,4 +314,4 @@ class EscortFloor:
     def _wait_rows(self, place: str, moment: np.ndarray, every: np.ndarray, index: np.ndarray) -> np.ndarray:
         """The least cost on from ``place`` for someone there at ``moment`` (by departures),
         for the escorts of rows ``index`` of ``every`` (a search per escort of the week)."""
-        return self.p.net.onward(place, moment, every, _FAR, rows=index)
+        return self.p.net.onward(place, moment, every, _FAR, rows=index, waits=True)

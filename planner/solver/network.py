@@ -191,6 +191,7 @@ class TimeExpanded:
         self._heads: dict[str, list[Head]] = {}
         self._roads_from: dict[str, list[tuple[str, RoadPath, float, float]]] = {}
         self._wait_arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._waits: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -300,6 +301,16 @@ class TimeExpanded:
             )
         return found
 
+    def waits(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every wait node of the week, and each node's position among them (-1 at the others):
+        a search that only ``onward`` reads need be kept only there."""
+        if self._waits is None:
+            nodes = np.array(sorted(n for chain in self.wait_nodes.values() for n in chain), dtype=np.int64)
+            slot = np.full(self.nodes, -1, dtype=np.int64)
+            slot[nodes] = np.arange(len(nodes))
+            self._waits = (nodes, slot)
+        return self._waits
+
     def onward(
         self,
         place: str,
@@ -307,10 +318,12 @@ class TimeExpanded:
         dist: np.ndarray,
         none: float = np.inf,
         rows: np.ndarray | None = None,
+        waits: bool = False,
     ) -> np.ndarray:
         """The cost on from ``place`` for someone there at each of ``moments``: ``dist`` (one
-        search, or a row per search, of which only ``rows`` where given) at the wait node that
-        catches every departure still catchable; ``none`` where no departure is left."""
+        search, or a row per search, of which only ``rows`` where given; with ``waits``, kept
+        only at the wait nodes, as ``waits()`` orders them) at the wait node that catches every
+        departure still catchable; ``none`` where no departure is left."""
         found = self.wait_arrays(place)
         shape = dist.shape[:-1] if rows is None else (len(rows),)
         if found is None:
@@ -318,6 +331,8 @@ class TimeExpanded:
         times, nodes = found
         k = np.searchsorted(times, moments, side="left")
         at = nodes[np.minimum(k, len(nodes) - 1)]
+        if waits:
+            at = self.waits()[1][at]
         read = dist[..., at] if rows is None else dist[np.ix_(rows, at)]
         return np.where(k < len(nodes), read, none)
 

@@ -122,6 +122,12 @@ class Pricing:
             place: (np.array([t for t, _ in found]), np.array([n for _, n in found], dtype=np.int64))
             for place, found in ((p, sorted(f)) for p, f in arrivals.items())
         }
+        # Every arrival node, and each node's position among them (-1 at the others).
+        self.arrival_nodes = np.unique(
+            np.concatenate([nodes for _, nodes in self._arrivals.values()] or [np.zeros(0, dtype=np.int64)])
+        )
+        self.arrival_slot = np.full(net.nodes, -1, dtype=np.int64)
+        self.arrival_slot[self.arrival_nodes] = np.arange(len(self.arrival_nodes))
 
     # -- duals as arc costs ---------------------------------------------------------------------
 
@@ -138,9 +144,6 @@ class Pricing:
         # What one more rider costs on each arc in duals (thousands of rupiah), fares aside.
         self.arc_dual = per_arc
         self.floor = EscortFloor(self)
-        # The escort floors of each place, for every need (``EscortFloor.outs``, ``backs``).
-        self._heads_floors: dict[str, dict[str | None, np.ndarray]] = {}
-        self._sinks_floors: dict[str, tuple[np.ndarray, dict[str | None, np.ndarray]]] = {}
         self._head_sums: dict[str, np.ndarray] = {}
         self._searches: dict[tuple[str, float], _EscortSearch] = {}
         self._escort_weights: dict[float, np.ndarray] = {}
@@ -288,24 +291,12 @@ class Pricing:
         return head.depart - self.scenario.settings.connection(mode).total_seconds()
 
     def _heads_floor(self, need: str | None, place: str) -> np.ndarray:
-        found = self._heads_floors.get(place)
-        if found is None:
-            _, a = self._origin(place)
-            found = self._heads_floors[place] = self.floor.outs(place, a["depart"], a["ready_by"])
-        return found[need]
+        return self.floor.heads(place)[need]
 
     def _sinks_floor(self, need: str | None, place: str) -> tuple[np.ndarray, np.ndarray]:
         """The way-back floor on the arcs into ``place``'s sink: those arcs, and its value on
         each (0 on every other arc)."""
-        found = self._sinks_floors.get(place)
-        if found is None:
-            net = self.net
-            into = np.nonzero(net.arc_head == net.sink[place])[0]
-            found = self._sinks_floors[place] = (
-                into,
-                self.floor.backs(place, net.node_time[net.arc_tail[into]]),
-            )
-        into, floors = found
+        into, floors = self.floor.sinks(place)
         return into, floors[need]
 
     def units_priced(self, present: dict[tuple[str, str], list[int]]) -> list[UnitPrice]:
