@@ -85,8 +85,8 @@ class EscortFloor:
         return np.maximum(net.arc_fare / MONEY + self.p.arc_dual, 0.0)
 
     def _out_search(self, escort: Escort) -> np.ndarray:
-        """Least cost to each arrival node (``Pricing.arrival_nodes``) from the base, counted
-        as money plus ``rate`` times the seconds from the way out's start to ``top``."""
+        """Least cost to each node from the base, counted as money plus ``rate`` times the
+        seconds from the way out's start to ``top``."""
         found = self._out.get(escort.escort_id)
         if found is not None:
             return found
@@ -112,10 +112,8 @@ class EscortFloor:
             np.array([best[s] for s in services.tolist()]),
         )
         dist, _ = shortest_paths(p._graph(self._weights(), False, extra), source)
-        # Kept only at the arrivals, where ``_escort_out`` reads it.
-        kept: np.ndarray = dist[p.arrival_nodes]
-        self._out[escort.escort_id] = kept
-        return kept
+        self._out[escort.escort_id] = dist
+        return dist
 
     def _back_searches(self, index: np.ndarray) -> np.ndarray:
         """The way-back searches at the wait nodes, a row per escort of the week (in its
@@ -231,7 +229,7 @@ class EscortFloor:
         if arrivals is not None:
             dist = self._out_search(escort)
             times, nodes = arrivals
-            reach = np.minimum.accumulate(dist[p.arrival_slot[nodes]]) if len(nodes) else np.array([])
+            reach = np.minimum.accumulate(dist[nodes]) if len(nodes) else np.array([])
             k = np.searchsorted(times, ready_by, side="right")
             ok = k > 0
             value = np.where(ok, reach[np.maximum(k - 1, 0)] if len(nodes) else _FAR, _FAR)

@@ -122,12 +122,6 @@ class Pricing:
             place: (np.array([t for t, _ in found]), np.array([n for _, n in found], dtype=np.int64))
             for place, found in ((p, sorted(f)) for p, f in arrivals.items())
         }
-        # Every arrival node, and each node's position among them (-1 at the others).
-        self.arrival_nodes = np.unique(
-            np.concatenate([nodes for _, nodes in self._arrivals.values()] or [np.zeros(0, dtype=np.int64)])
-        )
-        self.arrival_slot = np.full(net.nodes, -1, dtype=np.int64)
-        self.arrival_slot[self.arrival_nodes] = np.arange(len(self.arrival_nodes))
 
     # -- duals as arc costs ---------------------------------------------------------------------
 
@@ -1049,6 +1043,8 @@ class _EscortSearch:
         return self._out
 
     def _search_back(self) -> tuple[np.ndarray, np.ndarray]:
+        """The least cost home from each wait node (in the order of ``TimeExpanded.waits``), and
+        the search's tree over every node."""
         if self._back is None:
             p, net = self.p, self.p.net
             sink = net.sink[self.escort.base_id]
@@ -1058,7 +1054,8 @@ class _EscortSearch:
             home_in_time = np.where(arrive < self.deadline, home, _FAR)
             weights = np.where(into, home_in_time, self.weights)
             dist, pred = shortest_paths(p._graph(weights, reverse=True), sink)
-            self._back = (dist, pred)
+            # Its costs are read at wait nodes only (2% of L's nodes); its tree walks from any.
+            self._back = (dist[net.waits()[0]], pred)
         return self._back
 
     def way_out(self, place: str, journey: Journey) -> tuple[float, tuple[Leg, ...]] | None:
@@ -1162,7 +1159,7 @@ class _EscortSearch:
         dist, _ = self._search_back()
         moments = np.array([a.timestamp() for a in arrived])
         best = np.full(len(moments), np.inf)
-        value = net.onward(place, moments, dist)
+        value = net.onward(place, moments, dist, waits=True)
         ok = value < _REACHED
         best[ok] = value[ok]
         for target, path, fare, span in net.roads_from(place):
@@ -1175,7 +1172,7 @@ class _EscortSearch:
                     day = datetime.fromtimestamp(float(reached[i]), tz).date()
                     low[i] = cost + (self.rate * net.day_of(day) + float(self.busy.upto(float(reached[i]))))
             else:
-                value = net.onward(target, reached, dist)
+                value = net.onward(target, reached, dist, waits=True)
                 low = np.where(value < _REACHED, cost + value, np.inf)
             # A way by road is dearer than its low by its vehicles, whoever rides it.
             after = self.p.vehicles_after(path, arrived, moments)
@@ -1201,11 +1198,12 @@ class _EscortSearch:
     def _way_back(self, place: str, arrived: datetime) -> tuple[float, tuple[Leg, ...]] | None:
         net = self.p.net
         dist, pred = self._search_back()
+        slot = net.waits()[1]
         sink = net.sink[self.escort.base_id]
         best: tuple[float, tuple[Leg, ...], int | None] | None = None
         wait = net.wait_after(place, arrived.timestamp())
-        if wait is not None and dist[wait] < _REACHED:
-            best = (float(dist[wait]), (), wait)
+        if wait is not None and dist[slot[wait]] < _REACHED:
+            best = (float(dist[slot[wait]]), (), wait)
         # By road first.  Candidates are compared without their vehicles first (a vehicle's
         # key needs the legs timed, which costs); only those that could still win are timed.
         moment = arrived.timestamp()
@@ -1220,8 +1218,8 @@ class _EscortSearch:
                     candidates.append((cost + home, path, None))
                 continue
             onward = net.wait_after(target, reached)
-            if onward is not None and dist[onward] < _REACHED:
-                candidates.append((cost + float(dist[onward]), path, onward))
+            if onward is not None and dist[slot[onward]] < _REACHED:
+                candidates.append((cost + float(dist[slot[onward]]), path, onward))
         candidates.sort(key=lambda item: item[0])
         for low, path, onward in candidates:
             if best is not None and low >= best[0]:
