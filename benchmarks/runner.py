@@ -177,7 +177,11 @@ class _Helpers:
     def _watch(self) -> None:
         me = psutil.Process()
         while True:
-            for child in me.children(recursive=True):
+            try:
+                children = me.children(recursive=True)
+            except psutil.Error:  # one ended while they were listed: look again
+                children = []
+            for child in children:
                 self.peak_mib = max(self.peak_mib, _high_water_mib(child.pid))
             if self._done.wait(self.EVERY):
                 return
