@@ -176,15 +176,25 @@ class _Helpers:
 
     def _watch(self) -> None:
         me = psutil.Process()
+        mine = me.cmdline()
         while True:
             try:
                 children = me.children(recursive=True)
             except psutil.Error:  # one ended while they were listed: look again
                 children = []
             for child in children:
-                self.peak_mib = max(self.peak_mib, _high_water_mib(child.pid))
+                # Between its fork and its exec a child still shows this process's memory.
+                if _command(child) not in (None, mine):
+                    self.peak_mib = max(self.peak_mib, _high_water_mib(child.pid))
             if self._done.wait(self.EVERY):
                 return
+
+
+def _command(process: psutil.Process) -> list[str] | None:
+    try:
+        return list(process.cmdline())
+    except psutil.Error:
+        return None
 
 
 def _high_water_mib(pid: int) -> float:
