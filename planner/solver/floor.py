@@ -208,7 +208,8 @@ class EscortFloor:
         """``out`` for every need at once: each escort's way out is valued once, not once per
         need it meets (on 20,000 cases the floors were half of the first round)."""
         every = np.array([self._escort_out(e, place, depart, ready_by) for e in self.escorts])
-        return {need: self._least(every.reshape(len(self.escorts), len(depart)), need) for need in FLOOR_KEYS}
+        every = every.reshape(len(self.escorts), len(depart))
+        return {need: self._least(every, need) for need in FLOOR_KEYS}
 
     def _least(self, every: np.ndarray, need: str | None) -> np.ndarray:
         """The least of the rows of ``every`` (a row per escort of the week) of the escorts able
