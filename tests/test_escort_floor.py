@@ -1,7 +1,10 @@
 """The escort floors (``planner.solver.floor``) made for every need at once are the floors made
-need by need, and a single moment's floor read from them is the one found alone."""
+need by need, a single moment's floor read from them is the one found alone, and leaving out
+the escorts another one dominates changes no floor."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -10,11 +13,19 @@ from benchmarks.generator import generate
 from planner.network import TransportNetwork
 from planner.solver.floor import FLOOR_KEYS, EscortFloor
 from planner.solver.generation import ColumnGeneration
+from planner.solver.master import Busy
 
 
 @pytest.fixture(scope="module")
 def generation() -> ColumnGeneration:
     week = generate(40, seed=4, escort_ratio=0.5, budget_ratio=0.6)
+    # A dearer copy of each escort, and a twin of the first: each is dominated, the twin by a tie.
+    dearer = tuple(
+        replace(e, escort_id=f"{e.escort_id}-B", daily_allowance_idr=e.daily_allowance_idr + 50_000)
+        for e in week.escorts
+    )
+    twin = replace(week.escorts[0], escort_id=f"{week.escorts[0].escort_id}-T")
+    week = replace(week, escorts=(*week.escorts, *dearer, twin))
     made = ColumnGeneration(week, TransportNetwork(week))
     made.run(None, None, max_rounds=2, until_stalled=False)  # duals on seats, vehicles, escorts
     made.pricing.refresh()
@@ -27,7 +38,7 @@ def _places(generation: ColumnGeneration) -> list[str]:
 
 def test_the_week_has_escorts_of_every_need(generation: ColumnGeneration) -> None:
     floor = generation.pricing.floor
-    assert all(0 < len(floor.able[need]) < len(floor.escorts) for need in FLOOR_KEYS if need is not None)
+    assert all(0 < len(floor.able[need]) < len(floor.able[None]) for need in FLOOR_KEYS if need is not None)
 
 
 def test_the_ways_out_for_every_need_at_once_are_those_of_each_need(generation: ColumnGeneration) -> None:
@@ -71,3 +82,36 @@ def test_a_moments_floor_read_from_its_places_floors_is_the_one_found_alone(
                 )
             for arrive in net.node_time[net.arc_tail[into]].tolist()[:20]:
                 assert known.back_at(need, place, arrive) == alone.back_at(need, place, arrive)
+
+
+def test_leaving_out_the_dominated_escorts_changes_no_floor(
+    generation: ColumnGeneration, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p, net = generation.pricing, generation.net
+    few = EscortFloor(p)
+    assert 0 < len(few.escorts) < len(few.able[None])  # else this test could not fail
+    monkeypatch.setattr(EscortFloor, "_undominated", lambda self, escorts: np.ones(len(escorts), dtype=bool))
+    every = EscortFloor(p)
+    assert len(every.escorts) == len(every.able[None])
+    for place in _places(generation):
+        _, a = p._origin(place)
+        into = np.nonzero(net.arc_head == net.sink[place])[0]
+        arrive = net.node_time[net.arc_tail[into]]
+        outs, all_outs = (
+            few.outs(place, a["depart"], a["ready_by"]),
+            every.outs(place, a["depart"], a["ready_by"]),
+        )
+        backs, all_backs = few.backs(place, arrive), every.backs(place, arrive)
+        for need in FLOOR_KEYS:
+            assert np.array_equal(outs[need], all_outs[need]), (place, need)
+            assert np.array_equal(backs[need], all_backs[need]), (place, need)
+
+
+def test_an_escort_with_busy_duals_dominates_no_one(
+    generation: ColumnGeneration, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every escort charged for being busy at one moment: none may stand in for another.
+    charged = Busy(np.array([generation.scenario.settings.start.timestamp()]), np.array([0.0, 1.0]))
+    monkeypatch.setattr(EscortFloor, "_busy", lambda self, escort: charged)
+    floor = EscortFloor(generation.pricing)
+    assert len(floor.escorts) == len(floor.able[None])
