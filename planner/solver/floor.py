@@ -73,7 +73,7 @@ class EscortFloor:
         self._sinks: dict[str, tuple[np.ndarray, dict[str | None, np.ndarray]]] = {}
         self._sink_at: dict[str, dict[float, int]] = {}
 
-    def _undominated(self, escorts: list[Escort]) -> np.ndarray:
+    def _undominated(self, escorts: tuple[Escort, ...]) -> np.ndarray:
         """Whether each escort may give a floor: not when another of its base, free of busy
         duals, able to meet every need it meets, at no higher rate and available from no later
         and to no earlier, exists.  That one's every way out and back costs no more, since a
