@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from planner.scenario import Escort
+from planner.scenario import Escort, Scenario
 from planner.solver.master import MONEY, NEEDS, Busy, suits
 from planner.solver.network import shortest_paths
 
@@ -74,40 +74,13 @@ class EscortFloor:
         self._sink_at: dict[str, dict[float, int]] = {}
 
     def _undominated(self, escorts: tuple[Escort, ...]) -> np.ndarray:
-        """Whether each escort may give a floor: not when another of its base, free of busy
-        duals, able to meet every need it meets, at no higher rate and available from no later
-        and to no earlier, exists.  That one's every way out and back costs no more, since a
-        floor's ways pay fares, the rate per second and busy duals (never negative) alone; ties
-        go to the escort listed first."""
-        if not escorts:
-            return np.zeros(0, dtype=bool)
-        scenario = self.p.scenario
-        bases = {base: k for k, base in enumerate(dict.fromkeys(e.base_id for e in escorts))}
-        base = np.array([bases[e.base_id] for e in escorts])
-        rate = np.array([self.rates[e.escort_id] for e in escorts])
-        start = np.array([e.available_from.toordinal() for e in escorts])
-        end = np.array([e.available_to.toordinal() for e in escorts])
-        can = np.array([[suits(scenario, e.escort_id, need) for need in NEEDS] for e in escorts], dtype=bool)
-        free = np.array([self._busy(e).all == 0.0 for e in escorts])
-        covers = (can[:, None, :] | ~can[None, :, :]).all(axis=2)  # [i, j]: i meets all j meets
-        no_worse = (
-            (base[:, None] == base[None, :])
-            & (rate[:, None] <= rate[None, :])
-            & (start[:, None] <= start[None, :])
-            & (end[:, None] >= end[None, :])
-            & covers
-            & free[:, None]
-        )
-        better = (
-            (rate[:, None] < rate[None, :])
-            | (start[:, None] < start[None, :])
-            | (end[:, None] > end[None, :])
-            | (covers & ~covers.T)
-            | ~free[None, :]
-        )
+        """Whether each escort may give a floor: not when another one costs no more on every
+        way (``no_dearer``); of escorts alike in all, the one listed first."""
+        free = np.array([self._busy(e).all == 0.0 for e in escorts], dtype=bool)
+        cheaper = no_dearer(self.p.scenario, escorts, free)
         order = np.arange(len(escorts))
-        first = order[:, None] < order[None, :]
-        dominated = no_worse & (better | first) & (order[:, None] != order[None, :])
+        alike = cheaper & cheaper.T
+        dominated = cheaper & (~alike | (order[:, None] < order[None, :]))
         return np.asarray(~dominated.any(axis=0))
 
     def rate(self, need: str | None) -> float:
@@ -356,3 +329,31 @@ class EscortFloor:
         """The least cost on from ``place`` for someone there at ``moment`` (by departures),
         for the escorts of rows ``index`` of ``every`` (a search per escort of the week)."""
         return self.p.net.onward(place, moment, every, _FAR, rows=index, waits=True)
+
+
+def no_dearer(scenario: Scenario, escorts: tuple[Escort, ...], free: np.ndarray) -> np.ndarray:
+    """``[i, j]``: escort ``i`` (not ``j``) costs no more than escort ``j`` on any way out to a
+    party or back from it, and can take every case ``j`` can: the same base, a daily
+    allowance no higher, available from no later and to no earlier, every need ``j`` meets, and
+    no busy duals or vehicle rows of its own (``free``).  A way pays fares, duals on its arcs
+    and days at the allowance, and busy and vehicle duals only ever add to it."""
+    count = len(escorts)
+    if not count:
+        return np.zeros((0, 0), dtype=bool)
+    bases = {base: k for k, base in enumerate(dict.fromkeys(e.base_id for e in escorts))}
+    base = np.array([bases[e.base_id] for e in escorts])
+    allowance = np.array([e.daily_allowance_idr for e in escorts])
+    start = np.array([e.available_from.toordinal() for e in escorts])
+    end = np.array([e.available_to.toordinal() for e in escorts])
+    can = np.array([[suits(scenario, e.escort_id, need) for need in NEEDS] for e in escorts], dtype=bool)
+    covers = (can[:, None, :] | ~can[None, :, :]).all(axis=2)
+    found = (
+        (base[:, None] == base[None, :])
+        & (allowance[:, None] <= allowance[None, :])
+        & (start[:, None] <= start[None, :])
+        & (end[:, None] >= end[None, :])
+        & covers
+        & free[:, None]
+    )
+    np.fill_diagonal(found, False)
+    return np.asarray(found)

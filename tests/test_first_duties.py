@@ -1,0 +1,65 @@
+"""A party itinerary that has just got escorted cases gets its cheapest duties at once
+(``ColumnGeneration._escort_new``).  The escorts that others outrank on every way are not
+valued for them, and the columns that come in are the same as when every escort is."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from benchmarks.generator import generate
+from planner.network import TransportNetwork
+from planner.scenario import Scenario
+from planner.solver.generation import FIRST_DUTIES, ColumnGeneration
+from planner.solver.pricing import Pricing
+
+
+def _week() -> Scenario:
+    week = generate(40, seed=4, escort_ratio=0.5, budget_ratio=0.6)
+    # Two dearer copies of each escort (outranked by it and by the cheaper copy), a twin of the
+    # first (outranked only by it: listed after it) and a copy that takes fewer cases (never).
+    dearer = tuple(
+        replace(e, escort_id=f"{e.escort_id}-{k}", daily_allowance_idr=e.daily_allowance_idr + k * 50_000)
+        for e in week.escorts
+        for k in (1, 2)
+    )
+    first = week.escorts[0]
+    twin = replace(first, escort_id=f"{first.escort_id}-T")
+    fewer = replace(first, escort_id=f"{first.escort_id}-F", max_cases=first.max_cases - 1)
+    return replace(week, escorts=(*week.escorts, *dearer, twin, fewer))
+
+
+def _columns(generation: ColumnGeneration) -> list[tuple[str, float, int, int, str | None]]:
+    return [
+        (c.kind, round(c.cost, 6), c.unit, c.journey, c.option.escort_id if c.option else None)
+        for c in generation.master.columns
+    ]
+
+
+def test_outranked_escorts_are_not_valued_and_the_columns_stay_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    week = _week()
+    passed: list[set[str]] = []
+    outranked = Pricing._outranked
+
+    def spy(self: Pricing, first: int, parties: dict) -> set[str]:  # type: ignore[type-arg]
+        found = outranked(self, first, parties)
+        passed.append(found)
+        return found
+
+    monkeypatch.setattr(Pricing, "_outranked", spy)
+    few = ColumnGeneration(week, TransportNetwork(week))
+    few.run(None, None, max_rounds=3, until_stalled=False)
+    copies = {e.escort_id for e in week.escorts if e.escort_id.endswith("-2")}
+    assert FIRST_DUTIES == 2 and any(copies <= found for found in passed)
+    assert not any(found & {f"{week.escorts[0].escort_id}-{k}" for k in "TF"} for found in passed)
+
+    monkeypatch.setattr(Pricing, "_outranked", lambda self, first, parties: set())
+    every = ColumnGeneration(week, TransportNetwork(week))
+    every.run(None, None, max_rounds=3, until_stalled=False)
+    assert _columns(few) == _columns(every)
+    assert [(r.master_idr, r.bound_idr) for r in few.rounds] == [
+        (r.master_idr, r.bound_idr) for r in every.rounds
+    ]
