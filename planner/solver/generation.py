@@ -157,6 +157,9 @@ class ColumnGeneration:
             return
         finally:
             self.pricing.tick = untimed
+            # The round's searches are made again at the next round's duals; kept through the
+            # integer search they held memory it needs on 20,000 cases.
+            self.pricing.forget()
 
     def _run(
         self,

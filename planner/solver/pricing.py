@@ -152,6 +152,15 @@ class Pricing:
                 vehicle = net.vehicle((key[2], key[3]))  # type: ignore[arg-type]
                 self.ride[key[1]][vehicle] = -float(m.row_dual[index])  # type: ignore[index]
 
+    def forget(self) -> None:
+        """Drop what the last refresh's pricing made (escorts' and the floor's searches, ways
+        by road): the next ``refresh`` makes it again at its own duals."""
+        self.floor = EscortFloor(self)
+        self._searches = {}
+        self._escort_weights = {}
+        self._after = {}
+        self._afters = {}
+
     def _vehicle_multiplier(self, key: tuple[str, object]) -> float:
         """A vehicle row's multiplier, as the cost of one rider: its dual where the master has
         the row; else the vehicle's cost over its seats, the most at which hiring it has no
