@@ -63,3 +63,22 @@ def test_outranked_escorts_are_not_valued_and_the_columns_stay_the_same(
     assert [(r.master_idr, r.bound_idr) for r in few.rounds] == [
         (r.master_idr, r.bound_idr) for r in every.rounds
     ]
+
+
+def test_a_round_keeps_the_most_negative_duties_of_each_itinerary_and_prices_every_one() -> None:
+    week = _week()
+    generation = ColumnGeneration(week, TransportNetwork(week))
+    generation.run(None, None, max_rounds=2, until_stalled=False)
+    pricing, escorted = generation.pricing, generation._escorted()
+    pricing.refresh()
+    every = pricing.duties_priced(escorted)
+    pricing.refresh()
+    kept = pricing.duties_priced(escorted, keep=1)
+    assert [(p.escort_id, p.journey, p.least) for p in kept] == [
+        (p.escort_id, p.journey, p.least) for p in every
+    ]
+    made = [p for p in every if p.option is not None]
+    assert len({p.journey for p in made}) < len(made)  # some itinerary has more than one
+    for j in {p.journey for p in made}:
+        best = min((p for p in made if p.journey == j), key=lambda p: p.least)
+        assert [p.option for p in kept if p.journey == j and p.option is not None] == [best.option]

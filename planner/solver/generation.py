@@ -40,6 +40,10 @@ FIRST_DUTIES = 2
 # itinerary was most of a national week's first round.  The next round prices every escort's
 # duties with it anyway.
 LOCAL_FIRST_FROM = 100
+# From as many escorts, a round adds only this many of the duties that price out with each
+# itinerary, the most negative: every one of them was 141,000 columns and 570 s in the second
+# round of 5,000 cases.  The bound still prices every duty.
+DUTIES_KEPT = 3
 # Rounds between two bounds over the party rows (each costs about a round's pricing; made every
 # round, the demo week's bound after 30 s fell from Rp 95.0 M to 90.4 M, fewer rounds run).
 # While columns are generated for the search only the first round makes one: made every third
@@ -227,12 +231,22 @@ class ColumnGeneration:
             if stop is not None and stop():
                 return
 
-    def used(self) -> set[int]:
+    def used(self, deadline: float | None = None) -> set[int]:
         """The columns the master's relaxation uses, after solving it over every column made,
-        and the seed plan's."""
+        and the seed plan's.  If that solve does not end by ``deadline``, those the last
+        relaxation used and every column made since (each priced out at its duals)."""
         m = self.master
         if m.columns and len(m.col_value) < len(m.columns):
-            self.value = m.solve()
+            if deadline is None:
+                self.value = m.solve()
+            else:
+                value = m.solve_within(deadline - time.perf_counter())
+                if value is None:
+                    since = set(range(len(m.col_value), len(m.columns)))
+                    return (
+                        {c for c, x in enumerate(m.col_value) if x > 1e-6} | since | self.seeded | self.dived
+                    )
+                self.value = value
         return {c for c, value in enumerate(m.col_value) if value > 1e-6} | self.seeded | self.dived
 
     def _parties_fit(self, deadline: float | None) -> bool:
@@ -285,7 +299,8 @@ class ColumnGeneration:
         for j, rows in enumerate(m.journeys):
             present[(rows.origin, rows.home)].append(j)
         units = pricing.units_priced(present)
-        return units, pricing.duties_priced(self._escorted())
+        keep = DUTIES_KEPT if len(self.scenario.escorts) >= LOCAL_FIRST_FROM else None
+        return units, pricing.duties_priced(self._escorted(), keep=keep)
 
     def _escorted(self) -> list[int]:
         return [j for j in range(len(self.master.journeys)) if ("cap", j) in self.master.rows]

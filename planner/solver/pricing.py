@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -765,13 +765,16 @@ class Pricing:
 
     # -- escort duties ----------------------------------------------------------------------------
 
-    def duties_priced(self, journeys: list[int], first: int = 0, local: bool = False) -> list[DutyPrice]:
+    def duties_priced(
+        self, journeys: list[int], first: int = 0, local: bool = False, keep: int | None = None
+    ) -> list[DutyPrice]:
         """For each escort and each of the master's party itineraries in ``journeys``, the least
         reduced cost of its duties with that party (its busy rows' duals included, from the
-        duty's start to its end), and the duty that reaches it where it prices out.  With
-        ``first``, only each itinerary's ``first`` cheapest duties per case an escort takes,
-        each with its duty; with ``local`` too, only among the escorts based at the party's
-        start or home, where there are any."""
+        duty's start to its end), and the duty that reaches it where it prices out (with
+        ``keep``, for each itinerary's ``keep`` most negative only).  With ``first``, only each
+        itinerary's ``first`` cheapest duties per case an escort takes, each with its duty;
+        with ``local`` too, only among the escorts based at the party's start or home, where
+        there are any."""
         scenario, m = self.scenario, self.master
         prices: list[DutyPrice] = []
         if not journeys:
@@ -791,6 +794,8 @@ class Pricing:
             anyone = {j for j in journeys if not {m.journeys[j].origin, m.journeys[j].home} & bases}
         # With ``first``, the duties are made only for the cheapest: making one prices its legs.
         cheapest: dict[int, list[tuple[float, int, float, _EscortSearch]]] = defaultdict(list)
+        # With ``keep``: the duties that price out, by itinerary (made once all are valued).
+        pending: dict[int, list[tuple[float, int, _EscortSearch]]] = defaultdict(list)
         for escort in scenario.escorts:
             if escort.escort_id in passed:
                 continue
@@ -817,9 +822,23 @@ class Pricing:
                         continue
                     option = None
                     if value < -1e-9:
-                        ways = self._ways(search, j)
-                        option = self._duty_option(search, j, ways) if ways is not None else None
+                        if keep is not None:
+                            pending[j].append((value, len(prices), search))
+                        else:
+                            ways = self._ways(search, j)
+                            option = self._duty_option(search, j, ways) if ways is not None else None
                     prices.append(DutyPrice(escort.escort_id, j, value, option))
+        for j, priced in pending.items():
+            priced.sort(key=lambda item: (item[0], item[1]))
+            made = 0
+            for _, index, search in priced:
+                ways = self._ways(search, j)
+                option = self._duty_option(search, j, ways) if ways is not None else None
+                if option is not None:
+                    prices[index] = replace(prices[index], option=option)
+                    made += 1
+                    if made == keep:
+                        break
         for j in journeys:
             found = cheapest.get(j, [])
             found.sort(key=lambda item: (item[0], item[1]))
