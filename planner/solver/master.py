@@ -421,6 +421,22 @@ class Master:
         status = self.h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"the restricted master ended {self.h.modelStatusToString(status)}")
+        return self._read()
+
+    def solve_within(self, seconds: float) -> float | None:
+        """``solve`` in at most ``seconds``; None (and the last solution kept) if it did not end."""
+        if not self.columns:
+            return self.solve()
+        self.h.setOptionValue("time_limit", max(seconds, 0.01))
+        try:
+            self.h.run()
+        finally:
+            self.h.setOptionValue("time_limit", float("inf"))
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return self._read()
+
+    def _read(self) -> float:
         self.solved = True
         solution = self.h.getSolution()
         # Duals of the right sign only (a <= row's is <= 0, a >= row's >= 0): the bound takes
