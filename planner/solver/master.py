@@ -427,7 +427,8 @@ class Master:
         """``solve`` in at most ``seconds``; None (and the last solution kept) if it did not end."""
         if not self.columns:
             return self.solve()
-        self.h.setOptionValue("time_limit", max(seconds, 0.01))
+        # HiGHS counts its time limit over every run of the instance, not from this one.
+        self.h.setOptionValue("time_limit", self.h.getRunTime() + max(seconds, 0.01))
         try:
             self.h.run()
         finally:

@@ -263,10 +263,9 @@ class ColumnOptimizer(Optimizer):
             # No round is begun that could not end soon after the share (the longest so far):
             # a round that ends late leaves the search no time; one that ends just after still
             # gives it columns (measured in docs/solver.md).
-            # A round still going at the time limit is given up: the first round of 20,000
-            # cases takes many times 300 s, and the first-come plan is due in time.
-            # A round past the share and its overrun is given up there, its columns kept: on
-            # 500 cases a third round ran to 21.6 s of 30 and the relaxation's solve to 34 s.
+            # A round still going past the share and its overrun is given up there, its
+            # columns kept: on 500 cases a third round ran to 21.6 s of 30 and the
+            # relaxation's solve to 34 s, past the time to search.
             late = min(started + limit, ends + OVERRUN_SHARE * limit)
             generation.run(
                 ends,
