@@ -64,7 +64,7 @@ class EscortFloor:
         self.zero = scenario.settings.start.timestamp() - 2 * _DAY
         self.top = scenario.settings.end.timestamp() + 60 * _DAY
         self._out: dict[str, np.ndarray] = {}
-        self._back_all: np.ndarray | None = None  # a row per escort of the week
+        self._back_all: np.ndarray | None = None  # a row per escort valued
         self._back_made = np.zeros(0, dtype=bool)
         self._back_stacks: dict[str | None, _BackRows] = {}
         self._one: dict[tuple[str, str | None, str, float, float], float] = {}
@@ -327,7 +327,7 @@ class EscortFloor:
 
     def _wait_rows(self, place: str, moment: np.ndarray, every: np.ndarray, index: np.ndarray) -> np.ndarray:
         """The least cost on from ``place`` for someone there at ``moment`` (by departures),
-        for the escorts of rows ``index`` of ``every`` (a search per escort of the week)."""
+        for the escorts of rows ``index`` of ``every`` (a search per escort valued)."""
         return self.p.net.onward(place, moment, every, _FAR, rows=index, waits=True)
 
 
