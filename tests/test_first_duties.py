@@ -1,9 +1,12 @@
-"""A party itinerary that has just got escorted cases gets its cheapest duties at once
-(``ColumnGeneration._escort_new``).  The escorts that others outrank on every way are not
-valued for them, and the columns that come in are the same as when every escort is."""
+"""Which columns come in.  A party itinerary that has just got escorted cases gets its
+cheapest duties at once (``ColumnGeneration._escort_new``): the escorts that others outrank on
+every way are not valued for them, and the columns are the same as when every escort is.  A
+round with ``keep`` makes only each itinerary's most negative duties but prices every one.  A
+relaxation not solved in time gives the search its last columns and every one made since."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
@@ -82,3 +85,21 @@ def test_a_round_keeps_the_most_negative_duties_of_each_itinerary_and_prices_eve
     for j in {p.journey for p in made}:
         best = min((p for p in made if p.journey == j), key=lambda p: p.least)
         assert [p.option for p in kept if p.journey == j and p.option is not None] == [best.option]
+
+
+def test_a_relaxation_not_solved_in_time_uses_its_last_columns_and_every_one_made_since(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    week = _week()
+    generation = ColumnGeneration(week, TransportNetwork(week))
+    generation.run(None, None, max_rounds=2, until_stalled=False)
+    m = generation.master
+    solved = len(m.col_value)
+    assert solved < len(m.columns)  # the last round's columns came after its solve
+    last = {c for c, x in enumerate(m.col_value) if x > 1e-6}
+    monkeypatch.setattr(type(m), "solve_within", lambda self, seconds: None)
+    used = generation.used(deadline=0.0)
+    assert used == last | set(range(solved, len(m.columns))) | generation.seeded
+    assert len(m.col_value) == solved  # the last solution is kept
+    monkeypatch.undo()
+    assert generation.used(deadline=time.perf_counter() + 600) == generation.used()
