@@ -237,17 +237,11 @@ class ColumnGeneration:
         relaxation used and every column made since (each priced out at its duals)."""
         m = self.master
         if m.columns and len(m.col_value) < len(m.columns):
-            if deadline is None:
-                self.value = m.solve()
-            else:
-                value = m.solve_within(deadline - time.perf_counter())
-                if value is None:
-                    since = set(range(len(m.col_value), len(m.columns)))
-                    return (
-                        {c for c, x in enumerate(m.col_value) if x > 1e-6} | since | self.seeded | self.dived
-                    )
+            value = m.solve() if deadline is None else m.solve_within(deadline - time.perf_counter())
+            if value is not None:
                 self.value = value
-        return {c for c, value in enumerate(m.col_value) if value > 1e-6} | self.seeded | self.dived
+        since = set(range(len(m.col_value), len(m.columns)))  # empty once solved
+        return {c for c, x in enumerate(m.col_value) if x > 1e-6} | since | self.seeded | self.dived
 
     def _parties_fit(self, deadline: float | None) -> bool:
         """Whether a bound over the party rows can be made and the round still end in time."""

@@ -137,14 +137,10 @@ class Pricing:
         per_arc[self._service_arc] += self.seat[net.arc_service[self._service_arc]]
         # What one more rider costs on each arc in duals (thousands of rupiah), fares aside.
         self.arc_dual = per_arc
-        self.floor = EscortFloor(self)
+        self.forget()
         self._head_sums: dict[str, np.ndarray] = {}
-        self._searches: dict[tuple[str, float], _EscortSearch] = {}
-        self._escort_weights: dict[float, np.ndarray] = {}
         self._erides: dict[str, dict[int, float]] | None = None
         self._erides_dual: np.ndarray | None = None
-        self._after: dict[tuple[int, datetime], tuple[float, tuple[int, ...]]] = {}
-        self._afters: dict[tuple[int, bytes], _After] = {}
         # Each unit's own vehicle rows (``ride``): what its riding a vehicle costs it in duals.
         self.ride: dict[int, dict[int, float]] = defaultdict(dict)
         for index, key in enumerate(m.row_keys):
@@ -156,10 +152,10 @@ class Pricing:
         """Drop what the last refresh's pricing made (escorts' and the floor's searches, ways
         by road): the next ``refresh`` makes it again at its own duals."""
         self.floor = EscortFloor(self)
-        self._searches = {}
-        self._escort_weights = {}
-        self._after = {}
-        self._afters = {}
+        self._searches: dict[tuple[str, float], _EscortSearch] = {}
+        self._escort_weights: dict[float, np.ndarray] = {}
+        self._after: dict[tuple[int, datetime], tuple[float, tuple[int, ...]]] = {}
+        self._afters: dict[tuple[int, bytes], _After] = {}
 
     def _vehicle_multiplier(self, key: tuple[str, object]) -> float:
         """A vehicle row's multiplier, as the cost of one rider: its dual where the master has
