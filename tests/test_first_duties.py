@@ -15,7 +15,7 @@ from benchmarks.generator import generate
 from planner.network import TransportNetwork
 from planner.scenario import Scenario
 from planner.solver.generation import FIRST_DUTIES, ColumnGeneration
-from planner.solver.pricing import Pricing
+from planner.solver.pricing import ALTERNATIVES, Pricing
 
 
 def _week() -> Scenario:
@@ -103,3 +103,34 @@ def test_a_relaxation_not_solved_in_time_uses_its_last_columns_and_every_one_mad
     assert len(m.col_value) == solved  # the last solution is kept
     monkeypatch.undo()
     assert generation.used(deadline=time.perf_counter() + 600) == generation.used()
+
+
+def test_an_escorted_unit_is_offered_the_master_parties_it_could_join() -> None:
+    """A new itinerary cheaper at the escorts' floor often waits for escorts who are busy;
+    the master's parties that already have theirs are offered beside it."""
+    week = generate(40, seed=1, structure="escort-scarce")
+    generation = ColumnGeneration(week, TransportNetwork(week))
+    generation.run(None, None, max_rounds=3, until_stalled=False)
+    m = generation.master
+    m.solve()
+    units, _ = generation.priced()
+    checked = 0
+    for price in units:
+        unit = generation.units[price.unit]
+        if not unit.escorted:
+            continue
+        offered = {m.journey_index.get(tuple(leg.key for leg in it.legs)) for it, _ in price.others}
+        if price.itinerary is not None:
+            offered.add(m.journey_index.get(tuple(leg.key for leg in price.itinerary.legs)))
+        joining = sorted(
+            (generation.pricing.x_reduced(price.unit, j, with_unit=False), j)
+            for j, rows in enumerate(m.journeys)
+            if (rows.origin, rows.home) == (unit.origin, unit.home)
+            and rows.journey.depart >= unit.earliest
+            and (price.unit, j) not in m.x_index
+        )
+        for value, j in joining[:ALTERNATIVES]:
+            if value < -1e-3:
+                assert j in offered
+                checked += 1
+    assert checked

@@ -53,7 +53,7 @@ class UnitPrice:
     least: float  # thousands of rupiah; 0 when nothing beats waiting
     itinerary: Itinerary | None
     path: tuple[int, tuple[int, ...]] | None = None  # (head, nodes to the sink) in the network
-    others: tuple[tuple[Itinerary, tuple[int, tuple[int, ...]]], ...] = ()  # more that price out
+    others: tuple[tuple[Itinerary, tuple[int, tuple[int, ...]] | None], ...] = ()  # more that price out
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,13 +388,17 @@ class Pricing:
         least = best
         # The master's own journeys, with their escort rows' duals.
         own: int | None = None
+        joining: list[tuple[float, int]] = []  # master journeys the unit has no column on
         for j in mine:
             if m.journeys[j].journey.depart >= unit.earliest:
                 on_own = self.x_reduced(u, j, with_unit=False)
                 if on_own < least:
                     least, own = on_own, j
+                if on_own < -1e-3 and (u, j) not in m.x_index:
+                    joining.append((on_own, j))
         itinerary = None
         path: tuple[int, tuple[int, ...]] | None = None
+        offered: int | None = None  # the master journey offered as the itinerary
         if chosen is not None and best < least + 1e-9:
             if isinstance(chosen, int):
                 head = heads[chosen]
@@ -411,11 +415,18 @@ class Pricing:
             # A master journey the unit has no column on yet prices out best: offer it.
             itinerary = m.journeys[own].journey.itinerary
             path = self.paths.get(own)
-        more = []
+            offered = own
+        more: list[tuple[Itinerary, tuple[int, tuple[int, ...]] | None]] = []
         for k in others if itinerary is not None else []:
             head = heads[k]
             nodes = deviations[k][1] if k in deviations else self._tree_path(head.service, unit.home, pred)
             more.append((Itinerary((*head.legs, *self.net.legs_of(list(nodes)))), (k, nodes)))
+        # A master journey whose party already has its escorts is often what the unit can
+        # really take, while a new one cheaper at the floor waits for escorts who are busy:
+        # offer the best of those it could join as well.
+        for _, j in sorted(joining)[:ALTERNATIVES]:
+            if j != offered:
+                more.append((m.journeys[j].journey.itinerary, self.paths.get(j)))
         return UnitPrice(u, least, itinerary, path, tuple(more))
 
     def _terms(self, u: int, rider: _Rider) -> tuple[float, float]:
