@@ -529,9 +529,10 @@ class Relaxation:
         self._failed: BaseException | None = None
         self._rooted = threading.Event()
         self._halt = threading.Event()
-        self._thread = threading.Thread(
-            target=self._solve, args=(time_limit, deadline), name="relaxation", daemon=True
-        )
+        # Not a daemon: a node still being solved when the plan is done ends by its deadline,
+        # and the interpreter waits for it.  A daemon thread inside HiGHS at exit made the
+        # process abort ("terminate called without an active exception", exit code 134).
+        self._thread = threading.Thread(target=self._solve, args=(time_limit, deadline), name="relaxation")
         self._thread.start()
 
     @property
