@@ -644,3 +644,19 @@ def test_the_same_seed_and_work_limit_give_the_same_plan() -> None:
     first = ColumnOptimizer(s).plan(options)
     second = ColumnOptimizer(s).plan(options)
     assert replace(first, solve_seconds=0) == replace(second, solve_seconds=0)
+
+
+def test_a_seeded_week_keeps_the_bound_of_the_empty_master() -> None:
+    """The first-come plan seeds the master before the first round, whose duals are then the
+    seed's; the bound at the empty master's (all 0), priced first, is kept."""
+    from benchmarks.generator import generate
+
+    s = generate(120, seed=1, structure="escort-scarce")
+    empty = ColumnGeneration(s, TransportNetwork(s))
+    empty.empty_bound()
+    assert empty.bound > 0 and not empty.master.columns
+    optimizer = ColumnOptimizer(s)
+    plan = optimizer.plan(Options(time_limit=60, work_limit=1, seed=0))
+    assert optimizer.generation is not None
+    assert optimizer.generation.bound >= empty.bound
+    assert optimizer.bound_idr <= plan.objective.total_idr

@@ -242,6 +242,10 @@ class ColumnOptimizer(Optimizer):
         later = ahead is not None and seed is not None
         generation = self.generation = ColumnGeneration(scenario, self.network)
         if seed is not None and not later:
+            if self.booked is None and scenario.bookings is None:
+                # Once seeded, the first round's duals are the seed's. (Re-planning prices a
+                # booked itinerary as the master's only, so it has no such bound.)
+                generation.empty_bound()
             generation.seed(seed() if callable(seed) else seed)
         if self.booked is not None:
             generation.seed(self.booked)
