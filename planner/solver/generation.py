@@ -112,9 +112,9 @@ class ColumnGeneration:
         self.seeded.update(range(first, len(m.columns)))
 
     def empty_bound(self) -> None:
-        """The Lagrangian bound at the empty master's duals, all 0, before any column; no
-        column is added.  A seeded master's first duals gave a worse bound: on the
-        escort-scarce week Rp 122.8 M against 159.0 M here, on M Rp 651 M against 861 M."""
+        """Keep the Lagrangian bound at the empty master's duals (all 0), priced before any
+        column and adding none: once a plan seeds the master, the first round's duals are
+        the seed's, and on escort-heavy weeks their bound is the worse (docs/solver.md)."""
         m = self.master
         assert not m.columns, "the empty master's bound is priced before any column"
         m.solve()
