@@ -18,8 +18,9 @@ from planner.scenario import Scenario
 from planner.solver.bound import lagrangian_bound
 from planner.solver.master import Master
 from planner.solver.network import TimeExpanded
-from planner.solver.parties import party_bound
+from planner.solver.parties import PartyProgram, party_program
 from planner.solver.pricing import DutyPrice, Pricing, UnitPrice
+from planner.solver.program import Beside
 
 # Rounds of one run when neither time, convergence nor a stall ends it.
 MAX_ROUNDS = 1000
@@ -54,6 +55,10 @@ PARTIES_EVERY = 3
 # and its plan was 18% dearer; the Nunukan surge (90 x 14) 3% dearer.  The busy weeks are at
 # most 36 x 6.
 PARTIES_SIZE = 300
+# Up to this size, weeks too large for that bound in the rounds have it made once, at the empty
+# master, and solved beside the rounds (``empty_bound``).  Its program is made in the rounds'
+# process, in Python: on larger weeks that took the rounds' time (docs/solver.md).
+BESIDE_SIZE = 1500
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,9 @@ class ColumnGeneration:
         self.longest_round = 0.0  # seconds
         self.party_seconds: float | None = None  # what the last bound over the party rows took
         self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
+        # The bound over the party rows at the empty master, solved beside the rounds.
+        self._beside: tuple[PartyProgram, Beside] | None = None
+        self.beside_bound: float | None = None  # what it gave, in rupiah
 
     def seed(self, plan: Plan) -> None:
         """Put a plan's itineraries and duties in the master: the integer search starts from it."""
@@ -111,17 +119,40 @@ class ColumnGeneration:
                     m.add_y(journey, option)
         self.seeded.update(range(first, len(m.columns)))
 
-    def empty_bound(self) -> None:
+    def empty_bound(self, beside: float | None = None) -> None:
         """Keep the Lagrangian bound at the empty master's duals (all 0), priced before any
         column and adding none: once a plan seeds the master, the first round's duals are
-        the seed's, and on escort-heavy weeks their bound is the worse (docs/solver.md)."""
+        the seed's, and on escort-heavy weeks their bound is the worse (docs/solver.md).
+        With ``beside`` (a ``time.perf_counter()`` moment), on weeks whose bound over the
+        party rows is too slow for a round (``PARTIES_SIZE`` to ``BESIDE_SIZE``), that bound
+        at the same duals is solved in a thread until then, or until ``finish``: there it is
+        the best bound of the run."""
         m = self.master
         assert not m.columns, "the empty master's bound is priced before any column"
         m.solve()
-        zero = m.row_dual.copy()
-        lagrangian, _, _ = self._price(zero, zero, parties=False)
-        self.bound = max(self.bound, lagrangian)
+        units, duties = self.priced()
+        self.bound = max(self.bound, lagrangian_bound(m, units, duties))
+        if beside is not None and PARTIES_SIZE < self._party_size <= BESIDE_SIZE:
+            found = self._party_program(units)
+            self._beside = (found, Beside(found.program, beside))
         self.pricing.forget()
+
+    def collect(self) -> None:
+        """Keep the bound over the party rows solved beside, if it has ended."""
+        if self._beside is not None and self._beside[1].done:
+            self.finish()
+
+    def finish(self, wait: bool = False) -> None:
+        """Stop the bound solved beside where it is (``wait``: let it end by itself), and keep
+        what it proves."""
+        if self._beside is None:
+            return
+        found, solving = self._beside
+        self._beside = None
+        value = solving.finish(wait)
+        if value is not None:
+            self.beside_bound = found.bound(value)
+            self.bound = max(self.bound, self.beside_bound)
 
     def _journey(self, itinerary: Itinerary) -> int:
         """The master's journey of ``itinerary``, with its path through the network if it has one."""
@@ -313,15 +344,21 @@ class ColumnGeneration:
 
     def party_bound(self, units: list[UnitPrice]) -> float | None:
         """The bound over the party rows (``planner.solver.parties``) at the master's present
-        duals, ``units`` priced there.  That program keeps each escort's parties apart in time
-        itself, so the busy rows' multipliers mostly tie its hands: they are taken at 0 there
-        (measured in docs/solver.md).  Pricing is left at the present duals."""
+        duals, ``units`` priced there; None when its program could not be solved."""
+        found = self._party_program(units)
+        value = found.program.solve()
+        return None if value is None else found.bound(value)
+
+    def _party_program(self, units: list[UnitPrice]) -> PartyProgram:
+        """That bound's program.  It keeps each escort's parties apart in time itself, so the
+        busy rows' multipliers mostly tie its hands: they are taken at 0 there (measured in
+        docs/solver.md).  Pricing is left at the present duals."""
         m, pricing = self.master, self.pricing
         duals = m.row_dual
         m.row_dual = m.without(("busy",), duals)
         pricing.refresh()
         try:
-            return party_bound(m, pricing, units, pricing.duties_priced(self._escorted()))
+            return party_program(m, pricing, units, pricing.duties_priced(self._escorted()))
         finally:
             m.row_dual = duals
             pricing.refresh()

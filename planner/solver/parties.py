@@ -46,11 +46,24 @@ _PARTY = ("cap", "escorted", "skill")
 Slot = tuple[Hashable, ...]
 
 
-def party_bound(
+@dataclass(frozen=True)
+class PartyProgram:
+    """The program of the bound, and the bound's terms outside it (thousands of rupiah): any
+    lower bound of the program's least value, added to them, is a bound of the week."""
+
+    outside: float
+    program: Program
+
+    def bound(self, value: float) -> float:
+        """The week's bound, in rupiah, for a lower bound ``value`` of the program."""
+        return (self.outside + value) * MONEY
+
+
+def party_program(
     master: Master, pricing: Pricing, units: Sequence[UnitPrice], duties: Sequence[DutyPrice]
-) -> float | None:
-    """The bound in rupiah at the master's (current) multipliers with the party rows' chosen
-    best; None when the program could not be solved."""
+) -> PartyProgram:
+    """The program at the master's (current) multipliers, ``units`` and ``duties`` priced
+    there."""
     m = master
     total = m.constant
     for index, key in enumerate(m.row_keys):
@@ -68,10 +81,7 @@ def party_bound(
         unit = m.units[price.unit]
         if not unit.escorted:
             total += unit.upper * min(0.0, price.least)
-    value = _Program(m, pricing, duties).solve()
-    if value is None:
-        return None
-    return (total + value) * MONEY
+    return PartyProgram(total, _Program(m, pricing, duties).build())
 
 
 @dataclass
@@ -97,7 +107,7 @@ class _Program:
         # Each master column's reduced cost without its unit and party rows.
         self.outside = master.reduced_costs(master.without(("unit", *_PARTY), master.row_dual))
 
-    def solve(self) -> float | None:
+    def build(self) -> Program:
         m, p = self.m, self.p
         lp = Program()  # rows: unit <= 1, need and cap <= 0, each escort's moments = supply
         escorted = [u for u, unit in enumerate(m.units) if unit.escorted]
@@ -105,8 +115,9 @@ class _Program:
         for u in escorted:
             self._options(u, values.get(u), lp)
         if not self.at:
-            return 0.0
+            return Program()
         items = self._present() + self._absent(values)
+        needs = {u: _needs(m.units[u]) for u in escorted}
         supply: dict[RowKey, float] = {}
         by_escort: dict[str, list[_Item]] = defaultdict(list)
         for item in items:
@@ -119,17 +130,23 @@ class _Program:
             supply[last] = supply.get(last, 0.0) - 1.0
             for a, b in pairwise(moments):
                 lp.add(0.0, {("flow", escort_id, a): 1.0, ("flow", escort_id, b): -1.0}, upper=1.0)
+            able = {need: suits(m.scenario, escort_id, need) for need in NEEDS}
+            serves: dict[Slot, dict[RowKey, float]] = {}  # the escort's rows at each slot
             for item in found:
-                linking: dict[RowKey, float] = defaultdict(float)
-                for u in self.at[item.slot]:
-                    for need in _needs(m.units[u]):
-                        if need is None or suits(m.scenario, item.escort.escort_id, need):
-                            linking[("need", item.slot, u, need)] -= 1.0
-                linking[("cap", item.slot)] -= float(item.escort.max_cases)
-                linking[("flow", escort_id, item.start)] += 1.0
-                linking[("flow", escort_id, item.end)] -= 1.0
-                lp.add(item.cost, dict(linking), upper=1.0)
-        return self._run(lp, supply)
+                at = serves.get(item.slot)
+                if at is None:
+                    at = serves[item.slot] = {
+                        ("need", item.slot, u, need): -1.0
+                        for u in self.at[item.slot]
+                        for need in needs[u]
+                        if need is None or able[need]
+                    }
+                    at[("cap", item.slot)] = -float(item.escort.max_cases)
+                linking = dict(at)
+                linking[("flow", escort_id, item.start)] = 1.0
+                linking[("flow", escort_id, item.end)] = linking.get(("flow", escort_id, item.end), 0.0) - 1.0
+                lp.add(item.cost, linking, upper=1.0)
+        return self._bounded(lp, supply)
 
     def _options(self, u: int, found: EscortedValues | None, lp: Program) -> None:
         m, p = self.m, self.p
@@ -262,9 +279,12 @@ class _Program:
             _, a = p._origin(origin)
             arrive = p.earliest_arrivals(home)[a["service"][ks]] + a["anchor"][ks]
             depart = a["depart"][ks]
+            alongs: dict[str | None, np.ndarray] = {}  # by need: the same for its escorts
             for escort in self.escorts:
                 need = keys[escort.escort_id]
-                along = p.head_party(need, origin, floors[need][homes.index(home)])[ks]
+                along = alongs.get(need)
+                if along is None:
+                    along = alongs[need] = p.head_party(need, origin, floors[need][homes.index(home)])[ks]
                 out = p.floor._escort_out(escort, origin, depart, a["ready_by"][ks])
                 busy = p.floor._busy(escort)
                 # The busy rows' duals between the party's departure and its earliest arrival:
@@ -301,13 +321,13 @@ class _Program:
         return items
 
     @staticmethod
-    def _run(lp: Program, supply: dict[RowKey, float]) -> float | None:
+    def _bounded(lp: Program, supply: dict[RowKey, float]) -> Program:
         for key in list(lp.row_index):
             if key[0] == "unit":
                 lp.bound(key, -INF, 1.0)
             elif key[0] == "flow":
                 lp.bound(key, supply.get(key, 0.0), supply.get(key, 0.0))
-        return lp.solve()
+        return lp
 
 
 def _spans(

@@ -683,11 +683,13 @@ class Pricing:
     def head_party(self, need: str | None, origin: str, on: np.ndarray) -> np.ndarray:
         """What the same escort pays from its party's start on each head of ``origin`` (its way
         onto the first service), going on at ``on`` from that service."""
-        heads, a = self._origin(origin)
+        _, a = self._origin(origin)
         rate = self.floor.rate(need)
-        vehicles = np.array([self._vehicles(h.vehicles) for h in heads])
         return np.asarray(
-            a["fare"] / MONEY + vehicles + rate * (a["anchor"] - a["depart"]) + on[a["service"]]
+            a["fare"] / MONEY
+            + self._head_vehicles(origin)
+            + rate * (a["anchor"] - a["depart"])
+            + on[a["service"]]
         )
 
     def earliest_arrivals(self, home: str) -> np.ndarray:

@@ -3,6 +3,8 @@ the bounds' own programs (``parties``, ``flows``), which are not kept between ro
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 
 import highspy
@@ -57,6 +59,16 @@ class Program:
         """The least value; None when HiGHS ends without an optimum (or out of time)."""
         if not self.cost:
             return 0.0
+        solver = self.highs()
+        if seconds is not None:
+            solver.setOptionValue("time_limit", max(seconds, 0.1))
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return float(solver.getInfo().objective_function_value)
+
+    def highs(self) -> highspy.Highs:
+        """The program in a HiGHS instance of its own, not yet solved."""
         shape = (len(self.row_lower), len(self.cost))
         matrix = csc_matrix((self.values, (self.rows, self.cols)), shape=shape)
         program = highspy.HighsLp()
@@ -72,10 +84,77 @@ class Program:
         program.a_matrix_.value_ = matrix.data
         solver = highspy.Highs()  # type: ignore[no-untyped-call]
         solver.setOptionValue("output_flag", False)
-        if seconds is not None:
-            solver.setOptionValue("time_limit", max(seconds, 0.1))
         solver.passModel(program)
+        return solver
+
+    def least(self, solver: highspy.Highs) -> float | None:
+        """A lower bound of the least value, from ``solver`` (``highs()``, its limits set) run
+        as far as it goes: the optimum if it gets there, else the Lagrangian bound at the row
+        duals it has (every column is boxed, so any duals of the right signs give one).  The
+        dual simplex without presolve keeps its duals when stopped; they only get better.
+        None when a column is not boxed, or no duals came back."""
+        if not self.cost:
+            return 0.0
+        solver.setOptionValue("presolve", "off")
+        solver.setOptionValue("solver", "simplex")
         solver.run()
-        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            return float(solver.getInfo().objective_function_value)
+        duals = np.asarray(solver.getSolution().row_dual, dtype=float)
+        if len(duals) != len(self.row_lower):
             return None
-        return float(solver.getInfo().objective_function_value)
+        return self.box_bound(duals)
+
+    def box_bound(self, duals: np.ndarray) -> float | None:
+        """The Lagrangian bound at row multipliers ``duals`` (HiGHS's signs: positive on a
+        row's lower side, negative on its upper), each clipped to the sides the row has: the
+        multipliers times the sides, plus each column at the end of its box where its
+        reduced cost takes it.  None when a column is not boxed."""
+        lower, upper = np.array(self.row_lower), np.array(self.row_upper)
+        col_lower, col_upper = np.array(self.lower), np.array(self.upper)
+        if not (np.isfinite(col_lower).all() and np.isfinite(col_upper).all()):
+            return None
+        y = np.where(lower <= -INF, np.minimum(duals, 0.0), duals)
+        y = np.where(upper >= INF, np.maximum(y, 0.0), y)
+        sides = np.where(
+            y > 0, y * np.where(lower <= -INF, 0.0, lower), y * np.where(upper >= INF, 0.0, upper)
+        )
+        shape = (len(self.row_lower), len(self.cost))
+        matrix = csc_matrix((self.values, (self.rows, self.cols)), shape=shape)
+        reduced = np.array(self.cost) - matrix.T @ y
+        return float(sides.sum() + np.where(reduced < 0, reduced * col_upper, reduced * col_lower).sum())
+
+
+class Beside:
+    """A program solved in a thread of its own until ``until`` (``time.perf_counter()``), or
+    until ``finish``: HiGHS lets go of the interpreter while it solves, so the program runs
+    on the second core.  Stopped early, its duals still give a bound (``Program.least``)."""
+
+    def __init__(self, program: Program, until: float) -> None:
+        self.value: float | None = None
+        self._failed: BaseException | None = None
+        self._solver = program.highs()
+        self._solver.setOptionValue("time_limit", max(until - time.perf_counter(), 0.1))
+        # Not a daemon: a thread inside HiGHS at the interpreter's exit aborts the process.
+        self._thread = threading.Thread(target=self._solve, args=(program,), name="program")
+        self._thread.start()
+
+    def _solve(self, program: Program) -> None:
+        try:
+            self.value = program.least(self._solver)
+        except BaseException as failure:  # handed to the caller of result()
+            self._failed = failure
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def finish(self, wait: bool = False) -> float | None:
+        """Stop the solve where it is (``wait``: let it end by itself), and its lower bound
+        (None if it gave none)."""
+        if not wait and not self.done:
+            self._solver.cancelSolve()  # type: ignore[no-untyped-call]
+        self._thread.join()
+        if self._failed is not None:
+            raise self._failed
+        return self.value

@@ -129,9 +129,12 @@ class ColumnOptimizer(Optimizer):
 
             self._rounds, progress = rounds, searched
         try:
-            return self._passes(options, progress, stop, started)
+            plan = self._passes(options, progress, stop, started)
         finally:
             self._rounds = original
+            if self.generation is not None:
+                self.generation.finish()
+        return _proven(plan, self.bound_idr)
 
     def _passes(
         self,
@@ -240,18 +243,21 @@ class ColumnOptimizer(Optimizer):
         # with them more than the time left.  Which it is depends on the week's size only,
         # so a plan under ``--work-limit`` is the same however fast the second process is.
         later = ahead is not None and seed is not None
+        # ``plan`` sets when the solve began and its limit; a problem asked for alone starts now.
+        started: float = getattr(self, "_started", time.perf_counter())
+        limit: float = getattr(self, "_limit", 30.0)
         generation = self.generation = ColumnGeneration(scenario, self.network)
         if seed is not None and not later:
             if self.booked is None and scenario.bookings is None:
                 # Once seeded, the first round's duals are the seed's. (Re-planning prices a
-                # booked itinerary as the master's only, so it has no such bound.)
-                generation.empty_bound()
+                # booked itinerary as the master's only, so it has no such bound.)  Its bound
+                # over the party rows is solved beside until the end, not under a work limit,
+                # where the bound may not depend on the machine's speed.
+                timed = self._work is None and hasattr(self, "_limit")
+                generation.empty_bound(beside=started + limit if timed else None)
             generation.seed(seed() if callable(seed) else seed)
         if self.booked is not None:
             generation.seed(self.booked)
-        # ``plan`` sets when the solve began and its limit; a problem asked for alone starts now.
-        started: float = getattr(self, "_started", time.perf_counter())
-        limit: float = getattr(self, "_limit", 30.0)
         ends = started + limit * self._share
         if deadline is not None:
             ends = min(ends, deadline)
@@ -359,6 +365,7 @@ class ColumnOptimizer(Optimizer):
         whole number of the scenario's money unit, and HiGHS's duals are exact to about 1e-9."""
         if self.generation is None:
             return 0
+        self.generation.collect()
         bound = self.generation.bound
         unit = money_unit(self.scenario)
         return max(0, idr_bound((bound - 1e-6 * abs(bound) - MONEY * 1e-3) / unit, unit))

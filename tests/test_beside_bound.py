@@ -1,0 +1,112 @@
+"""The bound over the party rows at the empty master, solved beside the rounds.
+
+On escort-scarce weeks that bound is the best of the run, and its program takes longer than
+a round, so it is solved in a thread and may be stopped before its optimum.  Stopped anywhere,
+its duals still give a bound (every column of the program is boxed): these tests check that
+this bound is at most the program's optimum and the week's best plan, and that a solve keeps
+it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import highspy
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from benchmarks.generator import generate
+from planner.network import TransportNetwork
+from planner.optimizer import Options
+from planner.scenario import Scenario
+from planner.solver import generation as generation_module
+from planner.solver.generation import ColumnGeneration
+from planner.solver.parties import PartyProgram
+from planner.solver.program import Beside, Program
+from planner.solver.search import ColumnOptimizer
+from tests.test_column_generation import exhaustive, far_weeks
+
+
+def two_parties() -> Program:
+    """Two options of value 3 and 2 and room for one: the least value is -3."""
+    program = Program()
+    program.add(-3.0, {("room",): 1.0}, upper=1.0)
+    program.add(-2.0, {("room",): 1.0}, upper=1.0)
+    program.bound(("room",), -highspy.kHighsInf, 1.0)
+    return program
+
+
+def test_any_duals_of_the_right_signs_bound_the_least_value() -> None:
+    program = two_parties()
+    assert program.solve() == pytest.approx(-3.0)
+    assert program.box_bound([0.0]) == pytest.approx(-5.0)  # each option at its own value
+    assert program.box_bound([-3.0]) == pytest.approx(-3.0)  # the room's price: the optimum
+    assert program.box_bound([-10.0]) == pytest.approx(-10.0)
+    # A positive multiplier on a row with no lower side is clipped to 0.
+    assert program.box_bound([4.0]) == pytest.approx(-5.0)
+
+
+def test_a_column_without_a_box_gives_no_bound() -> None:
+    program = two_parties()
+    program.add(-1.0, {("room",): 1.0})
+    assert program.box_bound([-3.0]) is None
+
+
+def empty_program(s: Scenario) -> PartyProgram:
+    generation = ColumnGeneration(s, TransportNetwork(s))
+    generation.master.solve()
+    units, _ = generation.priced()
+    return generation._party_program(units)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(far_weeks())
+def test_the_party_bound_at_the_empty_master_stopped_anywhere_is_at_most_the_best_plan(s: Scenario) -> None:
+    best = exhaustive(s)
+    found = empty_program(s)
+    optimum = found.program.solve()
+    assert optimum is not None
+    assert found.bound(optimum) <= best + 1, "a bound of the week is at most its best plan"
+    for iterations in (0, 1, 3, 10):
+        solver = found.program.highs()
+        solver.setOptionValue("simplex_iteration_limit", iterations)
+        value = found.program.least(solver)
+        assert value is not None
+        assert value <= optimum + 1e-6
+        assert found.bound(value) <= best + 1
+
+
+def test_a_program_stopped_at_once_still_gives_its_bound() -> None:
+    found = empty_program(generate(40, seed=1, structure="escort-scarce"))
+    optimum = found.program.solve()
+    assert optimum is not None
+    beside = Beside(found.program, time.perf_counter() + 60)
+    stopped = beside.finish()
+    assert stopped is not None and stopped <= optimum + 1e-6
+    whole = Beside(found.program, time.perf_counter() + 60).finish(wait=True)
+    assert whole == pytest.approx(optimum)
+
+
+def test_an_escort_scarce_solve_keeps_the_bound_solved_beside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 40-case escort-scarce week's party rows are few enough for the rounds' own bound;
+    taken as too many, the bound at the empty master is solved beside and kept."""
+    s = generate(40, seed=1, structure="escort-scarce")
+    empty = ColumnGeneration(s, TransportNetwork(s))
+    empty.empty_bound()
+    monkeypatch.setattr(generation_module, "PARTIES_SIZE", 0)
+    alone = ColumnGeneration(s, TransportNetwork(s))
+    alone.empty_bound(beside=time.perf_counter() + 120)
+    alone.finish(wait=True)
+    assert alone.beside_bound is not None
+    assert alone.beside_bound > empty.bound, "on this week it beats the Lagrangian bound"
+    assert alone.bound == max(empty.bound, alone.beside_bound)
+
+    optimizer = ColumnOptimizer(s)
+    plan = optimizer.plan(Options(time_limit=20, seed=0))
+    generation = optimizer.generation
+    assert generation is not None and generation.beside_bound is not None
+    assert generation._beside is None, "the thread is done with when the plan is"
+    assert plan.objective.lower_bound_idr >= min(
+        generation.beside_bound * (1 - 1e-5) - 10_000, plan.objective.total_idr
+    )
+    assert plan.objective.lower_bound_idr <= plan.objective.total_idr
