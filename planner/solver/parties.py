@@ -118,6 +118,15 @@ class _Program:
             return Program()
         items = self._present() + self._absent(values)
         needs = {u: _needs(m.units[u]) for u in escorted}
+        # Each slot's linking rows by need, made once for every escort that serves there.
+        linked: dict[Slot, dict[str | None, list[int]]] = {}
+        for slot, members in self.at.items():
+            by_need = linked[slot] = defaultdict(list)
+            for u in members:
+                for need in needs[u]:
+                    by_need[need].append(lp.row(("need", slot, u, need)))
+        # Each slot's rows for escorts of one kind: (skills, capacity).
+        serves: dict[tuple[Slot, Hashable], tuple[list[int], list[float]]] = {}
         supply: dict[RowKey, float] = {}
         by_escort: dict[str, list[_Item]] = defaultdict(list)
         for item in items:
@@ -131,21 +140,24 @@ class _Program:
             for a, b in pairwise(moments):
                 lp.add(0.0, {("flow", escort_id, a): 1.0, ("flow", escort_id, b): -1.0}, upper=1.0)
             able = {need: suits(m.scenario, escort_id, need) for need in NEEDS}
-            serves: dict[Slot, dict[RowKey, float]] = {}  # the escort's rows at each slot
+            # The rows an escort enters at a slot depend on its skills and its capacity only.
+            kind = (tuple(able.values()), found[0].escort.max_cases)
             for item in found:
-                at = serves.get(item.slot)
+                at = serves.get((item.slot, kind))
                 if at is None:
-                    at = serves[item.slot] = {
-                        ("need", item.slot, u, need): -1.0
-                        for u in self.at[item.slot]
-                        for need in needs[u]
+                    rows = [
+                        row
+                        for need, need_rows in linked[item.slot].items()
                         if need is None or able[need]
-                    }
-                    at[("cap", item.slot)] = -float(item.escort.max_cases)
-                linking = dict(at)
-                linking[("flow", escort_id, item.start)] = 1.0
-                linking[("flow", escort_id, item.end)] = linking.get(("flow", escort_id, item.end), 0.0) - 1.0
-                lp.add(item.cost, linking, upper=1.0)
+                        for row in need_rows
+                    ]
+                    rows.append(lp.row(("cap", item.slot)))
+                    at = serves[(item.slot, kind)] = (
+                        rows,
+                        [-1.0] * (len(rows) - 1) + [-float(item.escort.max_cases)],
+                    )
+                flows = [lp.row(("flow", escort_id, item.start)), lp.row(("flow", escort_id, item.end))]
+                lp.add_at(item.cost, at[0] + flows, at[1] + [1.0, -1.0], upper=1.0)
         return self._bounded(lp, supply)
 
     def _options(self, u: int, found: EscortedValues | None, lp: Program) -> None:
@@ -280,6 +292,7 @@ class _Program:
             arrive = p.earliest_arrivals(home)[a["service"][ks]] + a["anchor"][ks]
             depart = a["depart"][ks]
             alongs: dict[str | None, np.ndarray] = {}  # by need: the same for its escorts
+            spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # by base: the same for its escorts
             for escort in self.escorts:
                 need = keys[escort.escort_id]
                 along = alongs.get(need)
@@ -291,9 +304,11 @@ class _Program:
                 # the floors count them only before and after.
                 cost = out + along + busy.upto(arrive) - busy.before(depart)
                 ok = np.isfinite(arrive)
-                starts, ends = _spans(
-                    p, escort, origin, home, depart, a["ready_by"][ks], np.where(ok, arrive, depart)
-                )
+                if escort.base_id not in spans:
+                    spans[escort.base_id] = _spans(
+                        p, escort, origin, home, depart, a["ready_by"][ks], np.where(ok, arrive, depart)
+                    )
+                starts, ends = spans[escort.base_id]
                 for i, k in enumerate(ks.tolist()):
                     if out[i] < NO_ESCORT / 2 and math.isfinite(cost[i]) and ok[i]:
                         slot = ("h", origin, home, k)
@@ -301,12 +316,16 @@ class _Program:
         for (origin, home), found_ways in roads.items():
             for road, way in found_ways.items():
                 leaves, reaches = way.depart.timestamp(), way.arrive.timestamp()
+                backs: dict[str | None, float] = {}  # by need: the same for its escorts
+                road_spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # by base
                 for escort in self.escorts:
                     need = keys[escort.escort_id]
                     way_out = float(
                         p.floor._escort_out(escort, origin, np.array([leaves]), np.array([leaves]))[0]
                     )
-                    way_back = float(p.floor.back(need, home, np.array([reaches]))[0])
+                    if need not in backs:
+                        backs[need] = float(p.floor.back(need, home, np.array([reaches]))[0])
+                    way_back = backs[need]
                     if way_out >= NO_ESCORT / 2 or way_back >= NO_ESCORT / 2:
                         continue
                     busy = p.floor._busy(escort)
@@ -314,9 +333,17 @@ class _Program:
                     price += p.floor.rate(need) * (reaches - leaves)
                     price += float(busy.upto(reaches) - busy.before(leaves))
                     slot = ("r", origin, home, road)
-                    starts, ends = _spans(
-                        p, escort, origin, home, np.array([leaves]), np.array([leaves]), np.array([reaches])
-                    )
+                    if escort.base_id not in road_spans:
+                        road_spans[escort.base_id] = _spans(
+                            p,
+                            escort,
+                            origin,
+                            home,
+                            np.array([leaves]),
+                            np.array([leaves]),
+                            np.array([reaches]),
+                        )
+                    starts, ends = road_spans[escort.base_id]
                     items.append(_Item(escort, slot, float(starts[0]), float(ends[0]), price))
         return items
 
