@@ -102,7 +102,8 @@ class Program:
         """A lower bound of the least value, from ``solver`` (``highs()``, its limits set) run
         as far as it goes: the optimum if it gets there, else the Lagrangian bound at the row
         duals it has (every column is boxed, so any duals of the right signs give one).  The
-        dual simplex without presolve keeps its duals when stopped; they only get better.
+        dual simplex without presolve keeps its duals when stopped, and they improve as it
+        goes.
         None when a column is not boxed, or no duals came back."""
         if not self.cost:
             return 0.0
@@ -163,8 +164,10 @@ class Beside:
     def finish(self, wait: bool = False) -> float | None:
         """Stop the solve where it is (``wait``: let it end by itself), and its lower bound
         (None if it gave none)."""
-        if not wait and not self.done:
+        while not wait and not self.done:
+            # Again until it ends: a cancel that comes before HiGHS begins its run may be lost.
             self._solver.cancelSolve()  # type: ignore[no-untyped-call]
+            self._thread.join(0.05)
         self._thread.join()
         if self._failed is not None:
             raise self._failed
