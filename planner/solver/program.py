@@ -103,8 +103,7 @@ class Program:
         as far as it goes: the optimum if it gets there, else the Lagrangian bound at the row
         duals it has (every column is boxed, so any duals of the right signs give one).  The
         dual simplex without presolve keeps its duals when stopped, and they improve as it
-        goes.
-        None when a column is not boxed, or no duals came back."""
+        goes.  None when a column is not boxed, or no duals came back."""
         if not self.cost:
             return 0.0
         solver.setOptionValue("presolve", "off")
@@ -154,7 +153,7 @@ class Beside:
     def _solve(self, program: Program) -> None:
         try:
             self.value = program.least(self._solver)
-        except BaseException as failure:  # handed to the caller of result()
+        except BaseException as failure:  # handed to the caller of finish()
             self._failed = failure
 
     @property
