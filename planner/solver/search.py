@@ -33,6 +33,10 @@ from planner.solver.regions import regions
 # The part of the time for which columns are generated; the search has the rest.  Once no
 # column prices out, the rest of that share goes to the search too.
 GENERATION_SHARE = 0.45
+# Below regions, weeks of this many planning units or more generate for this share only: their
+# search needs more than half the time for a good first plan (docs/solver.md).
+SEARCH_HEAVY_UNITS = 400
+SEARCH_HEAVY_SHARE = 0.35
 BOUND_SCOPE: BoundScope = "network"
 # A round of generation for the search may end at most this part of the time limit after its
 # share.
@@ -258,7 +262,10 @@ class ColumnOptimizer(Optimizer):
             generation.seed(seed() if callable(seed) else seed)
         if self.booked is not None:
             generation.seed(self.booked)
-        ends = started + limit * self._share
+        share = self._share
+        if SEARCH_HEAVY_UNITS <= len(generation.units) < self.regions_from:
+            share = min(share, SEARCH_HEAVY_SHARE)
+        ends = started + limit * share
         if deadline is not None:
             ends = min(ends, deadline)
         if time.perf_counter() > ends:
