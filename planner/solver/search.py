@@ -99,6 +99,8 @@ class ColumnOptimizer(Optimizer):
         self._share = GENERATION_SHARE
         self._widen = False  # the second pass: every column, from the first pass's plan
         self._work: float | None = None
+        self._started: float | None = None  # set by ``plan``, with its time limit
+        self._limit: float | None = None
         self._hint: Plan | None = None
         self.dive: Dive | None = None
         self.improved: Improved | None = None
@@ -193,6 +195,7 @@ class ColumnOptimizer(Optimizer):
         found = self.improved = improve(problem, best, deadline, options.seed, options.workers, stop)
         if found is None or found.total_idr >= best.objective.total_idr:
             return best
+        assert self._started is not None
         seconds = time.perf_counter() - self._started
         plan = self._assemble(problem, found.travel, found.escorts, "feasible", 0, seconds)
         return plan if plan.objective.total_idr < best.objective.total_idr else best
@@ -248,8 +251,8 @@ class ColumnOptimizer(Optimizer):
         # so a plan under ``--work-limit`` is the same however fast the second process is.
         later = ahead is not None and seed is not None
         # ``plan`` sets when the solve began and its limit; a problem asked for alone starts now.
-        started: float = getattr(self, "_started", time.perf_counter())
-        limit: float = getattr(self, "_limit", 30.0)
+        started = self._started if self._started is not None else time.perf_counter()
+        limit = self._limit if self._limit is not None else 30.0
         generation = self.generation = ColumnGeneration(scenario, self.network)
         if seed is not None and not later:
             if self.booked is None and scenario.bookings is None:
@@ -257,7 +260,7 @@ class ColumnOptimizer(Optimizer):
                 # booked itinerary as the master's only, so it has no such bound.)  Its bound
                 # over the party rows is solved beside until the end, not under a work limit,
                 # where the bound may not depend on the machine's speed.
-                timed = self._work is None and hasattr(self, "_limit")
+                timed = self._work is None and self._limit is not None
                 generation.empty_bound(beside=started + limit if timed else None)
             generation.seed(seed() if callable(seed) else seed)
         if self.booked is not None:
