@@ -1,10 +1,10 @@
 """The bound over the party rows at the empty master, solved beside the rounds.
 
 On escort-scarce weeks that bound is the best of the run, and its program takes longer than
-a round, so it is solved in a thread and may be stopped before its optimum.  Stopped anywhere,
-its duals still give a bound (every column of the program is boxed): these tests check that
-this bound is at most the program's optimum and the week's best plan, and that a solve keeps
-it.
+a round, so a second process makes it and solves it in slices, and may be ended before its
+optimum.  Stopped anywhere, its duals still give a bound (every column of the program is
+boxed): these tests check that this bound is at most the program's optimum and the week's
+best plan, and that a solve keeps it.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from planner.network import TransportNetwork
 from planner.optimizer import Options
 from planner.scenario import Scenario
 from planner.solver import generation as generation_module
+from planner.solver.aside import Aside
 from planner.solver.generation import ColumnGeneration
 from planner.solver.parties import PartyProgram
-from planner.solver.program import Beside, Program
+from planner.solver.program import Program
 from planner.solver.search import ColumnOptimizer
 from tests.test_column_generation import exhaustive, far_weeks
 
@@ -76,15 +77,30 @@ def test_the_party_bound_at_the_empty_master_stopped_anywhere_is_at_most_the_bes
         assert found.bound(value) <= best + 1
 
 
-def test_a_program_stopped_at_once_still_gives_its_bound() -> None:
+def test_a_program_solved_in_slices_rises_to_its_optimum() -> None:
     found = empty_program(generate(40, seed=1, structure="escort-scarce"))
     optimum = found.program.solve()
     assert optimum is not None
-    beside = Beside(found.program, time.perf_counter() + 60)
-    stopped = beside.finish()
-    assert stopped is not None and stopped <= optimum + 1e-6
-    whole = Beside(found.program, time.perf_counter() + 60).finish(wait=True)
-    assert whole == pytest.approx(optimum)
+    whole = list(found.program.rising(time.perf_counter() + 60))
+    assert whole[-1] == pytest.approx(optimum)
+    # Slices of 5 ms: a bound after each that rises, never above the optimum.
+    sliced = list(found.program.rising(time.perf_counter() + 60, first=0.005, most=0.005))
+    assert len(sliced) > 1, "the dual simplex needs more than 5 ms on this week"
+    assert sliced == sorted(set(sliced))
+    assert sliced[-1] == pytest.approx(optimum)
+    assert sliced[0] <= optimum + 1e-6
+    assert list(found.program.rising(time.perf_counter())) == [], "no time, no bound"
+
+
+def test_a_second_process_ended_before_its_program_is_made_proves_nothing() -> None:
+    s = generate(40, seed=1, structure="escort-scarce")
+    aside = Aside(s, time.perf_counter() + 60)
+    assert aside.finish() is None
+    assert aside.done and aside.failure is None
+    waited = Aside(s, time.perf_counter() + 60)
+    bound = waited.finish(wait=True)
+    assert waited.failure is None
+    assert bound == pytest.approx(empty_program(s).bound(empty_program(s).program.solve() or 0.0))
 
 
 def test_an_escort_scarce_solve_keeps_the_bound_solved_beside(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,12 +15,12 @@ from planner.model import Unit, planning_units
 from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan
 from planner.scenario import Scenario
+from planner.solver.aside import Aside
 from planner.solver.bound import lagrangian_bound
 from planner.solver.master import Master
 from planner.solver.network import TimeExpanded
 from planner.solver.parties import PartyProgram, party_program
 from planner.solver.pricing import DutyPrice, Pricing, UnitPrice
-from planner.solver.program import Beside
 
 # Rounds of one run when neither time, convergence nor a stall ends it.
 MAX_ROUNDS = 1000
@@ -56,9 +56,10 @@ PARTIES_EVERY = 3
 # most 36 x 6.
 PARTIES_SIZE = 300
 # Up to this size, weeks too large for that bound in the rounds have it made once, at the empty
-# master, and solved beside the rounds (``empty_bound``).  Its program is made in the rounds'
-# process, in Python: on larger weeks that took the rounds' time (docs/solver.md).
-BESIDE_SIZE = 1500
+# master, and solved in a second process beside the rounds (``empty_bound``).  The 500-case
+# week is 2,926; the national week's program (84,123) had 11.5 million columns and took 69 s
+# to make.
+BESIDE_SIZE = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ class ColumnGeneration:
         self.party_seconds: float | None = None  # what the last bound over the party rows took
         self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
         # The bound over the party rows at the empty master, solved beside the rounds.
-        self._beside: tuple[PartyProgram, Beside] | None = None
+        self._beside: Aside | None = None
         self.beside_bound: float | None = None  # what it gave, in rupiah
 
     def seed(self, plan: Plan) -> None:
@@ -125,21 +126,20 @@ class ColumnGeneration:
         the seed's, and on escort-heavy weeks their bound is the worse (docs/solver.md).
         With ``beside`` (a ``time.perf_counter()`` moment), on weeks whose bound over the
         party rows is too slow for a round (``PARTIES_SIZE`` to ``BESIDE_SIZE``), that bound
-        at the same duals is solved in a thread until then, or until ``finish``: there it is
-        the best bound of the run."""
+        at the same duals is made and solved in a second process until then, or until
+        ``finish``: there it is the best bound of the run."""
         m = self.master
         assert not m.columns, "the empty master's bound is priced before any column"
+        if beside is not None and PARTIES_SIZE < self._party_size <= BESIDE_SIZE:
+            self._beside = Aside(self.scenario, beside)
         m.solve()
         units, duties = self.priced()
         self.bound = max(self.bound, lagrangian_bound(m, units, duties))
-        if beside is not None and PARTIES_SIZE < self._party_size <= BESIDE_SIZE:
-            found = self._party_program(units)
-            self._beside = (found, Beside(found.program, beside))
         self.pricing.forget()
 
     def collect(self) -> None:
         """Keep the bound over the party rows solved beside, if it has ended."""
-        if self._beside is not None and self._beside[1].done:
+        if self._beside is not None and self._beside.done:
             self.finish()
 
     def finish(self, wait: bool = False) -> None:
@@ -147,12 +147,11 @@ class ColumnGeneration:
         what it proves."""
         if self._beside is None:
             return
-        found, solving = self._beside
-        self._beside = None
-        value = solving.finish(wait)
-        if value is not None:
-            self.beside_bound = found.bound(value)
-            self.bound = max(self.bound, self.beside_bound)
+        solving, self._beside = self._beside, None
+        found = solving.finish(wait)
+        if found is not None:
+            self.beside_bound = found
+            self.bound = max(self.bound, found)
 
     def _journey(self, itinerary: Itinerary) -> int:
         """The master's journey of ``itinerary``, with its path through the network if it has one."""

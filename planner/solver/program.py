@@ -3,8 +3,9 @@ the bounds' own programs (``parties``, ``flows``), which are not kept between ro
 
 from __future__ import annotations
 
-import threading
+import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import highspy
@@ -27,6 +28,8 @@ class Program:
     row_index: dict[RowKey, int] = field(default_factory=dict)
     row_lower: list[float] = field(default_factory=list)
     row_upper: list[float] = field(default_factory=list)
+    # The matrix as last made, and the sizes it was made at (``matrix``).
+    _made: tuple[tuple[int, int, int], csc_matrix] | None = field(default=None, repr=False, compare=False)
 
     def row(self, key: RowKey, lower: float = -INF, upper: float = 0.0) -> int:
         """The row of ``key``, made with these bounds when new (a row is <= 0 by default)."""
@@ -78,10 +81,21 @@ class Program:
             return None
         return float(solver.getInfo().objective_function_value)
 
+    def matrix(self) -> csc_matrix:
+        """The rows' entries by column, made once for the program as it is then."""
+        shape = (len(self.row_lower), len(self.cost))
+        made = self._made
+        if made is None or made[0] != (*shape, len(self.values)):
+            made = self._made = (
+                (*shape, len(self.values)),
+                csc_matrix((self.values, (self.rows, self.cols)), shape=shape),
+            )
+        return made[1]
+
     def highs(self) -> highspy.Highs:
         """The program in a HiGHS instance of its own, not yet solved."""
         shape = (len(self.row_lower), len(self.cost))
-        matrix = csc_matrix((self.values, (self.rows, self.cols)), shape=shape)
+        matrix = self.matrix()
         program = highspy.HighsLp()
         program.num_col_, program.num_row_ = shape[1], shape[0]
         program.col_cost_ = np.array(self.cost)
@@ -116,6 +130,30 @@ class Program:
             return None
         return self.box_bound(duals)
 
+    def rising(self, until: float, first: float = 1.0, most: float = 4.0) -> Iterator[float]:
+        """Lower bounds of the least value, each above the last, until ``until``
+        (``time.perf_counter()``) or the optimum (the last one then).  The dual simplex runs in
+        slices of ``first`` seconds, doubled up to ``most``, each from the last one's basis, and
+        each slice's duals give a bound (``least``).  HiGHS's ``cancelSolve`` was not heeded
+        for most of a minute on the 500-case week's program, so a caller stops this between
+        slices, or ends the process it runs in."""
+        if not self.cost:
+            yield 0.0
+            return
+        solver = self.highs()
+        best = -math.inf
+        seconds = first
+        while (left := until - time.perf_counter()) > 0:
+            solver.setOptionValue("time_limit", solver.getRunTime() + min(seconds, left))
+            seconds = min(2 * seconds, most)
+            value = self.least(solver)
+            optimal = solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            if value is not None and value > best:
+                best = value
+                yield value
+            if optimal or value is None:
+                return
+
     def box_bound(self, duals: np.ndarray) -> float | None:
         """The Lagrangian bound at row multipliers ``duals`` (HiGHS's signs: positive on a
         row's lower side, negative on its upper), each clipped to the sides the row has: the
@@ -130,44 +168,5 @@ class Program:
         sides = np.where(
             y > 0, y * np.where(lower <= -INF, 0.0, lower), y * np.where(upper >= INF, 0.0, upper)
         )
-        shape = (len(self.row_lower), len(self.cost))
-        matrix = csc_matrix((self.values, (self.rows, self.cols)), shape=shape)
-        reduced = np.array(self.cost) - matrix.T @ y
+        reduced = np.array(self.cost) - self.matrix().T @ y
         return float(sides.sum() + np.where(reduced < 0, reduced * col_upper, reduced * col_lower).sum())
-
-
-class Beside:
-    """A program solved in a thread of its own until ``until`` (``time.perf_counter()``), or
-    until ``finish``: HiGHS lets go of the interpreter while it solves, so the program runs
-    on the second core.  Stopped early, its duals still give a bound (``Program.least``)."""
-
-    def __init__(self, program: Program, until: float) -> None:
-        self.value: float | None = None
-        self._failed: BaseException | None = None
-        self._solver = program.highs()
-        self._solver.setOptionValue("time_limit", max(until - time.perf_counter(), 0.1))
-        # Not a daemon: a thread inside HiGHS at the interpreter's exit aborts the process.
-        self._thread = threading.Thread(target=self._solve, args=(program,), name="program")
-        self._thread.start()
-
-    def _solve(self, program: Program) -> None:
-        try:
-            self.value = program.least(self._solver)
-        except BaseException as failure:  # handed to the caller of finish()
-            self._failed = failure
-
-    @property
-    def done(self) -> bool:
-        return not self._thread.is_alive()
-
-    def finish(self, wait: bool = False) -> float | None:
-        """Stop the solve where it is (``wait``: let it end by itself), and its lower bound
-        (None if it gave none)."""
-        while not wait and not self.done:
-            # Again until it ends: a cancel that comes before HiGHS begins its run may be lost.
-            self._solver.cancelSolve()  # type: ignore[no-untyped-call]
-            self._thread.join(0.05)
-        self._thread.join()
-        if self._failed is not None:
-            raise self._failed
-        return self.value

@@ -1,0 +1,126 @@
+"""The bound over the party rows at the empty master, made and solved in a second process.
+
+On weeks whose party rows are too many for a round's bound (``generation.PARTIES_SIZE``), that
+bound at the empty master's duals is the best of the run, and both making its program (Python)
+and solving it (HiGHS) take longer than a round: on the 500-case week 4.2 s and about a
+minute.  Made in the rounds' process, the making held the interpreter the rounds need, so a
+second process makes it from the scenario, as this one would, and solves it on the second
+core in slices (``Program.rising``), writing the bound each slice's duals prove to a file.
+When the plan is done this process reads the last one and ends the other.
+
+Started with the interpreter (as ``planner.ahead``), since the service's workers are daemons.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from planner.network import TransportNetwork
+from planner.scenario import Scenario
+
+SCENARIO = "scenario.pickle"
+BOUND = "bound.pickle"
+# Not ``-m``: the package imports this module first, and runpy warns of a second import.
+_MAIN = "import sys; from planner.solver.aside import main; main(*sys.argv[1:3])"
+
+
+class Aside:
+    """The bound over the party rows of ``scenario`` at the empty master, in a second process
+    that solves it until ``until`` (``time.perf_counter()``) or ``finish``."""
+
+    def __init__(self, scenario: Scenario, until: float) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="repat-aside-")
+        folder = Path(self._folder.name)
+        with (folder / SCENARIO).open("wb") as file:
+            pickle.dump(scenario, file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._errors = (folder / "errors.txt").open("wb")
+        seconds = max(until - time.perf_counter(), 0.1)
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _MAIN, str(folder), f"{seconds:.3f}"],
+            # The working folder comes first on the path: the one holding this very package.
+            cwd=Path(__file__).resolve().parents[2],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self._errors,
+        )
+
+        self.failure: str | None = None  # what the process wrote when it failed
+
+    @property
+    def done(self) -> bool:
+        return self._process.poll() is not None
+
+    def finish(self, wait: bool = False) -> float | None:
+        """The week's bound proved so far, in rupiah, the process ended (``wait``: once it ends
+        by itself); None if it proved none: ended before its program was made, or failed
+        (``failure`` then says how).  The plan does not depend on it, only its bound."""
+        try:
+            if wait:
+                self._process.wait()
+            if self._process.poll() not in (None, 0):
+                self._errors.flush()
+                text = (Path(self._folder.name) / "errors.txt").read_text(encoding="utf-8", errors="replace")
+                self.failure = text.strip() or f"ended with code {self._process.returncode}"
+            try:
+                with (Path(self._folder.name) / BOUND).open("rb") as file:
+                    found = pickle.load(file)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                return None
+            return float(found) if isinstance(found, float) else None
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        self._errors.close()
+        self._folder.cleanup()
+
+    def __del__(self) -> None:
+        # A solve that never finished (an error in this process) leaves no process behind.
+        with contextlib.suppress(Exception):
+            if self._process.poll() is None:
+                self._process.kill()
+
+
+def main(folder: str, seconds: str) -> None:
+    """Make the program and solve it until ``seconds`` have passed, writing each better bound
+    it proves as it goes.  The end of standard input (this process's parent gone, or done with
+    it) ends the process at once: what was written is what the parent reads."""
+    until = time.perf_counter() + float(seconds)
+    os.nice(19)
+
+    def listen() -> None:
+        sys.stdin.buffer.readline()
+        os._exit(0)
+
+    threading.Thread(target=listen, name="listen", daemon=True).start()
+    with (Path(folder) / SCENARIO).open("rb") as file:
+        scenario = pickle.load(file)
+    # Imported here: the parent imports this module for ``Aside`` only.
+    from planner.solver.generation import ColumnGeneration
+
+    generation = ColumnGeneration(scenario, TransportNetwork(scenario))
+    generation.master.solve()
+    units, _ = generation.priced()
+    found = generation._party_program(units)
+    target = Path(folder) / BOUND
+    partial = target.with_suffix(".partial")
+    for value in found.program.rising(until):
+        with partial.open("wb") as out:
+            pickle.dump(found.bound(value), out, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(target)  # whole or not at all, whenever the parent reads it
+    # Ended here, not by the interpreter: its shutdown aborts while ``listen`` reads stdin.
+    os._exit(0)
