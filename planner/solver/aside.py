@@ -113,9 +113,7 @@ def main(folder: str, seconds: str) -> None:
     from planner.solver.generation import ColumnGeneration
 
     generation = ColumnGeneration(scenario, TransportNetwork(scenario))
-    generation.master.solve()
-    units, _ = generation.priced()
-    found = generation._party_program(units)
+    found = generation.empty_party_program()
     target = Path(folder) / BOUND
     partial = target.with_suffix(".partial")
     for value in found.program.rising(until):

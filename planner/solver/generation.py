@@ -19,7 +19,7 @@ from planner.solver.aside import Aside
 from planner.solver.bound import lagrangian_bound
 from planner.solver.master import Master
 from planner.solver.network import TimeExpanded
-from planner.solver.parties import PartyProgram, party_program
+from planner.solver.parties import PartyProgram, head_vehicles, party_program
 from planner.solver.pricing import DutyPrice, Pricing, UnitPrice
 
 # Rounds of one run when neither time, convergence nor a stall ends it.
@@ -55,10 +55,11 @@ PARTIES_EVERY = 3
 # and its plan was 18% dearer; the Nunukan surge (90 x 14) 3% dearer.  The busy weeks are at
 # most 36 x 6.
 PARTIES_SIZE = 300
-# Up to this size, weeks too large for that bound in the rounds have it made once, at the empty
-# master, and solved in a second process beside the rounds (``empty_bound``).  The 500-case
-# week is 2,926; the national week's program (84,123) had 11.5 million columns and took 69 s
-# to make.
+# Up to this size, weeks have that bound made once more at the empty master, with the vehicles
+# to the first services as rows, and solved in a second process beside the rounds
+# (``empty_bound``): the only one on weeks too large for it in the rounds.  The 500-case week
+# is 2,926; the national week's program (84,123) had 11.5 million columns and took 69 s to
+# make.
 BESIDE_SIZE = 5000
 
 
@@ -125,12 +126,12 @@ class ColumnGeneration:
         column and adding none: once a plan seeds the master, the first round's duals are
         the seed's, and on escort-heavy weeks their bound is the worse (docs/solver.md).
         With ``beside`` (a ``time.perf_counter()`` moment), on weeks whose bound over the
-        party rows is too slow for a round (``PARTIES_SIZE`` to ``BESIDE_SIZE``), that bound
-        at the same duals is made and solved in a second process until then, or until
-        ``finish``: there it is the best bound of the run."""
+        party rows can be made in a few seconds (``BESIDE_SIZE``), that bound at the same
+        duals, with the vehicles to the first services as rows (``empty_party_program``), is
+        made and solved in a second process until then, or until ``finish``."""
         m = self.master
         assert not m.columns, "the empty master's bound is priced before any column"
-        if beside is not None and PARTIES_SIZE < self._party_size <= BESIDE_SIZE:
+        if beside is not None and self._party_size <= BESIDE_SIZE:
             self._beside = Aside(self.scenario, beside)
         m.solve()
         units, duties = self.priced()
@@ -360,6 +361,25 @@ class ColumnGeneration:
             return party_program(m, pricing, units, pricing.duties_priced(self._escorted()))
         finally:
             m.row_dual = duals
+            pricing.refresh()
+
+    def empty_party_program(self) -> PartyProgram:
+        """The bound over the party rows at the empty master, with every unit's option in
+        the program and the vehicles of its way onto a first service as rows of the program
+        (``parties``, ``vehicles``): the way from a village to the port is a car a unit pays
+        whole unless others leave with it, where the multipliers of absent rows charge it a
+        seat."""
+        m, pricing = self.master, self.pricing
+        assert not m.columns, "priced before any column"
+        m.solve()
+        try:
+            # Those vehicles' rows are the program's: no multiplier charges them outside it.
+            pricing.whole = dict.fromkeys(head_vehicles(pricing), 0.0)
+            units, _ = self.priced()
+            values = pricing.escorted_values(every=True)
+            return party_program(m, pricing, units, [], values, vehicles=True)
+        finally:
+            pricing.whole = {}
             pricing.refresh()
 
     def _escort_new(self, before: set[int]) -> int:

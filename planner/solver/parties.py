@@ -60,10 +60,19 @@ class PartyProgram:
 
 
 def party_program(
-    master: Master, pricing: Pricing, units: Sequence[UnitPrice], duties: Sequence[DutyPrice]
+    master: Master,
+    pricing: Pricing,
+    units: Sequence[UnitPrice],
+    duties: Sequence[DutyPrice],
+    values: dict[int, EscortedValues] | None = None,
+    vehicles: bool = False,
 ) -> PartyProgram:
     """The program at the master's (current) multipliers, ``units`` and ``duties`` priced
-    there."""
+    there, and the escorted units' options at ``values`` (``Pricing.escorted_values``, made
+    now if not given).  With ``vehicles`` (at the empty master), every unit's options are in
+    the program, ``values`` priced with the vehicles of the ways onto first services
+    (``head_vehicles``) free, and those vehicles' rows are the program's: a unit leaving by
+    such a way needs a whole vehicle, and the vehicle's riders fit in its seats."""
     m = master
     total = m.constant
     for index, key in enumerate(m.row_keys):
@@ -79,9 +88,20 @@ def party_program(
             total += float(reduced[c]) * column.upper
     for price in units:
         unit = m.units[price.unit]
-        if not unit.escorted:
+        if not unit.escorted and not vehicles:
             total += unit.upper * min(0.0, price.least)
-    return PartyProgram(total, _Program(m, pricing, duties).build())
+    return PartyProgram(total, _Program(m, pricing, duties, vehicles).build(values))
+
+
+def head_vehicles(pricing: Pricing) -> list[tuple[str, object]]:
+    """The vehicles of the ways onto a first service from every unit's start."""
+    net = pricing.net
+    found: set[int] = set()
+    for place in sorted({unit.origin for unit in pricing.units}):
+        heads, _ = pricing._origin(place)
+        for head in heads:
+            found.update(head.vehicles)
+    return [net.vehicle_keys[v] for v in sorted(found)]
 
 
 @dataclass
@@ -96,10 +116,15 @@ class _Item:
 
 
 class _Program:
-    def __init__(self, master: Master, pricing: Pricing, duties: Sequence[DutyPrice]) -> None:
+    def __init__(
+        self, master: Master, pricing: Pricing, duties: Sequence[DutyPrice], vehicles: bool = False
+    ) -> None:
         self.m = master
         self.p = pricing
         self.duties = duties
+        self.vehicles = vehicles
+        # With ``vehicles``: the units whose options ride each vehicle (its index).
+        self.riders: dict[int, set[int]] = defaultdict(set)
         scenario = master.scenario
         self.escorts = scenario.escorts
         # Unit options by slot: (unit, option column) for the linking rows.
@@ -107,15 +132,17 @@ class _Program:
         # Each master column's reduced cost without its unit and party rows.
         self.outside = master.reduced_costs(master.without(("unit", *_PARTY), master.row_dual))
 
-    def build(self) -> Program:
+    def build(self, values: dict[int, EscortedValues] | None = None) -> Program:
         m, p = self.m, self.p
         lp = Program()  # rows: unit <= 1, need and cap <= 0, each escort's moments = supply
         escorted = [u for u, unit in enumerate(m.units) if unit.escorted]
-        values = p.escorted_values()
-        for u in escorted:
+        if values is None:
+            values = p.escorted_values()
+        for u in range(len(m.units)) if self.vehicles else escorted:
             self._options(u, values.get(u), lp)
+        self._hired(lp)
         if not self.at:
-            return Program()
+            return self._bounded(lp, {}) if self.vehicles else Program()
         items = self._present() + self._absent(values)
         needs = {u: _needs(m.units[u]) for u in escorted}
         # Each slot's linking rows by need, made once for every escort that serves there.
@@ -183,15 +210,37 @@ class _Program:
         best: dict[Slot, float] = {}
         for slot, value in options:
             best[slot] = min(value, best.get(slot, 0.0))
+        ways_on = self.p._origin(unit.origin)[0] if self.vehicles else []
         for slot, value in best.items():
-            entries: dict[RowKey, float] = {
-                ("unit", u): 1.0,
-                ("cap", slot): float(unit.escorted * unit.upper),
-            }
-            for need in _needs(unit):
-                entries[("need", slot, u, need)] = 1.0
-            self.at[slot].append(u)
+            entries: dict[RowKey, float] = {("unit", u): 1.0}
+            if unit.escorted:
+                entries[("cap", slot)] = float(unit.escorted * unit.upper)
+                for need in _needs(unit):
+                    entries[("need", slot, u, need)] = 1.0
+                self.at[slot].append(u)
+            if self.vehicles and slot[0] == "h":
+                way_on = slot[3]
+                assert isinstance(way_on, int)
+                for vehicle in ways_on[way_on].vehicles:
+                    entries[("ride", u, vehicle)] = 1.0
+                    entries[("vehicle", vehicle)] = float(unit.persons * unit.upper)
+                    self.riders[vehicle].add(u)
             lp.add(unit.upper * value, entries, upper=1.0)
+
+    def _hired(self, lp: Program) -> None:
+        """With ``vehicles``: each vehicle a unit's option rides, hired in the program at its
+        cost (``n``), as many as everyone could fill; every unit that rides it needs a whole
+        one, and its riders fit in its seats.  Escorts and units on other ways that ride it
+        are left out of these rows (a relaxation), and pay nothing for it outside them."""
+        m, net = self.m, self.p.net
+        for vehicle, units in sorted(self.riders.items()):
+            link = m.scenario.link(net.vehicle_keys[vehicle][0])
+            entries: dict[RowKey, float] = {
+                ("vehicle", vehicle): -float(link.vehicle_capacity or m.travellers)
+            }
+            for u in units:
+                entries[("ride", u, vehicle)] = -1.0
+            lp.add(link.vehicle_cost_idr / MONEY, entries, upper=float(link.vehicles_for(m.travellers)))
 
     def _present(self) -> list[_Item]:
         """The duties with the master's party itineraries: each escort's least on each, its party

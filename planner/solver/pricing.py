@@ -102,6 +102,9 @@ class Pricing:
         self._arc_seconds[~np.isfinite(self._arc_seconds)] = 0.0
         assert (self._arc_seconds >= -1e-6).all(), "arcs go forward in time"
         self._heads: dict[str, tuple[list[Head], dict[str, np.ndarray]]] = {}
+        # Multipliers of vehicles without rows taken from their riders' own rows, for a bound
+        # (``planner.solver.riders``); read at the next ``refresh``.
+        self.whole: dict[tuple[str, object], float] = {}
         self._layouts: dict[object, _Layout] = {}
         self._head_owner: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._earliest: dict[str, np.ndarray] = {}
@@ -164,6 +167,9 @@ class Pricing:
         m = self.master
         if ("vehicle", *key) in m.rows:
             return -m.dual(("vehicle", *key))
+        whole = self.whole.get(key)
+        if whole is not None:
+            return whole
         link = self.scenario.link(key[0])
         return link.vehicle_cost_idr / (link.vehicle_capacity or m.travellers) / MONEY
 
@@ -638,14 +644,14 @@ class Pricing:
 
     # -- what escorts may gain from escorted units: the bound's parties -------------------------
 
-    def escorted_values(self) -> dict[int, EscortedValues]:
+    def escorted_values(self, every: bool = False) -> dict[int, EscortedValues]:
         """Each escorted unit's reduced cost (a step of it, its unit row left out, no escort
         paid) leaving on each way onto a first service from its start (its best itinerary on
-        from there), and on each way by road alone."""
+        from there), and on each way by road alone; with ``every``, every unit's."""
         net = self.net
         classes: dict[tuple[float, float], list[int]] = defaultdict(list)
         for u, unit in enumerate(self.units):
-            if unit.escorted and unit.ready < self.scenario.settings.end_date:
+            if (every or unit.escorted) and unit.ready < self.scenario.settings.end_date:
                 fare = sum(self._pool("fare", c.case_id) for c in unit.per_step) / unit.persons
                 meal = sum(self._pool("meal", c.case_id) for c in unit.per_step) / unit.persons
                 classes[(fare, meal)].append(u)
