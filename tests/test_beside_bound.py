@@ -10,6 +10,7 @@ best plan, and that a solve keeps it.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import highspy
 import pytest
@@ -19,7 +20,7 @@ from benchmarks.generator import generate
 from planner.network import TransportNetwork
 from planner.optimizer import Options
 from planner.scenario import Scenario
-from planner.solver.aside import Aside
+from planner.solver.aside import SCENARIO, Aside
 from planner.solver.generation import ColumnGeneration
 from planner.solver.parties import PartyProgram
 from planner.solver.program import Program
@@ -126,6 +127,15 @@ def test_a_second_process_ended_before_its_program_is_made_proves_nothing() -> N
     assert waited.failure is None
     made = ColumnGeneration(s, TransportNetwork(s)).empty_party_program()
     assert bound == pytest.approx(made.bound(made.program.solve() or 0.0))
+
+
+def test_a_second_process_that_fails_says_why_and_proves_nothing() -> None:
+    s = generate(40, seed=1, structure="escort-scarce")
+    aside = Aside(s, time.perf_counter() + 60)
+    # Spoilt before the process has read it (it is still starting its interpreter).
+    (Path(aside._folder.name) / SCENARIO).write_bytes(b"not a scenario")
+    assert aside.finish(wait=True) is None
+    assert aside.failure is not None and "Error" in aside.failure
 
 
 def test_an_escort_scarce_solve_keeps_the_bound_solved_beside() -> None:

@@ -1,12 +1,11 @@
 """The bound over the party rows at the empty master, made and solved in a second process.
 
-On weeks whose party rows are too many for a round's bound (``generation.PARTIES_SIZE``), that
-bound at the empty master's duals is the best of the run, and both making its program (Python)
-and solving it (HiGHS) take longer than a round: on the 500-case week 4.2 s and about a
-minute.  Made in the rounds' process, the making held the interpreter the rounds need, so a
-second process makes it from the scenario, as this one would, and solves it on the second
-core in slices (``Program.rising``), writing the bound each slice's duals prove to a file.
-When the plan is done this process reads the last one and ends the other.
+Making that program (Python) and solving it (HiGHS) take longer than a round on the larger
+weeks, and the making held the interpreter the rounds need.  So a second process makes it from
+the scenario, as this one would, and solves it on the second core in slices
+(``Program.rising``), writing the bound each slice's duals prove to a file.  When the plan is
+done this process reads the last one and ends the other.  It runs at the lowest priority: the
+integer search needs both cores more than the bound does (measured in docs/solver.md).
 
 Started with the interpreter (as ``planner.ahead``), since the service's workers are daemons.
 """
@@ -21,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 
 from planner.network import TransportNetwork
@@ -107,18 +107,28 @@ def main(folder: str, seconds: str) -> None:
         os._exit(0)
 
     threading.Thread(target=listen, name="listen", daemon=True).start()
-    with (Path(folder) / SCENARIO).open("rb") as file:
+    # Ended by ``os._exit``, not by the interpreter: its shutdown aborts while ``listen`` reads
+    # stdin.  A failure is written where the parent reads it (``Aside.failure``).
+    try:
+        _solve(Path(folder), until)
+    except BaseException:
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+    os._exit(0)
+
+
+def _solve(folder: Path, until: float) -> None:
+    with (folder / SCENARIO).open("rb") as file:
         scenario = pickle.load(file)
     # Imported here: the parent imports this module for ``Aside`` only.
     from planner.solver.generation import ColumnGeneration
 
     generation = ColumnGeneration(scenario, TransportNetwork(scenario))
     found = generation.empty_party_program()
-    target = Path(folder) / BOUND
+    target = folder / BOUND
     partial = target.with_suffix(".partial")
     for value in found.program.rising(until):
         with partial.open("wb") as out:
             pickle.dump(found.bound(value), out, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(target)  # whole or not at all, whenever the parent reads it
-    # Ended here, not by the interpreter: its shutdown aborts while ``listen`` reads stdin.
-    os._exit(0)

@@ -57,9 +57,8 @@ PARTIES_EVERY = 3
 PARTIES_SIZE = 300
 # Up to this size, weeks have that bound made once more at the empty master, with the vehicles
 # to the first services as rows, and solved in a second process beside the rounds
-# (``empty_bound``): the only one on weeks too large for it in the rounds.  The 500-case week
-# is 2,926; the national week's program (84,123) had 11.5 million columns and took 69 s to
-# make.
+# (``empty_bound``): the only one on weeks too large for it in the rounds.  M is below it;
+# the national week's program is too large to make in its time (docs/solver.md).
 BESIDE_SIZE = 5000
 
 
