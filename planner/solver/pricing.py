@@ -102,8 +102,8 @@ class Pricing:
         self._arc_seconds[~np.isfinite(self._arc_seconds)] = 0.0
         assert (self._arc_seconds >= -1e-6).all(), "arcs go forward in time"
         self._heads: dict[str, tuple[list[Head], dict[str, np.ndarray]]] = {}
-        # Multipliers of vehicles without rows taken from their riders' own rows, for a bound
-        # (``planner.solver.riders``); read at the next ``refresh``.
+        # Multipliers of vehicles without rows in the master set by a bound whose own program
+        # has their rows (``ColumnGeneration.empty_party_program``); read at the next refresh.
         self.whole: dict[tuple[str, object], float] = {}
         self._layouts: dict[object, _Layout] = {}
         self._head_owner: dict[str, tuple[np.ndarray, np.ndarray]] = {}
