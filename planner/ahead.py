@@ -120,7 +120,7 @@ def _orphaned(parent: int, folder: Path) -> None:
     os._exit(1)
 
 
-def _write(value: object, path: Path) -> None:
+def write_whole(value: object, path: Path) -> None:
     # Written whole under another name first: the reader never sees half a file.
     partial = path.with_suffix(".partial")
     with partial.open("wb") as file:
@@ -134,9 +134,9 @@ def main(folder: str, parent: str) -> None:
     with (Path(folder) / "scenario.pickle").open("rb") as file:
         scenario, places = pickle.load(file)
     network = TransportNetwork(scenario)
-    _write(Baseline(scenario, network).plan(), Path(folder) / BASELINE)
+    write_whole(Baseline(scenario, network).plan(), Path(folder) / BASELINE)
     trips = EscortTrips(scenario, network)
-    _write({pair: trips.between(*pair) for pair in places}, Path(folder) / WAYS)
+    write_whole({pair: trips.between(*pair) for pair in places}, Path(folder) / WAYS)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from benchmarks.generator import generate
+from planner.aside import SCENARIO, Aside
 from planner.network import TransportNetwork
 from planner.optimizer import Options
 from planner.scenario import Scenario
-from planner.solver.aside import SCENARIO, Aside
 from planner.solver.generation import ColumnGeneration
 from planner.solver.parties import PartyProgram
 from planner.solver.program import Program

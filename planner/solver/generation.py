@@ -10,12 +10,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from planner.aside import Aside
 from planner.journeys import escort_option, price_itinerary
 from planner.model import Unit, planning_units
 from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan
 from planner.scenario import Scenario
-from planner.solver.aside import Aside
 from planner.solver.bound import lagrangian_bound
 from planner.solver.master import Master
 from planner.solver.network import TimeExpanded

@@ -7,7 +7,9 @@ the scenario, as this one would, and solves it on the second core in slices
 done this process reads the last one and ends the other.  It runs at the lowest priority: the
 integer search needs both cores more than the bound does (measured in docs/solver.md).
 
-Started with the interpreter (as ``planner.ahead``), since the service's workers are daemons.
+Started with the interpreter (as ``planner.ahead``), since the service's workers are daemons;
+here, beside ``planner.ahead``, and not in the solver package, since it is process and file
+plumbing around the solver.
 """
 
 from __future__ import annotations
@@ -23,13 +25,12 @@ import time
 import traceback
 from pathlib import Path
 
+from planner.ahead import write_whole
 from planner.network import TransportNetwork
 from planner.scenario import Scenario
 
 SCENARIO = "scenario.pickle"
 BOUND = "bound.pickle"
-# Not ``-m``: the package imports this module first, and runpy warns of a second import.
-_MAIN = "import sys; from planner.solver.aside import main; main(*sys.argv[1:3])"
 
 
 class Aside:
@@ -44,14 +45,13 @@ class Aside:
         self._errors = (folder / "errors.txt").open("wb")
         seconds = max(until - time.perf_counter(), 0.1)
         self._process = subprocess.Popen(
-            [sys.executable, "-c", _MAIN, str(folder), f"{seconds:.3f}"],
-            # The working folder comes first on the path: the one holding this very package.
-            cwd=Path(__file__).resolve().parents[2],
+            [sys.executable, "-m", "planner.aside", str(folder), f"{seconds:.3f}"],
+            # ``-m`` looks in the working folder first: the one holding this very package.
+            cwd=Path(__file__).resolve().parents[1],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=self._errors,
         )
-
         self.failure: str | None = None  # what the process wrote when it failed
 
     @property
@@ -126,9 +126,9 @@ def _solve(folder: Path, until: float) -> None:
 
     generation = ColumnGeneration(scenario, TransportNetwork(scenario))
     found = generation.empty_party_program()
-    target = folder / BOUND
-    partial = target.with_suffix(".partial")
     for value in found.program.rising(until):
-        with partial.open("wb") as out:
-            pickle.dump(found.bound(value), out, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(target)  # whole or not at all, whenever the parent reads it
+        write_whole(found.bound(value), folder / BOUND)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
