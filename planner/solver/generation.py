@@ -374,9 +374,10 @@ class ColumnGeneration:
         try:
             # Those vehicles' rows are the program's: no multiplier charges them outside it.
             pricing.whole = dict.fromkeys(head_vehicles(pricing), 0.0)
-            units, _ = self.priced()
+            pricing.refresh()
+            # Every unit is in the program: no unit's least and no duty is needed outside it.
             values = pricing.escorted_values(every=True)
-            return party_program(m, pricing, units, [], values, vehicles=True)
+            return party_program(m, pricing, [], [], values, vehicles=True)
         finally:
             pricing.whole = {}
             pricing.refresh()
