@@ -21,12 +21,13 @@ from planner.aside import SCENARIO, Aside
 from planner.network import TransportNetwork
 from planner.optimizer import Options
 from planner.scenario import Scenario
+from planner.solver import parties
 from planner.solver.generation import ColumnGeneration
 from planner.solver.parties import PartyProgram
 from planner.solver.program import Program
 from planner.solver.search import ColumnOptimizer
 from tests.test_column_generation import exhaustive, far_weeks, week
-from tests.tiny import case, ferry
+from tests.tiny import case, escort, ferry
 
 
 def two_parties() -> Program:
@@ -160,3 +161,25 @@ def test_an_escort_scarce_solve_keeps_the_bound_solved_beside() -> None:
         generation.beside_bound * (1 - 1e-5) - 10_000, plan.objective.total_idr
     )
     assert plan.objective.lower_bound_idr <= plan.objective.total_idr
+
+
+def test_an_escort_pays_whole_days_for_a_party_taken_in_an_hour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 12-year-old from the shelter to Kumai, half an hour by car, with the escort of the
+    shelter (the best plan: two cars of Rp 200.000, the child's meals, the escort's day,
+    Rp 920.000).  The duty lasts an hour, which the floors price as an hour of the escort's
+    allowance and meals (Rp 460.000 a day) and a seat in the car back; it pays the day."""
+    s = week((case("C1", home="PORT-KUMAI", age=12),), (), escorts=(escort("E1"),))
+    best = exhaustive(s)
+
+    def bound() -> float:
+        found = ColumnGeneration(s, TransportNetwork(s)).empty_party_program()
+        return found.bound(found.program.solve() or 0.0)
+
+    whole = bound()
+    monkeypatch.setattr(parties, "whole_days", lambda pricing, escort, starts, ends: 0.0 * starts)
+    hourly = bound()
+    assert best == 920_000
+    assert hourly < whole <= best + 1
+    assert whole - hourly == pytest.approx(460_000 - 460_000 / 24 - 200_000 / 6), (
+        "the day for the hour and seat"
+    )

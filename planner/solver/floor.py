@@ -32,7 +32,7 @@ FLOOR_KEYS: tuple[str | None, ...] = (None, *NEEDS)
 NO_ESCORT = 1e9  # thousands of rupiah: more than any week costs
 _FAR = 1e18
 _REACHED = 1e17
-_DAY = 86400.0
+DAY = 86400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class EscortFloor:
         self.p = pricing
         scenario = pricing.scenario
         meal = pricing.meal
-        self.rates = {e.escort_id: (meal + e.daily_allowance_idr) / MONEY / _DAY for e in scenario.escorts}
+        self.rates = {e.escort_id: (meal + e.daily_allowance_idr) / MONEY / DAY for e in scenario.escorts}
         self.able: dict[str | None, list[Escort]] = {
             need: [e for e in scenario.escorts if need is None or suits(scenario, e.escort_id, need)]
             for need in FLOOR_KEYS
@@ -61,8 +61,8 @@ class EscortFloor:
         valued = {e.escort_id for e in self.escorts}
         self.bearers = {need: [e for e in able if e.escort_id in valued] for need, able in self.able.items()}
         # Times are counted from two days before the window, so that shifted costs stay >= 0.
-        self.zero = scenario.settings.start.timestamp() - 2 * _DAY
-        self.top = scenario.settings.end.timestamp() + 60 * _DAY
+        self.zero = scenario.settings.start.timestamp() - 2 * DAY
+        self.top = scenario.settings.end.timestamp() + 60 * DAY
         self._out: dict[str, np.ndarray] = {}
         self._back_all: np.ndarray | None = None  # a row per escort valued
         self._back_made = np.zeros(0, dtype=bool)
@@ -303,7 +303,7 @@ class EscortFloor:
 
     def _deadline(self, escort: Escort) -> float:
         base = self.p.scenario.location(escort.base_id)
-        return base.midnight(escort.available_to).timestamp() + _DAY
+        return base.midnight(escort.available_to).timestamp() + DAY
 
     def _back_rows(self, need: str | None) -> _BackRows:
         """The escorts of ``bearers[need]``, one row each: their way-back searches, rates,

@@ -35,7 +35,7 @@ import numpy as np
 
 from planner.model import Unit
 from planner.scenario import Escort
-from planner.solver.floor import FLOOR_KEYS, NO_ESCORT
+from planner.solver.floor import DAY, FLOOR_KEYS, NO_ESCORT
 from planner.solver.master import MONEY, NEEDS, Master, RowKey, suits
 from planner.solver.network import RoadWay
 from planner.solver.pricing import DutyPrice, EscortedValues, Pricing, UnitPrice
@@ -358,6 +358,7 @@ class _Program:
                         p, escort, origin, home, depart, a["ready_by"][ks], np.where(ok, arrive, depart)
                     )
                 starts, ends = spans[escort.base_id]
+                cost = np.maximum(cost, whole_days(p, escort, starts, ends))
                 for i, k in enumerate(ks.tolist()):
                     if out[i] < NO_ESCORT / 2 and math.isfinite(cost[i]) and ok[i]:
                         slot = ("h", origin, home, k)
@@ -393,6 +394,7 @@ class _Program:
                             np.array([reaches]),
                         )
                     starts, ends = road_spans[escort.base_id]
+                    price = max(price, float(whole_days(p, escort, starts, ends)[0]))
                     items.append(_Item(escort, slot, float(starts[0]), float(ends[0]), price))
         return items
 
@@ -426,6 +428,18 @@ def _spans(
         back = pricing.earliest_back(escort.base_id, home, arrive)
         last = np.where(np.isfinite(back), np.maximum(arrive, back), arrive)
     return first, np.maximum(last, first + 1.0)
+
+
+def whole_days(pricing: Pricing, escort: Escort, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The least an escort's duties that leave its base by ``starts`` and are back no sooner
+    than ``ends`` pay in allowance and meals: every calendar day between them at its base.  A
+    duty pays whole days, where the floors count its hours (a party taken across midnight
+    and back in ten hours is two days)."""
+    offset = pricing.scenario.location(escort.base_id).utc_offset.total_seconds()
+    first = np.floor((starts + offset) / DAY)
+    last = np.floor((np.where(np.isfinite(ends), ends, starts) + offset) / DAY)
+    days = np.where(np.isfinite(ends), last - first + 1, np.inf)
+    return np.asarray(pricing.floor.rates[escort.escort_id] * DAY * days)
 
 
 def _needs(unit: Unit) -> list[str | None]:
