@@ -12,13 +12,14 @@ as the master's; the party rows' are chosen best, which is the optimum of a line
   way onto a first service or a way by road alone;
 * each escort takes parties that do not overlap in time (a path through its moments): a duty
   of the master's itineraries at its least reduced cost, or a party leaving by a way onto a
-  first service or by road, at the floor of its duties from there (``planner.solver.floor``);
+  first service or by road, at the floor of its duties from there (``planner.solver.floor``)
+  and at least the escort's allowance and meals for the whole calendar days of its span;
 * a unit's option needs, at the same place (slot), escorts with each of its needs and
   escorts enough for its escorted cases.
 
 Every plan of the network's rules gives a solution of that program costing no more than its
-Lagrangian terms (the floors are at most the duties' reduced costs, a party's time from its
-departure to its earliest arrival lies inside its escort's duty), and the program's optimum
+Lagrangian terms (the floors are at most the duties' reduced costs, a party's span lies
+inside its escort's duty, and a duty pays each calendar day it covers), and the program's optimum
 is the Lagrangian bound at the best party multipliers (its kept parts, one option per unit and
 paths of parties, have integral polytopes): a bound of the week.
 """
