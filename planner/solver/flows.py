@@ -29,7 +29,7 @@ and the next master prices the same rows by columns.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 
 import numpy as np
@@ -45,7 +45,6 @@ from planner.solver.network import RoadWay, TimeExpanded, shortest_paths
 from planner.solver.pricing import Pricing, _Rider
 from planner.solver.program import INF, Program
 
-_DAY = 86400.0
 _FAR = 1e18
 _REACHED = 1e17
 _KEPT = 1e-6  # thousands of rupiah: an itinerary is kept when it saves more than this
@@ -340,7 +339,7 @@ class FlowBound:
             if not path.links:
                 continue
             span = (start - self.net.road_before(path, start).depart).total_seconds()
-            day = self._days(escort.base_id, ready_by - span)
+            day = self.net.days_at(escort.base_id, ready_by - span)
             value = np.where(day >= first, self._road(path) - rate * day, NO_ESCORT)
             better = value < best
             best = np.where(better, value, best)
@@ -403,7 +402,7 @@ class FlowBound:
                         cost = way.fare_idr / MONEY
                         reached = way.arrive.timestamp()
                         if target == escort.base_id:
-                            day = int(self._days(target, np.array([reached]))[0])
+                            day = int(self.net.days_at(target, np.array([reached]))[0])
                             if day > last:
                                 continue
                             entries[self._moment(e, reached)] = 1.0
@@ -456,13 +455,6 @@ class FlowBound:
 
     # -- escorts' ways out and back, their days counted in the base's calendar --------------------
 
-    def _days(self, place: str, moments: np.ndarray) -> np.ndarray:
-        """The day numbers (``TimeExpanded.day``) of POSIX ``moments`` at ``place``."""
-        offset = self.scenario.location(place).tz.utcoffset(self.scenario.settings.start)
-        assert offset is not None
-        epoch = (self.net.day_zero - date(1970, 1, 1)).days
-        return np.floor((moments + offset.total_seconds()) / _DAY) - epoch
-
     def _share(self, link: Link) -> float:
         return link.vehicle_cost_idr / (link.vehicle_capacity or self.master.travellers) / MONEY
 
@@ -506,7 +498,7 @@ class FlowBound:
         rate = self._rate(escort)
         first = self.net.day_of(escort.available_from)
         if escort.base_id == place:
-            day = self._days(place, depart)
+            day = self.net.days_at(place, depart)
             return np.where(day >= first, -rate * day, NO_ESCORT)
         result = np.full(len(depart), NO_ESCORT)
         arrivals = p._arrivals.get(place)
@@ -522,7 +514,7 @@ class FlowBound:
                 continue
             start = self.scenario.settings.start
             span = (start - self.net.road_before(path, start).depart).total_seconds()
-            day = self._days(escort.base_id, ready_by - span)
+            day = self.net.days_at(escort.base_id, ready_by - span)
             value = self._road(path) - rate * day
             result = np.minimum(result, np.where(day >= first, value, NO_ESCORT))
         return result
@@ -552,7 +544,7 @@ class FlowBound:
         base = escort.base_id
 
         def at_base(moment: np.ndarray) -> np.ndarray:
-            day = self._days(base, moment)
+            day = self.net.days_at(base, moment)
             return np.where(day <= last, rate * (day + 1.0), _FAR)
 
         if base == place:

@@ -262,6 +262,12 @@ class TimeExpanded:
     def day_of(self, when: date) -> int:
         return (when - self.day_zero).days
 
+    def days_at(self, place: str, moments: np.ndarray) -> np.ndarray:
+        """``day`` for each of POSIX ``moments`` at ``place``."""
+        offset = self.scenario.location(place).utc_offset.total_seconds()
+        epoch = (self.day_zero - date(1970, 1, 1)).days
+        return np.asarray(np.floor((moments + offset) / 86400.0) - epoch)
+
     def wait_after(self, place: str, moment: float) -> int | None:
         """The wait node at ``place`` from which a traveller there at ``moment`` can catch
         every departure still catchable; None when there is none."""

@@ -436,9 +436,9 @@ def whole_days(pricing: Pricing, escort: Escort, starts: np.ndarray, ends: np.nd
     than ``ends`` pay in allowance and meals: every calendar day between them at its base.  A
     duty pays whole days, where the floors count its hours (a party taken across midnight
     and back in ten hours is two days)."""
-    offset = pricing.scenario.location(escort.base_id).utc_offset.total_seconds()
-    first = np.floor((starts + offset) / DAY)
-    last = np.floor((np.where(np.isfinite(ends), ends, starts) + offset) / DAY)
+    base = escort.base_id
+    first = pricing.net.days_at(base, starts)
+    last = pricing.net.days_at(base, np.where(np.isfinite(ends), ends, starts))
     days = np.where(np.isfinite(ends), last - first + 1, np.inf)
     return np.asarray(pricing.floor.rates[escort.escort_id] * DAY * days)
 
