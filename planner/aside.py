@@ -9,7 +9,8 @@ integer search needs both cores more than the bound does (measured in docs/solve
 
 Started with the interpreter (as ``planner.ahead``), since the service's workers are daemons;
 here, beside ``planner.ahead``, and not in the solver package, since it is process and file
-plumbing around the solver.
+plumbing around the solver: the integer search (``planner.solver.search``) starts it and hands
+it to the column generation, which only asks whether it is done and what it proves.
 """
 
 from __future__ import annotations

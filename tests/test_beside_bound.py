@@ -146,7 +146,8 @@ def test_an_escort_scarce_solve_keeps_the_bound_solved_beside() -> None:
     empty = ColumnGeneration(s, TransportNetwork(s))
     empty.empty_bound()
     alone = ColumnGeneration(s, TransportNetwork(s))
-    alone.empty_bound(beside=time.perf_counter() + 120)
+    until = time.perf_counter() + 120
+    alone.empty_bound(beside=lambda: Aside(s, until))
     alone.finish(wait=True)
     assert alone.beside_bound is not None
     assert alone.beside_bound > empty.bound, "on this week it beats the Lagrangian bound"

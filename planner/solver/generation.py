@@ -7,10 +7,10 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 
-from planner.aside import Aside
 from planner.journeys import escort_option, price_itinerary
 from planner.model import Unit, planning_units
 from planner.network import Itinerary, TransportNetwork
@@ -74,6 +74,16 @@ class Round:
 RoundFn = Callable[[Round], None]
 
 
+class Beside(Protocol):
+    """A bound being made elsewhere (``planner.aside``: a second process): whether it has
+    ended, and what it proves when stopped (``wait``: when it ends by itself), in rupiah."""
+
+    @property
+    def done(self) -> bool: ...
+
+    def finish(self, wait: bool = False) -> float | None: ...
+
+
 class ColumnGeneration:
     def __init__(
         self, scenario: Scenario, transport: TransportNetwork, units: list[Unit] | None = None
@@ -94,7 +104,7 @@ class ColumnGeneration:
         self.party_seconds: float | None = None  # what the last bound over the party rows took
         self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
         # The bound over the party rows at the empty master, solved beside the rounds.
-        self._beside: Aside | None = None
+        self._beside: Beside | None = None
         self.beside_bound: float | None = None  # what it gave, in rupiah
 
     def seed(self, plan: Plan) -> None:
@@ -120,18 +130,23 @@ class ColumnGeneration:
                     m.add_y(journey, option)
         self.seeded.update(range(first, len(m.columns)))
 
-    def empty_bound(self, beside: float | None = None) -> None:
+    @property
+    def fits_beside(self) -> bool:
+        """Whether the week's bound over the party rows at the empty master, with the vehicles
+        to the first services as rows (``empty_party_program``), can be made in a few seconds
+        (``BESIDE_SIZE``), to be solved beside the rounds."""
+        return self._party_size <= BESIDE_SIZE
+
+    def empty_bound(self, beside: Callable[[], Beside] | None = None) -> None:
         """Keep the Lagrangian bound at the empty master's duals (all 0), priced before any
         column and adding none: once a plan seeds the master, the first round's duals are
         the seed's, and on escort-heavy weeks their bound is the worse (docs/solver.md).
-        With ``beside`` (a ``time.perf_counter()`` moment), on weeks whose bound over the
-        party rows can be made in a few seconds (``BESIDE_SIZE``), that bound at the same
-        duals, with the vehicles to the first services as rows (``empty_party_program``), is
-        made and solved in a second process until then, or until ``finish``."""
+        Where it ``fits_beside``, ``beside`` starts that bound over the party rows elsewhere
+        (the caller's second process), and ``collect`` and ``finish`` keep what it proves."""
         m = self.master
         assert not m.columns, "the empty master's bound is priced before any column"
-        if beside is not None and self._party_size <= BESIDE_SIZE:
-            self._beside = Aside(self.scenario, beside)
+        if beside is not None and self.fits_beside:
+            self._beside = beside()
         m.solve()
         units, duties = self.priced()
         self.bound = max(self.bound, lagrangian_bound(m, units, duties))

@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 
 from planner.ahead import Ahead
+from planner.aside import Aside
 from planner.journeys import EscortOption, Journey
 from planner.model import Problem, idr_bound, money_unit
 from planner.network import TransportNetwork
@@ -261,7 +262,8 @@ class ColumnOptimizer(Optimizer):
                 # over the party rows is solved beside until the end, not under a work limit,
                 # where the bound may not depend on the machine's speed.
                 timed = self._work is None and self._limit is not None
-                generation.empty_bound(beside=started + limit if timed else None)
+                until = started + limit
+                generation.empty_bound(beside=(lambda: Aside(scenario, until)) if timed else None)
             generation.seed(seed() if callable(seed) else seed)
         if self.booked is not None:
             generation.seed(self.booked)
