@@ -22,12 +22,13 @@ from planner.network import TransportNetwork
 from planner.optimizer import Options
 from planner.scenario import Scenario
 from planner.solver import parties
+from planner.solver.floor import EscortFloor
 from planner.solver.generation import ColumnGeneration
 from planner.solver.parties import PartyProgram
 from planner.solver.program import Program
 from planner.solver.search import ColumnOptimizer
-from tests.test_column_generation import exhaustive, far_weeks, week
-from tests.tiny import case, escort, ferry
+from tests.test_column_generation import exhaustive, far_weeks, service, week
+from tests.tiny import at, back_ferry, case, escort, ferry
 
 
 def two_parties() -> Program:
@@ -168,7 +169,8 @@ def test_an_escort_pays_whole_days_for_a_party_taken_in_an_hour(monkeypatch: pyt
     """A 12-year-old from the shelter to Kumai, half an hour by car, with the escort of the
     shelter (the best plan: two cars of Rp 200.000, the child's meals, the escort's day,
     Rp 920.000).  The duty lasts an hour, which the floors price as an hour of the escort's
-    allowance and meals (Rp 460.000 a day) and a seat in the car back; it pays the day."""
+    allowance and meals (Rp 460.000 a day) and a seat in the car back; it pays the day, and
+    the seat beside it."""
     s = week((case("C1", home="PORT-KUMAI", age=12),), (), escorts=(escort("E1"),))
     best = exhaustive(s)
 
@@ -181,6 +183,34 @@ def test_an_escort_pays_whole_days_for_a_party_taken_in_an_hour(monkeypatch: pyt
     hourly = bound()
     assert best == 920_000
     assert hourly < whole <= best + 1
-    assert whole - hourly == pytest.approx(460_000 - 460_000 / 24 - 200_000 / 6), (
-        "the day for the hour and seat"
+    assert whole - hourly == pytest.approx(460_000 - 460_000 / 24), (
+        "the day for the hour (the seat in the car back paid either way, beside the day)"
     )
+
+
+def test_an_escort_whose_fast_way_back_is_dear_pays_the_days_of_the_slow_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 12-year-old from the shelter to Semarang port on the ferry of 2 Dec, with the
+    shelter's escort.  Back, the escort takes the ferry of 3 Dec (Rp 400.000, at the shelter
+    at 12:30 on 4 Dec) or a flight to Kumai (Rp 1.500.000, at the shelter at noon on 3 Dec).
+    Priced once, the party took the ferry's fare and hours and the flight's end, so two whole
+    days; with an item per way back, the ferry's pays its three whole days and the flight's
+    its fare."""
+    flight = service("FL3", "flight", "PORT-SMG", "PORT-KUMAI", at(3, 10), at(3, 11, 30), 1_500_000)
+    s = week(
+        (case("C1", home="PORT-SMG", age=12),),
+        (ferry("F2", 2), back_ferry("R3", 3), flight),
+        escorts=(escort("E1"),),
+    )
+    best = exhaustive(s)
+
+    def bound() -> float:
+        found = ColumnGeneration(s, TransportNetwork(s)).empty_party_program()
+        return found.bound(found.program.solve() or 0.0)
+
+    stepped = bound()
+    monkeypatch.setattr(EscortFloor, "ways_back", lambda floor, base, place, arrive: [])
+    once = bound()
+    assert once < stepped <= best + 1
+    assert stepped - once > 300_000, "most of the third day (Rp 460.000)"

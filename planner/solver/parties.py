@@ -333,6 +333,7 @@ class _Program:
         keys = {e.escort_id: _floor_key(p, e) for e in self.escorts}
         homes = sorted({home for _, home in heads} | {home for _, home in roads})
         floors = {need: p.party_floors(need, homes) for need in set(keys.values())}
+        fares_on = p.rider_fares(homes)
         items: list[_Item] = []
         for (origin, home), chosen in heads.items():
             if not chosen:
@@ -341,6 +342,12 @@ class _Program:
             _, a = p._origin(origin)
             arrive = p.earliest_arrivals(home)[a["service"][ks]] + a["anchor"][ks]
             depart = a["depart"][ks]
+            # The escort's own fares with the party, at the least of any itinerary on.
+            fares = (
+                a["fare"][ks] / MONEY
+                + p._head_vehicles(origin)[ks]
+                + fares_on[homes.index(home)][a["service"][ks]]
+            )
             alongs: dict[str | None, np.ndarray] = {}  # by need: the same for its escorts
             spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # by base: the same for its escorts
             for escort in self.escorts:
@@ -360,43 +367,116 @@ class _Program:
                     )
                 starts, ends = spans[escort.base_id]
                 cost = np.maximum(cost, whole_days(p, escort, starts, ends))
-                for i, k in enumerate(ks.tolist()):
-                    if out[i] < NO_ESCORT / 2 and math.isfinite(cost[i]) and ok[i]:
-                        slot = ("h", origin, home, k)
-                        items.append(_Item(escort, slot, float(starts[i]), float(ends[i]), float(cost[i])))
+                keep = (out < NO_ESCORT / 2) & np.isfinite(cost) & ok
+                slots: list[Slot] = [("h", origin, home, k) for k in ks[keep].tolist()]
+                items += self._ways_back(
+                    escort,
+                    home,
+                    slots,
+                    starts[keep],
+                    ends[keep],
+                    cost[keep],
+                    out[keep],
+                    fares[keep],
+                    depart[keep],
+                    arrive[keep],
+                )
         for (origin, home), found_ways in roads.items():
-            for road, way in found_ways.items():
-                leaves, reaches = way.depart.timestamp(), way.arrive.timestamp()
-                backs: dict[str | None, float] = {}  # by need: the same for its escorts
-                road_spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # by base
-                for escort in self.escorts:
-                    need = keys[escort.escort_id]
-                    way_out = float(
-                        p.floor._escort_out(escort, origin, np.array([leaves]), np.array([leaves]))[0]
-                    )
-                    if need not in backs:
-                        backs[need] = float(p.floor.back(need, home, np.array([reaches]))[0])
-                    way_back = backs[need]
-                    if way_out >= NO_ESCORT / 2 or way_back >= NO_ESCORT / 2:
-                        continue
-                    busy = p.floor._busy(escort)
-                    price = way_out + way_back + way.fare_idr / MONEY + p._vehicles(way.vehicles)
-                    price += p.floor.rate(need) * (reaches - leaves)
-                    price += float(busy.upto(reaches) - busy.before(leaves))
-                    slot = ("r", origin, home, road)
-                    if escort.base_id not in road_spans:
-                        road_spans[escort.base_id] = _spans(
-                            p,
-                            escort,
-                            origin,
-                            home,
-                            np.array([leaves]),
-                            np.array([leaves]),
-                            np.array([reaches]),
-                        )
-                    starts, ends = road_spans[escort.base_id]
-                    price = max(price, float(whole_days(p, escort, starts, ends)[0]))
-                    items.append(_Item(escort, slot, float(starts[0]), float(ends[0]), price))
+            by_road = list(found_ways.values())
+            slots = [("r", origin, home, road) for road in found_ways]
+            leaves = np.array([way.depart.timestamp() for way in by_road])
+            reaches = np.array([way.arrive.timestamp() for way in by_road])
+            fixed = np.array([way.fare_idr / MONEY + p._vehicles(way.vehicles) for way in by_road])
+            backs: dict[str | None, np.ndarray] = {}  # by need: the same for its escorts
+            road_spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # by base
+            for escort in self.escorts:
+                need = keys[escort.escort_id]
+                way_out = p.floor._escort_out(escort, origin, leaves, leaves)
+                if need not in backs:
+                    backs[need] = p.floor.back(need, home, reaches)
+                way_back = backs[need]
+                busy = p.floor._busy(escort)
+                price = way_out + way_back + fixed + p.floor.rate(need) * (reaches - leaves)
+                price += busy.upto(reaches) - busy.before(leaves)
+                if escort.base_id not in road_spans:
+                    road_spans[escort.base_id] = _spans(p, escort, origin, home, leaves, leaves, reaches)
+                starts, ends = road_spans[escort.base_id]
+                price = np.maximum(price, whole_days(p, escort, starts, ends))
+                keep = (way_out < NO_ESCORT / 2) & (way_back < NO_ESCORT / 2)
+                items += self._ways_back(
+                    escort,
+                    home,
+                    [slot for slot, kept in zip(slots, keep.tolist(), strict=True) if kept],
+                    starts[keep],
+                    ends[keep],
+                    price[keep],
+                    way_out[keep],
+                    fixed[keep],
+                    leaves[keep],
+                    reaches[keep],
+                )
+        return items
+
+    def _ways_back(
+        self,
+        escort: Escort,
+        home: str,
+        slots: list[Slot],
+        starts: np.ndarray,
+        ends: np.ndarray,
+        costs: np.ndarray,
+        outs: np.ndarray,
+        fares: np.ndarray,
+        departs: np.ndarray,
+        arrives: np.ndarray,
+    ) -> list[_Item]:
+        """``escort``'s parties at ``slots`` (leaving at ``departs``, at ``home`` from
+        ``arrives``, its way out costing ``outs`` and its fares with the party at least
+        ``fares``), spanning ``starts`` to ``ends`` at ``costs`` each, as an item per step of
+        the escort's ways back (``EscortFloor.ways_back``).  A duty whose way back reaches the
+        base at ``T`` lasts at least to that step's moment and pays at least that step's
+        fares: with its way out, its fares with the party and its days from the departure to
+        that moment, or with those fares and the whole days from its start to that moment,
+        and never less than the party's cost.  Priced once, a party took the cheapest way
+        back's cost and the earliest one's end: an escort whose fast way back is dear paid
+        for neither."""
+        p = self.p
+        count = len(slots)
+        if escort.base_id == home:
+            return [
+                _Item(escort, slots[i], float(starts[i]), float(ends[i]), float(costs[i]))
+                for i in range(count)
+            ]
+        deadline = p.floor._deadline(escort)
+        of: list[int] = []
+        moments: list[float] = []
+        paid_back: list[float] = []
+        for i, arrive in enumerate(arrives.tolist()):
+            for moment, fare in p.floor.ways_back(escort.base_id, home, arrive):
+                if moment < deadline:
+                    of.append(i)
+                    moments.append(moment)
+                    paid_back.append(fare)
+        at = np.array(of, dtype=np.int64)
+        reach = np.array(moments)
+        end = np.maximum(ends[at], reach)
+        paid = fares[at] + np.array(paid_back)
+        cost = outs[at] + paid + p.floor.rates[escort.escort_id] * (reach - departs[at])
+        cost = np.maximum(np.maximum(cost, costs[at]), paid + whole_days(p, escort, starts[at], end))
+        stepped = np.zeros(count, dtype=bool)
+        stepped[at] = True
+        items = [
+            _Item(escort, slots[i], float(starts[i]), float(ends[i]), float(costs[i]))
+            for i in np.flatnonzero(~stepped).tolist()
+        ]
+        last, least = -1, math.inf
+        for i, finish, price in zip(of, end.tolist(), cost.tolist(), strict=True):
+            if i != last:
+                last, least = i, math.inf
+            # A later end at no lower cost adds nothing: its duties may take the earlier step.
+            if price < least - 1e-9:
+                least = price
+                items.append(_Item(escort, slots[i], float(starts[i]), finish, price))
         return items
 
     @staticmethod
