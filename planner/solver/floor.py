@@ -338,14 +338,12 @@ class EscortFloor:
         net = self.p.net
         weights = self._weights().tolist()
         sink = net.sink[base]
-        sinks = set(net.sink.values())
         order, arcs = net.forward()
         heads = net.arc_head.tolist()
         times = net.node_time.tolist()
         frontier: list[list[tuple[float, float]]] = [[] for _ in range(net.nodes)]
+        # A sink has no arcs out, so every sink's frontier stays empty: only the base's is read.
         for node in reversed(order):
-            if node in sinks:
-                continue
             parts: list[list[tuple[float, float]]] = []
             for arc in arcs[node]:
                 head, weight = heads[arc], weights[arc]
@@ -397,9 +395,8 @@ def _pareto(parts: list[list[tuple[float, float]]]) -> list[tuple[float, float]]
     points = sorted(point for part in parts for point in part)
     kept: list[tuple[float, float]] = []
     for moment, cost in points:
+        # Sorted by moment, then cost: a later point at one moment is never the cheaper.
         if not kept or cost < kept[-1][1] - 1e-9:
-            if kept and kept[-1][0] == moment:
-                continue
             kept.append((moment, cost))
     return kept
 
