@@ -21,14 +21,12 @@ from planner.aside import SCENARIO, Aside
 from planner.network import TransportNetwork
 from planner.optimizer import Options
 from planner.scenario import Scenario
-from planner.solver import parties
-from planner.solver.floor import EscortFloor
 from planner.solver.generation import ColumnGeneration
 from planner.solver.parties import PartyProgram
 from planner.solver.program import Program
 from planner.solver.search import ColumnOptimizer
 from tests.test_column_generation import exhaustive, far_weeks, service, week
-from tests.tiny import at, back_ferry, case, escort, ferry
+from tests.tiny import WITA, at, back_ferry, case, escort, ferry
 
 
 def two_parties() -> Program:
@@ -165,38 +163,35 @@ def test_an_escort_scarce_solve_keeps_the_bound_solved_beside() -> None:
     assert plan.objective.lower_bound_idr <= plan.objective.total_idr
 
 
-def test_an_escort_pays_whole_days_for_a_party_taken_in_an_hour(monkeypatch: pytest.MonkeyPatch) -> None:
+def empty_bound(s: Scenario) -> float:
+    found = ColumnGeneration(s, TransportNetwork(s)).empty_party_program()
+    return found.bound(found.program.solve() or 0.0)
+
+
+# The escort's car back from Kumai to the shelter, which no unit rides: the program prices a
+# vehicle its party does not need whole as one seat of six (Rp 200.000 / 6).
+EMPTY_SEATS = 200_000 * 5 / 6
+
+
+def test_an_escort_pays_whole_days_for_a_party_taken_in_an_hour() -> None:
     """A 12-year-old from the shelter to Kumai, half an hour by car, with the escort of the
     shelter (the best plan: two cars of Rp 200.000, the child's meals, the escort's day,
-    Rp 920.000).  The duty lasts an hour, which the floors price as an hour of the escort's
-    allowance and meals (Rp 460.000 a day) and a seat in the car back; it pays the day, and
-    the seat beside it."""
+    Rp 920.000).  The duty lasts an hour; it pays the day (Rp 460.000 of allowance and
+    meals), not an hour of it.  The bound misses the empty seats of both cars: the child's
+    car there is the child's own row, whole, but the escort rides it too."""
     s = week((case("C1", home="PORT-KUMAI", age=12),), (), escorts=(escort("E1"),))
     best = exhaustive(s)
-
-    def bound() -> float:
-        found = ColumnGeneration(s, TransportNetwork(s)).empty_party_program()
-        return found.bound(found.program.solve() or 0.0)
-
-    whole = bound()
-    monkeypatch.setattr(parties, "whole_days", lambda pricing, escort, starts, ends: 0.0 * starts)
-    hourly = bound()
     assert best == 920_000
-    assert hourly < whole <= best + 1
-    assert whole - hourly == pytest.approx(460_000 - 460_000 / 24), (
-        "the day for the hour (the seat in the car back paid either way, beside the day)"
-    )
+    assert empty_bound(s) == pytest.approx(best - 2 * EMPTY_SEATS, abs=1)
 
 
-def test_an_escort_whose_fast_way_back_is_dear_pays_the_days_of_the_slow_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_escort_whose_fast_way_back_is_dear_pays_the_days_of_the_slow_one() -> None:
     """A 12-year-old from the shelter to Semarang port on the ferry of 2 Dec, with the
     shelter's escort.  Back, the escort takes the ferry of 3 Dec (Rp 400.000, at the shelter
     at 12:30 on 4 Dec) or a flight to Kumai (Rp 1.500.000, at the shelter at noon on 3 Dec).
     Priced once, the party took the ferry's fare and hours and the flight's end, so two whole
-    days; with an item per way back, the ferry's pays its three whole days and the flight's
-    its fare."""
+    days; by the day it is back, the ferry's way pays its three whole days and the flight's
+    its fare: the bound is the best plan but for the car back's empty seats."""
     flight = service("FL3", "flight", "PORT-SMG", "PORT-KUMAI", at(3, 10), at(3, 11, 30), 1_500_000)
     s = week(
         (case("C1", home="PORT-SMG", age=12),),
@@ -204,13 +199,30 @@ def test_an_escort_whose_fast_way_back_is_dear_pays_the_days_of_the_slow_one(
         escorts=(escort("E1"),),
     )
     best = exhaustive(s)
+    assert best == 3_625_000
+    assert empty_bound(s) == pytest.approx(best - EMPTY_SEATS, abs=1)
 
-    def bound() -> float:
-        found = ColumnGeneration(s, TransportNetwork(s)).empty_party_program()
-        return found.bound(found.program.solve() or 0.0)
 
-    stepped = bound()
-    monkeypatch.setattr(EscortFloor, "ways_back", lambda floor, base, place, arrive: [])
-    once = bound()
-    assert once < stepped <= best + 1
-    assert stepped - once > 300_000, "most of the third day (Rp 460.000)"
+def test_an_escort_whose_party_goes_the_slow_way_pays_the_days_of_its_way_back() -> None:
+    """A 12-year-old from the shelter to Lombok Timur, with the shelter's escort: on from
+    Semarang by bus, night ferry and bus (Rp 550.000, at home on 4 Dec at 16:00) or by air
+    (Rp 2.500.000, at home on 3 Dec).  The escort flies back to Semarang the next morning
+    there is a flight (4 or 6 Dec) and takes that day's ferry to Kumai.  The best plan goes
+    the slow way, the escort back on 7 Dec.  Priced apart, the escort's fares on were the
+    slow way's and its way back the fast party's, home on 5 Dec: two days too few.  Priced
+    by the day it is back, the fares on and back are those of ways that are back by then."""
+    services = (
+        ferry("F2", 2),
+        service("B3", "bus", "PORT-SMG", "PORT-SUB", at(3, 10), at(3, 16), 150_000),
+        service("K3", "ferry", "PORT-SUB", "PORT-LEMBAR", at(3, 20), at(4, 12, tz=WITA), 350_000),
+        service("B4", "bus", "PORT-LEMBAR", "REG-LOTIM", at(4, 14, tz=WITA), at(4, 16, tz=WITA), 50_000),
+        service("A3", "flight", "PORT-SMG", "REG-LOTIM", at(3, 11), at(3, 14, 30, tz=WITA), 2_500_000),
+        service("A4", "flight", "REG-LOTIM", "PORT-SMG", at(4, 9, tz=WITA), at(4, 9, 30), 1_000_000),
+        service("A6", "flight", "REG-LOTIM", "PORT-SMG", at(6, 9, tz=WITA), at(6, 9, 30), 1_000_000),
+        back_ferry("R4", 4),
+        back_ferry("R6", 6),
+    )
+    s = week((case("C1", home="REG-LOTIM", age=12),), services, escorts=(escort("E1"),))
+    best = exhaustive(s)
+    assert best == 7_165_000
+    assert empty_bound(s) == pytest.approx(best - EMPTY_SEATS, abs=1)

@@ -33,6 +33,7 @@ NO_ESCORT = 1e9  # thousands of rupiah: more than any week costs
 _FAR = 1e18
 _REACHED = 1e17
 DAY = 86400.0
+_CHUNK = 64  # sources at a time in ``party_by``: its arrays are ends x sources x arrivals
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,9 @@ class EscortFloor:
         self._sink_at: dict[str, dict[float, int]] = {}
         self._frontiers: dict[str, list[list[tuple[float, float]]]] = {}
         self._ways_back: dict[tuple[str, str, float], list[tuple[float, float]]] = {}
+        self._onto: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._backs_before: dict[tuple[str, float], np.ndarray] = {}
+        self._party_backs: dict[tuple[str, str, bytes], np.ndarray] = {}
 
     def _undominated(self, escorts: tuple[Escort, ...]) -> np.ndarray:
         """Whether each escort may give a floor: not when another one costs no more on every
@@ -329,6 +333,85 @@ class EscortFloor:
                 parts.append([(t, c + fare / MONEY) for t, c in frontier[wait]])
         found = self._ways_back[key] = _pareto(parts)
         return found
+
+    def back_by(self, base: str, place: str, arrive: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """For each of ``ends`` (a row each) and each of ``arrive`` (a column each): the least
+        fares and duals of a way from ``place`` after that arrival back to ``base`` before that
+        end (``_FAR`` where there is none); at the base itself, nothing before the end."""
+        if base == place:
+            return np.where(arrive[None, :] < ends[:, None], 0.0, _FAR)
+        net = self.p.net
+        every = np.array([self._back_before(base, float(end)) for end in ends.tolist()])
+        best = net.onward(place, arrive, every, _FAR, waits=True)
+        for target, _, fare, span in net.roads_from(place):
+            reached = arrive + span
+            if target == base:
+                value = np.where(reached[None, :] < ends[:, None], fare / MONEY, _FAR)
+            else:
+                value = fare / MONEY + net.onward(target, reached, every, _FAR, waits=True)
+            best = np.minimum(best, value)
+        return np.where(best < _REACHED, best, _FAR)
+
+    def _back_before(self, base: str, end: float) -> np.ndarray:
+        """The least fares and duals back to ``base`` before ``end`` from each wait node."""
+        key = (base, end)
+        found = self._backs_before.get(key)
+        if found is None:
+            net = self.p.net
+            sink = net.sink[base]
+            into = net.arc_head == sink
+            weights = self._weights()
+            weights[into] = np.where(net.node_time[net.arc_tail[into]] < end, 0.0, _FAR)
+            dist, _ = shortest_paths(self.p._graph(weights, reverse=True), sink)
+            found = self._backs_before[key] = dist[net.waits()[0]]
+        return found
+
+    def party_by(self, base: str, home: str, reach: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """For each of ``ends`` (a row each) and each row of ``reach`` (a column each: the least
+        fares and duals from a node to each arc into ``home``'s sink, ``onto(home)``): the
+        least of going on with a party to ``home`` and from there back to ``base`` before that
+        end (infinite where no way does)."""
+        _, arrive = self.onto(home)
+        key = (base, home, ends.tobytes())
+        back = self._party_backs.get(key)
+        if back is None:
+            back = self._party_backs[key] = self.back_by(base, home, arrive, ends)
+        found = np.full((len(ends), len(reach)), np.inf)
+        for at in range(0, len(reach), _CHUNK):
+            part = reach[at : at + _CHUNK]
+            found[:, at : at + len(part)] = (part[None, :, :] + back[:, None, :]).min(axis=2, initial=np.inf)
+        return np.where(found < _REACHED, found, np.inf)
+
+    def onto(self, home: str) -> tuple[np.ndarray, np.ndarray]:
+        """The nodes whose arcs lead into ``home``'s sink, and the moment of each."""
+        found = self._onto.get(home)
+        if found is None:
+            net = self.p.net
+            tails = net.arc_tail[net.arc_head == net.sink[home]]
+            found = self._onto[home] = (tails, net.node_time[tails])
+        return found
+
+    def reach(self, sources: np.ndarray) -> np.ndarray:
+        """The least fares and duals from each of ``sources`` (distinct nodes, a row each) to
+        every node, by one pass over the network in its order for all of them at once (a
+        search from each took most of the time to make the bound's program of 500 cases)."""
+        net = self.p.net
+        order, arcs = net.forward()
+        weights = self._weights().tolist()
+        heads = net.arc_head.tolist()
+        found = np.full((net.nodes, len(sources)), _FAR)
+        found[sources, np.arange(len(sources))] = 0.0
+        reached = np.zeros(net.nodes, dtype=bool)
+        reached[sources] = True
+        for node in order:
+            if not reached[node]:
+                continue
+            row = found[node]
+            for arc in arcs[node]:
+                head = heads[arc]
+                np.minimum(found[head], row + weights[arc], out=found[head])
+                reached[head] = True
+        return found.T
 
     def _frontier(self, base: str) -> list[list[tuple[float, float]]]:
         """``ways_back`` from every node, by a pass over the network against its arcs."""

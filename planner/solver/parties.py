@@ -30,13 +30,14 @@ import math
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import numpy as np
 
 from planner.model import Unit
 from planner.scenario import Escort
-from planner.solver.floor import DAY, FLOOR_KEYS, NO_ESCORT
+from planner.solver.floor import _REACHED, DAY, FLOOR_KEYS, NO_ESCORT
 from planner.solver.master import MONEY, NEEDS, Master, RowKey, suits
 from planner.solver.network import RoadWay
 from planner.solver.pricing import DutyPrice, EscortedValues, Pricing, UnitPrice
@@ -132,6 +133,7 @@ class _Program:
         self.at: dict[Slot, list[int]] = defaultdict(list)
         # Each master column's reduced cost without its unit and party rows.
         self.outside = master.reduced_costs(master.without(("unit", *_PARTY), master.row_dual))
+        self._day_ends: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
 
     def build(self, values: dict[int, EscortedValues] | None = None) -> Program:
         m, p = self.m, self.p
@@ -318,7 +320,7 @@ class _Program:
     def _absent(self, values: dict[int, EscortedValues]) -> list[_Item]:
         """Parties on itineraries the master does not have, at the floors of their duties: per
         start, home and way onto a first service or way by road alone where a unit has an
-        option."""
+        option, an item per day the escort may be back (``_by_day``)."""
         m, p = self.m, self.p
         heads: dict[tuple[str, str], set[int]] = defaultdict(set)
         roads: dict[tuple[str, str], dict[tuple[object, ...], RoadWay]] = defaultdict(dict)
@@ -333,21 +335,31 @@ class _Program:
         keys = {e.escort_id: _floor_key(p, e) for e in self.escorts}
         homes = sorted({home for _, home in heads} | {home for _, home in roads})
         floors = {need: p.party_floors(need, homes) for need in set(keys.values())}
-        fares_on = p.rider_fares(homes)
+        # What the escort's fares on with the party and back cost by each day's end, from the
+        # first service of each way on: a search from each first service of a start, then the
+        # least over the arrivals at each home of the way there and the ways back from it.
+        chosen = {group: np.array(sorted(ks), dtype=np.int64) for group, ks in heads.items() if ks}
+        on_by: dict[tuple[str, str, str], np.ndarray] = {}
+        for origin in sorted({origin for origin, _ in chosen}):
+            to = [home for start, home in chosen if start == origin]
+            service = p._origin(origin)[1]["service"]
+            sources = np.unique(np.concatenate([service[chosen[(origin, home)]] for home in to]))
+            reach = p.floor.reach(sources)
+            for home in to:
+                tails, _ = p.floor.onto(home)
+                # Ways on by road to the same first service share its values.
+                rows, each = np.unique(
+                    np.searchsorted(sources, service[chosen[(origin, home)]]), return_inverse=True
+                )
+                for base, (_, bounds) in self._days.items():
+                    found = p.floor.party_by(base, home, reach[np.ix_(rows, tails)], bounds[1])
+                    on_by[(base, origin, home)] = found[:, each]
         items: list[_Item] = []
-        for (origin, home), chosen in heads.items():
-            if not chosen:
-                continue
-            ks = np.array(sorted(chosen), dtype=np.int64)
+        for (origin, home), ks in chosen.items():
             _, a = p._origin(origin)
             arrive = p.earliest_arrivals(home)[a["service"][ks]] + a["anchor"][ks]
             depart = a["depart"][ks]
-            # The escort's own fares with the party, at the least of any itinerary on.
-            fares = (
-                a["fare"][ks] / MONEY
-                + p._head_vehicles(origin)[ks]
-                + fares_on[homes.index(home)][a["service"][ks]]
-            )
+            head_fares = a["fare"][ks] / MONEY + p._head_vehicles(origin)[ks]
             alongs: dict[str | None, np.ndarray] = {}  # by need: the same for its escorts
             spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # by base: the same for its escorts
             for escort in self.escorts:
@@ -368,18 +380,19 @@ class _Program:
                 starts, ends = spans[escort.base_id]
                 cost = np.maximum(cost, whole_days(p, escort, starts, ends))
                 keep = (out < NO_ESCORT / 2) & np.isfinite(cost) & ok
-                slots: list[Slot] = [("h", origin, home, k) for k in ks[keep].tolist()]
-                items += self._ways_back(
+                if not keep.any():
+                    continue
+                on = on_by[(escort.base_id, origin, home)][:, keep]
+                items += self._by_day(
                     escort,
-                    home,
-                    slots,
+                    [("h", origin, home, k) for k in ks[keep].tolist()],
                     starts[keep],
                     ends[keep],
                     cost[keep],
-                    out[keep],
-                    fares[keep],
-                    depart[keep],
-                    arrive[keep],
+                    self._out_by_day(escort, origin, depart[keep], a["ready_by"][ks][keep])
+                    + head_fares[keep]
+                    + busy.upto(arrive[keep]),
+                    on,
                 )
         for (origin, home), found_ways in roads.items():
             by_road = list(found_ways.values())
@@ -389,6 +402,7 @@ class _Program:
             fixed = np.array([way.fare_idr / MONEY + p._vehicles(way.vehicles) for way in by_road])
             backs: dict[str | None, np.ndarray] = {}  # by need: the same for its escorts
             road_spans: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # by base
+            back_by: dict[str, np.ndarray] = {}  # by base: fares back before each day's end
             for escort in self.escorts:
                 need = keys[escort.escort_id]
                 way_out = p.floor._escort_out(escort, origin, leaves, leaves)
@@ -400,83 +414,98 @@ class _Program:
                 price += busy.upto(reaches) - busy.before(leaves)
                 if escort.base_id not in road_spans:
                     road_spans[escort.base_id] = _spans(p, escort, origin, home, leaves, leaves, reaches)
+                    back_by[escort.base_id] = p.floor.back_by(
+                        escort.base_id, home, reaches, self._days[escort.base_id][1][1]
+                    )
                 starts, ends = road_spans[escort.base_id]
                 price = np.maximum(price, whole_days(p, escort, starts, ends))
                 keep = (way_out < NO_ESCORT / 2) & (way_back < NO_ESCORT / 2)
-                items += self._ways_back(
+                if not keep.any():
+                    continue
+                items += self._by_day(
                     escort,
-                    home,
                     [slot for slot, kept in zip(slots, keep.tolist(), strict=True) if kept],
                     starts[keep],
                     ends[keep],
                     price[keep],
-                    way_out[keep],
-                    fixed[keep],
-                    leaves[keep],
-                    reaches[keep],
+                    self._out_by_day(escort, origin, leaves[keep], leaves[keep])
+                    + fixed[keep]
+                    + busy.upto(reaches[keep]),
+                    np.where(back_by[escort.base_id] < _REACHED, back_by[escort.base_id], np.inf)[:, keep],
                 )
         return items
 
-    def _ways_back(
+    @property
+    def _days(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """For each escorts' base, the day numbers any of its escorts may be back on, and the
+        bounds of each (the base's midnights: a row of starts, a row of ends)."""
+        if self._day_ends is None:
+            net = self.p.net
+            scenario = self.m.scenario
+            found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+            for base in sorted({e.base_id for e in self.escorts}):
+                mine = [e for e in self.escorts if e.base_id == base]
+                first = min(net.day_of(e.available_from) for e in mine)
+                last = max(net.day_of(e.available_to) for e in mine)
+                days = np.arange(first, last + 1)
+                place = scenario.location(base)
+                bounds = np.array(
+                    [
+                        place.midnight(net.day_zero + timedelta(days=int(d))).timestamp()
+                        for d in range(first, last + 2)
+                    ]
+                )
+                found[base] = (days, np.vstack([bounds[:-1], bounds[1:]]))
+            self._day_ends = found
+        return self._day_ends
+
+    def _out_by_day(self, escort: Escort, place: str, depart: np.ndarray, ready_by: np.ndarray) -> np.ndarray:
+        """The least of an escort's ways to ``place`` by each of ``ready_by`` (for parties
+        leaving at ``depart``): fares and duals, less its allowance and meals times the day it
+        leaves (the base's day numbers), so that adding them times the day after its return
+        counts its calendar days."""
+        p, net = self.p, self.p.net
+        busy = p.floor._busy(escort)
+        rate = p.floor.rates[escort.escort_id] * DAY
+        if escort.base_id == place:
+            earliest = self.m.scenario.location(place).midnight(escort.available_from).timestamp()
+            left = -rate * net.days_at(place, depart) - busy.before(depart)
+            return np.asarray(np.where(depart >= earliest, left, np.inf))
+        search = p._search(escort, 1.0, rate, p._escort_rides(escort.escort_id))
+        moments = [datetime.fromtimestamp(t, UTC) for t in ready_by.tolist()]
+        return search.out_values(place, moments)
+
+    def _by_day(
         self,
         escort: Escort,
-        home: str,
         slots: list[Slot],
         starts: np.ndarray,
         ends: np.ndarray,
-        costs: np.ndarray,
+        floors: np.ndarray,
         outs: np.ndarray,
-        fares: np.ndarray,
-        departs: np.ndarray,
-        arrives: np.ndarray,
+        on: np.ndarray,
     ) -> list[_Item]:
-        """``escort``'s parties at ``slots`` (leaving at ``departs``, at ``home`` from
-        ``arrives``, its way out costing ``outs`` and its fares with the party at least
-        ``fares``), spanning ``starts`` to ``ends`` at ``costs`` each, as an item per step of
-        the escort's ways back (``EscortFloor.ways_back``).  A duty whose way back reaches the
-        base at ``T`` lasts at least to that step's moment and pays at least that step's
-        fares: with its way out, its fares with the party and its days from the departure to
-        that moment, or with those fares and the whole days from its start to that moment,
-        and never less than the party's cost.  Priced once, a party took the cheapest way
-        back's cost and the earliest one's end: an escort whose fast way back is dear paid
-        for neither."""
-        p = self.p
-        count = len(slots)
-        if escort.base_id == home:
-            return [
-                _Item(escort, slots[i], float(starts[i]), float(ends[i]), float(costs[i]))
-                for i in range(count)
-            ]
-        deadline = p.floor._deadline(escort)
-        of: list[int] = []
-        moments: list[float] = []
-        paid_back: list[float] = []
-        for i, arrive in enumerate(arrives.tolist()):
-            for moment, fare in p.floor.ways_back(escort.base_id, home, arrive):
-                if moment < deadline:
-                    of.append(i)
-                    moments.append(moment)
-                    paid_back.append(fare)
-        at = np.array(of, dtype=np.int64)
-        reach = np.array(moments)
-        end = np.maximum(ends[at], reach)
-        paid = fares[at] + np.array(paid_back)
-        cost = outs[at] + paid + p.floor.rates[escort.escort_id] * (reach - departs[at])
-        cost = np.maximum(np.maximum(cost, costs[at]), paid + whole_days(p, escort, starts[at], end))
-        stepped = np.zeros(count, dtype=bool)
-        stepped[at] = True
-        items = [
-            _Item(escort, slots[i], float(starts[i]), float(ends[i]), float(costs[i]))
-            for i in np.flatnonzero(~stepped).tolist()
-        ]
-        last, least = -1, math.inf
-        for i, finish, price in zip(of, end.tolist(), cost.tolist(), strict=True):
-            if i != last:
-                last, least = i, math.inf
-            # A later end at no lower cost adds nothing: its duties may take the earlier step.
-            if price < least - 1e-9:
-                least = price
-                items.append(_Item(escort, slots[i], float(starts[i]), finish, price))
+        """``escort``'s parties at ``slots`` (spanning ``starts`` to ``ends`` at least, costing
+        ``floors`` at least), as an item per day it may be back at its base: its way out, its
+        fares with the party and back (``outs`` and ``on``, a row per day of ``_days``) and its
+        allowance and meals for every calendar day from the one it leaves to that one.  A duty
+        back on day ``d`` lasts at least to that day's start and pays at least that item, so
+        the program stays a relaxation; priced once, a party paid the least fares of any way
+        on and back and the days of the fastest, though the two are rarely one way."""
+        days, (begins, day_ends) = self._days[escort.base_id]
+        rate = self.p.floor.rates[escort.escort_id] * DAY
+        deadline = self.p.floor._deadline(escort)
+        cost = outs[None, :] + on + rate * (days[:, None] + 1.0)
+        cost = np.where((day_ends <= deadline)[:, None], cost, np.inf)
+        cost = np.maximum(cost, floors[None, :])
+        # A later day at no lower cost adds nothing: its duties may take the earlier item.
+        least = np.minimum.accumulate(cost, axis=0)
+        earlier = np.vstack([np.full((1, cost.shape[1]), np.inf), least[:-1]])
+        kept = np.isfinite(cost) & (cost < earlier - 1e-9)
+        items = []
+        for row, i in zip(*np.nonzero(kept), strict=True):
+            end = max(float(ends[i]), float(begins[row]), float(starts[i]) + 1.0)
+            items.append(_Item(escort, slots[i], float(starts[i]), end, float(cost[row, i])))
         return items
 
     @staticmethod

@@ -686,13 +686,6 @@ class Pricing:
         dist, _ = shortest_paths(self._graph(weights, reverse=True), [self.net.sink[h] for h in homes])
         return np.atleast_2d(dist)
 
-    def rider_fares(self, homes: list[str]) -> np.ndarray:
-        """From each node, the least one more rider pays in fares and duals going on to each
-        of ``homes`` (a row each), its days aside."""
-        weights = self._weights(_Rider(1.0, 1.0, 0.0, 0.0))
-        dist, _ = shortest_paths(self._graph(weights, reverse=True), [self.net.sink[h] for h in homes])
-        return np.atleast_2d(dist)
-
     def head_party(self, need: str | None, origin: str, on: np.ndarray) -> np.ndarray:
         """What the same escort pays from its party's start on each head of ``origin`` (its way
         onto the first service), going on at ``on`` from that service."""
