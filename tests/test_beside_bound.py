@@ -25,7 +25,7 @@ from planner.solver.generation import ColumnGeneration
 from planner.solver.parties import PartyProgram
 from planner.solver.program import Program
 from planner.solver.search import ColumnOptimizer
-from tests.test_column_generation import exhaustive, far_weeks, service, week
+from tests.test_column_generation import exhaustive, far_weeks, service, ways_to_lombok, week
 from tests.tiny import WITA, at, back_ferry, case, escort, ferry
 
 
@@ -212,11 +212,7 @@ def test_an_escort_whose_party_goes_the_slow_way_pays_the_days_of_its_way_back()
     slow way's and its way back the fast party's, home on 5 Dec: two days too few.  Priced
     by the day it is back, the fares on and back are those of ways that are back by then."""
     services = (
-        ferry("F2", 2),
-        service("B3", "bus", "PORT-SMG", "PORT-SUB", at(3, 10), at(3, 16), 150_000),
-        service("K3", "ferry", "PORT-SUB", "PORT-LEMBAR", at(3, 20), at(4, 12, tz=WITA), 350_000),
-        service("B4", "bus", "PORT-LEMBAR", "REG-LOTIM", at(4, 14, tz=WITA), at(4, 16, tz=WITA), 50_000),
-        service("A3", "flight", "PORT-SMG", "REG-LOTIM", at(3, 11), at(3, 14, 30, tz=WITA), 2_500_000),
+        *ways_to_lombok(),
         service("A4", "flight", "REG-LOTIM", "PORT-SMG", at(4, 9, tz=WITA), at(4, 9, 30), 1_000_000),
         service("A6", "flight", "REG-LOTIM", "PORT-SMG", at(6, 9, tz=WITA), at(6, 9, 30), 1_000_000),
         back_ferry("R4", 4),

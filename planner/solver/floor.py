@@ -73,8 +73,6 @@ class EscortFloor:
         self._head_at: dict[str, dict[tuple[float, float], int]] = {}
         self._sinks: dict[str, tuple[np.ndarray, dict[str | None, np.ndarray]]] = {}
         self._sink_at: dict[str, dict[float, int]] = {}
-        self._frontiers: dict[str, list[list[tuple[float, float]]]] = {}
-        self._ways_back: dict[tuple[str, str, float], list[tuple[float, float]]] = {}
         self._onto: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._backs_before: dict[tuple[str, float], np.ndarray] = {}
         self._party_backs: dict[tuple[str, str, bytes], np.ndarray] = {}
@@ -307,33 +305,6 @@ class EscortFloor:
             result[i] = np.where(arrive < rows.deadlines[i], 0.0, NO_ESCORT)
         return np.asarray(result)
 
-    def ways_back(self, base: str, place: str, arrive: float) -> list[tuple[float, float]]:
-        """The ways back to ``base`` from ``place`` after arriving there at ``arrive``, as a
-        frontier: for each moment one of them reaches the base, the least fares and duals (no
-        days) of any reaching it by then, where no earlier one is as cheap (ascending moments,
-        descending costs).  A way back reaching the base at ``T`` costs at least the cost of
-        the frontier's last moment not after ``T``."""
-        key = (base, place, arrive)
-        found = self._ways_back.get(key)
-        if found is not None:
-            return found
-        net = self.p.net
-        frontier = self._frontier(base)
-        parts: list[list[tuple[float, float]]] = []
-        wait = net.wait_after(place, arrive)
-        if wait is not None:
-            parts.append(frontier[wait])
-        for target, _, fare, span in net.roads_from(place):
-            reached = arrive + span
-            if target == base:
-                parts.append([(reached, fare / MONEY)])
-                continue
-            wait = net.wait_after(target, reached)
-            if wait is not None:
-                parts.append([(t, c + fare / MONEY) for t, c in frontier[wait]])
-        found = self._ways_back[key] = _pareto(parts)
-        return found
-
     def back_by(self, base: str, place: str, arrive: np.ndarray, ends: np.ndarray) -> np.ndarray:
         """For each of ``ends`` (a row each) and each of ``arrive`` (a column each): the least
         fares and duals of a way from ``place`` after that arrival back to ``base`` before that
@@ -413,34 +384,6 @@ class EscortFloor:
                 reached[head] = True
         return found.T
 
-    def _frontier(self, base: str) -> list[list[tuple[float, float]]]:
-        """``ways_back`` from every node, by a pass over the network against its arcs."""
-        known = self._frontiers.get(base)
-        if known is not None:
-            return known
-        net = self.p.net
-        weights = self._weights().tolist()
-        sink = net.sink[base]
-        order, arcs = net.forward()
-        heads = net.arc_head.tolist()
-        times = net.node_time.tolist()
-        frontier: list[list[tuple[float, float]]] = [[] for _ in range(net.nodes)]
-        # A sink has no arcs out, so every sink's frontier stays empty: only the base's is read.
-        for node in reversed(order):
-            parts: list[list[tuple[float, float]]] = []
-            for arc in arcs[node]:
-                head, weight = heads[arc], weights[arc]
-                if head == sink:
-                    parts.append([(times[node], 0.0)])
-                elif frontier[head]:
-                    parts.append(
-                        frontier[head] if not weight else [(t, c + weight) for t, c in frontier[head]]
-                    )
-            if parts:
-                frontier[node] = _pareto(parts)
-        self._frontiers[base] = frontier
-        return frontier
-
     def _deadline(self, escort: Escort) -> float:
         base = self.p.scenario.location(escort.base_id)
         return base.midnight(escort.available_to).timestamp() + DAY
@@ -469,19 +412,6 @@ class EscortFloor:
         """The least cost on from ``place`` for someone there at ``moment`` (by departures),
         for the escorts of rows ``index`` of ``every`` (a search per escort valued)."""
         return self.p.net.onward(place, moment, every, _FAR, rows=index, waits=True)
-
-
-def _pareto(parts: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
-    """The points of ``parts`` (moment, cost) that no earlier or simultaneous one is as cheap as."""
-    if len(parts) == 1:
-        return parts[0]
-    points = sorted(point for part in parts for point in part)
-    kept: list[tuple[float, float]] = []
-    for moment, cost in points:
-        # Sorted by moment, then cost: a later point at one moment is never the cheaper.
-        if not kept or cost < kept[-1][1] - 1e-9:
-            kept.append((moment, cost))
-    return kept
 
 
 def no_dearer(scenario: Scenario, escorts: tuple[Escort, ...], free: np.ndarray) -> np.ndarray:
