@@ -1,6 +1,7 @@
 """The week's time-expanded network, as arrays: what pricing searches for the cheapest ways.
 
-Nodes, in an order that is topological (every arc goes forward in time):
+Nodes, by kind (every arc goes forward in time, so the network is acyclic; ``forward`` gives
+an order every arc follows):
 
 * ``D[s]`` and ``A[s]``: each service's departure and arrival, joined by its ride arc;
 * per place, a chain of *wait* nodes, one per departure from it, in the order of the moment a
