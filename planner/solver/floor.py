@@ -308,9 +308,9 @@ class EscortFloor:
     def back_by(self, base: str, place: str, arrive: np.ndarray, ends: np.ndarray) -> np.ndarray:
         """For each of ``ends`` (a row each) and each of ``arrive`` (a column each): the least
         fares and duals of a way from ``place`` after that arrival back to ``base`` before that
-        end (``_FAR`` where there is none); at the base itself, nothing before the end."""
+        end (infinite where there is none); at the base itself, nothing before the end."""
         if base == place:
-            return np.where(arrive[None, :] < ends[:, None], 0.0, _FAR)
+            return np.where(arrive[None, :] < ends[:, None], 0.0, np.inf)
         net = self.p.net
         every = np.array([self._back_before(base, float(end)) for end in ends.tolist()])
         best = net.onward(place, arrive, every, _FAR, waits=True)
@@ -321,7 +321,7 @@ class EscortFloor:
             else:
                 value = fare / MONEY + net.onward(target, reached, every, _FAR, waits=True)
             best = np.minimum(best, value)
-        return np.where(best < _REACHED, best, _FAR)
+        return np.where(best < _REACHED, best, np.inf)
 
     def _back_before(self, base: str, end: float) -> np.ndarray:
         """The least fares and duals back to ``base`` before ``end`` from each wait node."""

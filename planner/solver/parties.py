@@ -37,7 +37,7 @@ import numpy as np
 
 from planner.model import Unit
 from planner.scenario import Escort
-from planner.solver.floor import _REACHED, DAY, FLOOR_KEYS, NO_ESCORT
+from planner.solver.floor import DAY, FLOOR_KEYS, NO_ESCORT
 from planner.solver.master import MONEY, NEEDS, Master, RowKey, suits
 from planner.solver.network import RoadWay
 from planner.solver.pricing import DutyPrice, EscortedValues, Pricing, UnitPrice
@@ -133,7 +133,8 @@ class _Program:
         self.at: dict[Slot, list[int]] = defaultdict(list)
         # Each master column's reduced cost without its unit and party rows.
         self.outside = master.reduced_costs(master.without(("unit", *_PARTY), master.row_dual))
-        self._day_ends: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+        # For each escorts' base, the days any of its escorts may be back on (``_by_day``).
+        self._days = _days_back(pricing, self.escorts)
 
     def build(self, values: dict[int, EscortedValues] | None = None) -> Program:
         m, p = self.m, self.p
@@ -431,33 +432,9 @@ class _Program:
                     self._out_by_day(escort, origin, leaves[keep], leaves[keep])
                     + fixed[keep]
                     + busy.upto(reaches[keep]),
-                    np.where(back_by[escort.base_id] < _REACHED, back_by[escort.base_id], np.inf)[:, keep],
+                    back_by[escort.base_id][:, keep],
                 )
         return items
-
-    @property
-    def _days(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """For each escorts' base, the day numbers any of its escorts may be back on, and the
-        bounds of each (the base's midnights: a row of starts, a row of ends)."""
-        if self._day_ends is None:
-            net = self.p.net
-            scenario = self.m.scenario
-            found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-            for base in sorted({e.base_id for e in self.escorts}):
-                mine = [e for e in self.escorts if e.base_id == base]
-                first = min(net.day_of(e.available_from) for e in mine)
-                last = max(net.day_of(e.available_to) for e in mine)
-                days = np.arange(first, last + 1)
-                place = scenario.location(base)
-                bounds = np.array(
-                    [
-                        place.midnight(net.day_zero + timedelta(days=int(d))).timestamp()
-                        for d in range(first, last + 2)
-                    ]
-                )
-                found[base] = (days, np.vstack([bounds[:-1], bounds[1:]]))
-            self._day_ends = found
-        return self._day_ends
 
     def _out_by_day(self, escort: Escort, place: str, depart: np.ndarray, ready_by: np.ndarray) -> np.ndarray:
         """The least of an escort's ways to ``place`` by each of ``ready_by`` (for parties
@@ -516,6 +493,23 @@ class _Program:
             elif key[0] == "flow":
                 lp.bound(key, supply.get(key, 0.0), supply.get(key, 0.0))
         return lp
+
+
+def _days_back(pricing: Pricing, escorts: Sequence[Escort]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For each escorts' base, the day numbers any of its escorts may be back on, and the
+    bounds of each (the base's midnights: a row of starts, a row of ends)."""
+    net = pricing.net
+    found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for base in sorted({e.base_id for e in escorts}):
+        mine = [e for e in escorts if e.base_id == base]
+        first = min(net.day_of(e.available_from) for e in mine)
+        last = max(net.day_of(e.available_to) for e in mine)
+        place = pricing.scenario.location(base)
+        bounds = np.array(
+            [place.midnight(net.day_zero + timedelta(days=d)).timestamp() for d in range(first, last + 2)]
+        )
+        found[base] = (np.arange(first, last + 1), np.vstack([bounds[:-1], bounds[1:]]))
+    return found
 
 
 def _spans(
