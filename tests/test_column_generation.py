@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise, product
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,6 +31,7 @@ from planner.optimizer import Optimizer, Options
 from planner.plan import Leg, Plan, Unplanned
 from planner.scenario import Case, Costs, Escort, Link, Location, Scenario, Service, Settings
 from planner.solver import generation as generation_module
+from planner.solver import master as master_module
 from planner.solver.generation import ColumnGeneration
 from planner.solver.search import ColumnOptimizer
 from tests.test_optimizer import small_scenarios
@@ -582,6 +584,20 @@ def far_weeks(draw: st.DrawFn) -> Scenario:
 @given(far_weeks())
 def test_on_small_weeks_of_far_homes_the_total_is_the_best_of_every_plan(s: Scenario) -> None:
     plan, optimizer = solved(s, Options(time_limit=5, seed=0))
+    best = exhaustive(s)
+    assert optimizer.bound_idr <= best <= plan.objective.total_idr
+    assert plan.objective.total_idr == best
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(far_weeks())
+def test_masters_solved_by_the_interior_point_method_give_the_same_best_plan_and_a_bound(s: Scenario) -> None:
+    # Every master that grew is solved as a large one is (interior point, then a crossover).
+    with (
+        mock.patch.object(master_module, "BARRIER_ROWS", 0),
+        mock.patch.object(master_module, "BARRIER_COLUMNS", 1),
+    ):
+        plan, optimizer = solved(s, Options(time_limit=5, seed=0))
     best = exhaustive(s)
     assert optimizer.bound_idr <= best <= plan.objective.total_idr
     assert plan.objective.total_idr == best
