@@ -122,6 +122,7 @@ class Master:
         # entries of each row made since into the columns it has.
         self._given = (0, 0)
         self._row_entries: list[list[tuple[int, float]]] = []
+        self._added = 0  # columns added since the last solve
         self.constant = sum(case_unplanned_cost(scenario, c) for u in units for c in u.members) / MONEY
         if scenario.bookings is not None:
             # Re-planning: every booked duty's change, taken back by a duty that keeps it.
@@ -233,6 +234,7 @@ class Master:
         self._entry_columns += [index] * len(rows)
         self._entry_values += column.entries.values()
         self._costs.append(column.cost)
+        self._added += 1
         self.solved = False
         return index
 
@@ -242,10 +244,10 @@ class Master:
         so the duals are a vertex's as the simplex's are); a small one, or one whose columns
         were only bounded (diving), by the dual simplex from the last basis, which a large
         master's round of new columns leaves far from its optimum (docs/solver.md)."""
-        grown = len(self.columns) - self._given[1]
         self._hand()
-        barrier = len(self.row_keys) >= BARRIER_ROWS and grown >= BARRIER_COLUMNS
+        barrier = len(self.row_keys) >= BARRIER_ROWS and self._added >= BARRIER_COLUMNS
         self.h.setOptionValue("solver", "ipm" if barrier else "simplex")
+        self._added = 0
 
     def _hand(self) -> None:
         """Hand HiGHS the rows and columns made since it was last given them: the rows with
@@ -508,7 +510,7 @@ class Master:
 
     def fix(self, column: int, lower: float, upper: float) -> None:
         """Bound a column (diving fixes columns, then frees them again)."""
-        self._give()
+        self._hand()
         self.h.changeColBounds(column, lower, upper)
         self.solved = False
 
