@@ -44,7 +44,7 @@ MONEY = 1000.0  # rupiah per LP unit of money
 _INF = highspy.kHighsInf
 NEEDS = ("medical", "psychosocial", "female_escort")
 # From this many rows, and this many columns added since the last solve, the master is solved
-# by the interior point method (``Master._give``).
+# by the interior point method (``Master._choose``).
 BARRIER_ROWS = 20_000
 BARRIER_COLUMNS = 500
 
@@ -117,11 +117,6 @@ class Master:
         self.unit_columns: dict[int, list[int]] = defaultdict(list)
         self.busy_moments: dict[str, set[float]] = defaultdict(set)
         self._vehicles_of: dict[int, frozenset[tuple[str, object]]] = {}  # a duty's, by column
-        # Rows and columns are handed to HiGHS in batches before it solves: one at a time, the
-        # rows alone took a ninth of the national week's rounds.  Those it has, and the
-        # entries of each row made since into the columns it has.
-        self._given = (0, 0)
-        self._row_entries: list[list[tuple[int, float]]] = []
         self._added = 0  # columns added since the last solve
         self.constant = sum(case_unplanned_cost(scenario, c) for u in units for c in u.members) / MONEY
         if scenario.bookings is not None:
@@ -170,7 +165,13 @@ class Master:
         self.row_lower.append(lower)
         self.row_upper.append(upper)
         listed = list(entries)
-        self._row_entries.append(listed)
+        self.h.addRow(
+            lower,
+            upper,
+            len(listed),
+            np.array([c for c, _ in listed], dtype=np.int32),
+            np.array([v for _, v in listed], dtype=np.float64),
+        )
         for column, value in listed:
             self.columns[column].entries[key] = value
             self._entry_rows.append(index)
@@ -234,66 +235,27 @@ class Master:
         self._entry_columns += [index] * len(rows)
         self._entry_values += column.entries.values()
         self._costs.append(column.cost)
+        self.h.addCol(
+            column.cost,
+            0.0,
+            column.upper,
+            len(rows),
+            np.array(rows, dtype=np.int32),
+            np.array(list(column.entries.values()), dtype=np.float64),
+        )
         self._added += 1
         self.solved = False
         return index
 
-    def _give(self) -> None:
-        """Hand HiGHS what is new (``_hand``), and choose how it solves: a master that has grown
-        large by a round's columns by the interior point method (then a crossover to a basis,
-        so the duals are a vertex's as the simplex's are); a small one, or one whose columns
-        were only bounded (diving), by the dual simplex from the last basis, which a large
-        master's round of new columns leaves far from its optimum (docs/solver.md)."""
-        self._hand()
+    def _choose(self) -> None:
+        """How HiGHS solves next: a master that has grown large by a round's columns by the
+        interior point method (then a crossover to a basis, so the duals are a vertex's as the
+        simplex's are); a small one, or one whose columns were only bounded (diving), by the
+        dual simplex from the last basis, which a large master's round of new columns leaves
+        far from its optimum (docs/solver.md)."""
         barrier = len(self.row_keys) >= BARRIER_ROWS and self._added >= BARRIER_COLUMNS
         self.h.setOptionValue("solver", "ipm" if barrier else "simplex")
         self._added = 0
-
-    def _hand(self) -> None:
-        """Hand HiGHS the rows and columns made since it was last given them: the rows with
-        their entries into the columns it has, then the columns with all theirs (a row made
-        after a column it enters is in that column's entries)."""
-        rows_given, columns_given = self._given
-        starts: list[int] = []
-        indices: list[int] = []
-        values: list[float] = []
-        if rows_given < len(self.row_keys):
-            for listed in self._row_entries[rows_given:]:
-                starts.append(len(indices))
-                for index, value in listed:
-                    if index < columns_given:
-                        indices.append(index)
-                        values.append(value)
-            self.h.addRows(
-                len(self.row_keys) - rows_given,
-                np.array(self.row_lower[rows_given:], dtype=np.float64),
-                np.array(self.row_upper[rows_given:], dtype=np.float64),
-                len(indices),
-                np.array(starts, dtype=np.int32),
-                np.array(indices, dtype=np.int32),
-                np.array(values, dtype=np.float64),
-            )
-        if columns_given < len(self.columns):
-            new = self.columns[columns_given:]
-            starts.clear()
-            indices.clear()
-            values.clear()
-            for column in new:
-                starts.append(len(indices))
-                for key, value in column.entries.items():
-                    indices.append(self.rows[key])
-                    values.append(value)
-            self.h.addCols(
-                len(new),
-                np.array([column.cost for column in new], dtype=np.float64),
-                np.zeros(len(new)),
-                np.array([column.upper for column in new], dtype=np.float64),
-                len(indices),
-                np.array(starts, dtype=np.int32),
-                np.array(indices, dtype=np.int32),
-                np.array(values, dtype=np.float64),
-            )
-        self._given = (len(self.row_keys), len(self.columns))
 
     def journey(self, journey: Journey) -> int:
         key = tuple(leg.key for leg in journey.itinerary.legs)
@@ -471,7 +433,7 @@ class Master:
             self.col_value = np.zeros(0)
             self.solved = True
             return self.constant * MONEY
-        self._give()
+        self._choose()
         self.h.run()
         status = self.h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
@@ -482,7 +444,7 @@ class Master:
         """``solve`` in at most ``seconds``; None (and the last solution kept) if it did not end."""
         if not self.columns:
             return self.solve()
-        self._give()
+        self._choose()
         # HiGHS counts its time limit over every run of the instance, not from this one.
         self.h.setOptionValue("time_limit", self.h.getRunTime() + max(seconds, 0.01))
         try:
@@ -510,14 +472,13 @@ class Master:
 
     def fix(self, column: int, lower: float, upper: float) -> None:
         """Bound a column (diving fixes columns, then frees them again)."""
-        self._hand()
         self.h.changeColBounds(column, lower, upper)
         self.solved = False
 
     def feasible(self) -> bool:
         """Solve from the last basis: False when the columns' bounds leave no solution (the
         last solution read stays)."""
-        self._give()
+        self._choose()
         self.h.run()
         return bool(self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
 
