@@ -118,6 +118,11 @@ class Master:
         self.busy_moments: dict[str, set[float]] = defaultdict(set)
         self._vehicles_of: dict[int, frozenset[tuple[str, object]]] = {}  # a duty's, by column
         self._added = 0  # columns added since the last solve
+        # What HiGHS is to be given before it next solves, in the order it was made: runs of
+        # rows and runs of columns, each exactly as it would have been added alone.  Adding
+        # rows one at a time was a ninth of the national week's rounds; all rows before all
+        # columns (the same matrix) left HiGHS on other degenerate vertices.
+        self._pending: list[tuple[str, tuple[float, float, np.ndarray, np.ndarray]]] = []
         self.constant = sum(case_unplanned_cost(scenario, c) for u in units for c in u.members) / MONEY
         if scenario.bookings is not None:
             # Re-planning: every booked duty's change, taken back by a duty that keeps it.
@@ -165,12 +170,16 @@ class Master:
         self.row_lower.append(lower)
         self.row_upper.append(upper)
         listed = list(entries)
-        self.h.addRow(
-            lower,
-            upper,
-            len(listed),
-            np.array([c for c, _ in listed], dtype=np.int32),
-            np.array([v for _, v in listed], dtype=np.float64),
+        self._pending.append(
+            (
+                "row",
+                (
+                    lower,
+                    upper,
+                    np.array([c for c, _ in listed], dtype=np.int32),
+                    np.array([v for _, v in listed], dtype=np.float64),
+                ),
+            )
         )
         for column, value in listed:
             self.columns[column].entries[key] = value
@@ -235,17 +244,50 @@ class Master:
         self._entry_columns += [index] * len(rows)
         self._entry_values += column.entries.values()
         self._costs.append(column.cost)
-        self.h.addCol(
-            column.cost,
-            0.0,
-            column.upper,
-            len(rows),
-            np.array(rows, dtype=np.int32),
-            np.array(list(column.entries.values()), dtype=np.float64),
+        self._pending.append(
+            (
+                "column",
+                (
+                    column.cost,
+                    column.upper,
+                    np.array(rows, dtype=np.int32),
+                    np.array(list(column.entries.values()), dtype=np.float64),
+                ),
+            )
         )
         self._added += 1
         self.solved = False
         return index
+
+    def _hand(self) -> None:
+        """Give HiGHS what was made since it was last given, a run of rows or of columns at a
+        time, in the order made."""
+        pending, self._pending = self._pending, []
+        start = 0
+        while start < len(pending):
+            kind = pending[start][0]
+            end = start
+            while end < len(pending) and pending[end][0] == kind:
+                end += 1
+            run = [payload for _, payload in pending[start:end]]
+            firsts = np.cumsum([0] + [len(p[2]) for p in run[:-1]]).astype(np.int32)
+            indices = np.concatenate([p[2] for p in run]).astype(np.int32)
+            values = np.concatenate([p[3] for p in run]).astype(np.float64)
+            bounds = np.array([[p[0], p[1]] for p in run], dtype=np.float64).reshape(-1, 2)
+            if kind == "row":
+                self.h.addRows(len(run), bounds[:, 0], bounds[:, 1], len(indices), firsts, indices, values)
+            else:
+                self.h.addCols(
+                    len(run),
+                    bounds[:, 0],
+                    np.zeros(len(run)),
+                    bounds[:, 1],
+                    len(indices),
+                    firsts,
+                    indices,
+                    values,
+                )
+            start = end
 
     def _choose(self) -> None:
         """How HiGHS solves next: a master that has grown large by a round's columns by the
@@ -253,6 +295,7 @@ class Master:
         simplex's are); a small one, or one whose columns were only bounded (diving), by the
         dual simplex from the last basis, which a large master's round of new columns leaves
         far from its optimum (docs/solver.md)."""
+        self._hand()
         barrier = len(self.row_keys) >= BARRIER_ROWS and self._added >= BARRIER_COLUMNS
         self.h.setOptionValue("solver", "ipm" if barrier else "simplex")
         self._added = 0
@@ -472,6 +515,7 @@ class Master:
 
     def fix(self, column: int, lower: float, upper: float) -> None:
         """Bound a column (diving fixes columns, then frees them again)."""
+        self._hand()
         self.h.changeColBounds(column, lower, upper)
         self.solved = False
 

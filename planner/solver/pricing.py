@@ -133,6 +133,7 @@ class Pricing:
         m, net = self.master, self.net
         self.seat = np.array([-m.dual(("seat", s.service_id)) for s in net.services])
         self.vehicle = np.array([self._vehicle_multiplier(key) for key in net.vehicle_keys])
+        self._vehicles_known = len(self.vehicle)  # ``vehicle``'s entries beyond are not set yet
         arcs = len(net.arc_tail)
         per_arc = np.zeros(arcs)
         if len(self._vehicle_arc):
@@ -209,12 +210,19 @@ class Pricing:
         return float(self.vehicle[list(vehicles)].sum())
 
     def _grow(self) -> None:
-        """Vehicle keys made after the last refresh (new road-only ways) have no row: 0."""
-        missing = len(self.net.vehicle_keys) - len(self.vehicle)
-        if missing > 0:
-            self.vehicle = np.concatenate(
-                [self.vehicle, [self._vehicle_multiplier(k) for k in self.net.vehicle_keys[-missing:]]]
-            )
+        """The multipliers of vehicle keys made since the last refresh (road ways timed since).
+        The array grows by doubling: the keys come a few at a time, and copying it for each was
+        a twentieth of the national week's rounds."""
+        keys = self.net.vehicle_keys
+        known = self._vehicles_known
+        if known == len(keys):
+            return
+        if len(self.vehicle) < len(keys):
+            grown = np.zeros(max(2 * len(self.vehicle), len(keys)))
+            grown[:known] = self.vehicle[:known]
+            self.vehicle = grown
+        self.vehicle[known : len(keys)] = [self._vehicle_multiplier(k) for k in keys[known:]]
+        self._vehicles_known = len(keys)
 
     def _pool(self, cost_type: CostType, case_id: str) -> float:
         return -self.master.dual(("pool", cost_type, self.master.lines(case_id, cost_type)))
