@@ -244,6 +244,21 @@ class TimeExpanded:
         self._roads_at[key] = (path, way)
         return way
 
+    def vehicles_after(self, path: RoadPath, arrived: datetime) -> tuple[int, ...]:
+        """The vehicles of ``road_after(path, arrived)``, without making its legs: pricing
+        asks this of every escort's way back from every arrival, and needs legs only for the
+        ways it chooses."""
+        connection = self.scenario.settings.connection
+        moment = arrived + connection(path.links[0].mode)
+        vehicles: list[int] = []
+        for index, link in enumerate(path.links):
+            if index:
+                moment = moment + connection(link.mode)
+            if link.vehicle_cost_idr:
+                vehicles.append(self.vehicle((link.link_id, moment)))
+            moment = moment + link.duration
+        return tuple(vehicles)
+
     def road_before(self, path: RoadPath, arrive_by: datetime) -> RoadWay:
         """Rule 1: the links timed to arrive at ``arrive_by``, each as late as it can leave."""
         legs: list[Leg] = []

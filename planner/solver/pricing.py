@@ -193,8 +193,8 @@ class Pricing:
             one = (id(path), moment)
             found = self._after.get(one)
             if found is None:
-                way = self.net.road_after(path, moment)
-                found = self._after[one] = (self._vehicles(way.vehicles), way.vehicles)
+                vehicles = self.net.vehicles_after(path, moment)
+                found = self._after[one] = (self._vehicles(vehicles), vehicles)
             paid[i] = found[0]
             for vehicle in found[1]:
                 riding[vehicle].append(i)
