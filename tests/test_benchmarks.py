@@ -95,6 +95,8 @@ def test_the_busy_benchmark_runs_the_weeks_it_is_given_and_names_a_week_it_does_
 
 
 def test_the_solver_benchmark_runs_a_small_week_with_each_method_in_its_own_process(tmp_path: Path) -> None:
+    # Time enough for a round of column generation on a loaded machine: this checks the
+    # benchmark's plumbing, not the solver's speed (at 3 s the round was given up in CI).
     done = subprocess.run(
         [
             sys.executable,
@@ -104,7 +106,7 @@ def test_the_solver_benchmark_runs_a_small_week_with_each_method_in_its_own_proc
             "--week",
             "20-1",
             "--time-limit",
-            "3",
+            "12",
             "--out",
             str(tmp_path),
         ],
@@ -131,7 +133,7 @@ def test_the_solver_benchmark_runs_a_small_week_with_each_method_in_its_own_proc
     )
     assert int(columns["total_idr"]) <= int(baseline["total_idr"])
     report = (tmp_path / "results.md").read_text(encoding="utf-8")
-    assert "Command: `python -m benchmarks run --week 20-1 --time-limit 3" in report
+    assert "Command: `python -m benchmarks run --week 20-1 --time-limit 12" in report
     assert report.count("| busy week, 20 cases, seed 1") == 3  # plans, targets, column generation
     assert "Every plan passed the checker" in report
 
