@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -233,31 +234,31 @@ class TimeExpanded:
         known = self._roads_at.get(key)
         if known is not None and known[0] is path:
             return known[1]
-        legs: list[Leg] = []
+        legs = [_link_leg(link, depart) for link, depart in self._timed(path, leaving)]
+        way = self._way(path.links, legs)
+        self._roads_at[key] = (path, way)
+        return way
+
+    def _timed(self, path: RoadPath, leaving: datetime) -> Iterator[tuple[Link, datetime]]:
+        """Each link of ``path`` with its departure: the first at ``leaving``, each next one as
+        soon as the connection minimum allows."""
         moment = leaving
         for index, link in enumerate(path.links):
             if index:
                 moment = moment + self.scenario.settings.connection(link.mode)
-            legs.append(_link_leg(link, moment))
+            yield link, moment
             moment = moment + link.duration
-        way = self._way(path.links, legs)
-        self._roads_at[key] = (path, way)
-        return way
 
     def vehicles_after(self, path: RoadPath, arrived: datetime) -> tuple[int, ...]:
         """The vehicles of ``road_after(path, arrived)``, without making its legs: pricing
         asks this of every escort's way back from every arrival, and needs legs only for the
         ways it chooses."""
-        connection = self.scenario.settings.connection
-        moment = arrived + connection(path.links[0].mode)
-        vehicles: list[int] = []
-        for index, link in enumerate(path.links):
-            if index:
-                moment = moment + connection(link.mode)
-            if link.vehicle_cost_idr:
-                vehicles.append(self.vehicle((link.link_id, moment)))
-            moment = moment + link.duration
-        return tuple(vehicles)
+        leaving = arrived + self.scenario.settings.connection(path.links[0].mode)
+        return tuple(
+            self.vehicle((link.link_id, depart))
+            for link, depart in self._timed(path, leaving)
+            if link.vehicle_cost_idr
+        )
 
     def road_before(self, path: RoadPath, arrive_by: datetime) -> RoadWay:
         """Rule 1: the links timed to arrive at ``arrive_by``, each as late as it can leave."""
