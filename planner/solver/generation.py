@@ -16,6 +16,7 @@ from planner.model import Unit, planning_units
 from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan
 from planner.scenario import Scenario
+from planner.solver.arrivals import arrival_bound
 from planner.solver.bound import lagrangian_bound
 from planner.solver.master import Master
 from planner.solver.network import TimeExpanded
@@ -102,6 +103,8 @@ class ColumnGeneration:
         self.dived: frozenset[int] = frozenset()  # the columns a dive's last master used
         self.longest_round = 0.0  # seconds
         self.party_seconds: float | None = None  # what the last bound over the party rows took
+        self._hard: float | None = None  # when a round of this run is given up
+        self.arrivals_made = False  # whether a bound over parties by their two ends was made
         self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
         # The bound over the party rows at the empty master, solved beside the rounds.
         self._beside: Beside | None = None
@@ -191,6 +194,7 @@ class ColumnGeneration:
         smoothing: float = SMOOTHING,
         overrun: float | None = None,
         hard: float | None = None,
+        arrivals: bool = False,
     ) -> None:
         """Rounds until no column prices out (the master then solves the relaxation of the
         whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``, or (with
@@ -203,6 +207,7 @@ class ColumnGeneration:
         bound's).  A round still going at ``hard`` is given up there: its bound counts only if
         its pricing had ended, and the columns it added stay (each is a column of the week)."""
         untimed = self.pricing.tick
+        self._hard = hard
         if hard is not None:
 
             def tick() -> None:
@@ -212,7 +217,16 @@ class ColumnGeneration:
             self.pricing.tick = tick
         try:
             self._run(
-                deadline, stop, report, max_rounds, until_stalled, strict, parties_every, smoothing, overrun
+                deadline,
+                stop,
+                report,
+                max_rounds,
+                until_stalled,
+                strict,
+                parties_every,
+                smoothing,
+                overrun,
+                arrivals,
             )
         except _Late:
             return
@@ -233,6 +247,7 @@ class ColumnGeneration:
         parties_every: int,
         smoothing: float,
         overrun: float | None,
+        arrivals: bool,
     ) -> None:
         m = self.master
         started = time.perf_counter()
@@ -260,7 +275,8 @@ class ColumnGeneration:
             while True:
                 duals = alpha * center + (1 - alpha) * current
                 due = (number - 1) % parties_every == 0 if parties_every else not self.rounds
-                lagrangian, bound, found = self._price(duals, current, due and self._parties_fit(deadline))
+                fits = due and self._parties_fit(deadline)
+                lagrangian, bound, found = self._price(duals, current, fits, arrivals and fits)
                 self.bound = max(self.bound, bound)
                 if lagrangian > centered:
                     centered, center = lagrangian, duals
@@ -318,10 +334,11 @@ class ColumnGeneration:
         return before - self.value <= STALL_SHARE * abs(before)
 
     def _price(
-        self, duals: np.ndarray, current: np.ndarray, parties: bool = True
+        self, duals: np.ndarray, current: np.ndarray, parties: bool = True, arrivals: bool = False
     ) -> tuple[float, float, list[tuple[str, object]]]:
         """The Lagrangian bound at ``duals``, the bound there (with ``parties``, the better of
-        the two bounds) and the columns that price out there and also at the master's
+        it and the bound over the party rows; with ``arrivals``, of the bound over parties by
+        their two ends too) and the columns that price out there and also at the master's
         ``current`` duals."""
         m = self.master
         m.row_dual = duals
@@ -334,6 +351,10 @@ class ColumnGeneration:
                 self.party_seconds = time.perf_counter() - began
                 if better is not None:
                     bound = max(bound, better)
+            if arrivals:
+                keyed = arrival_bound(m, self.pricing, units, self._hard)
+                if keyed is not None:
+                    bound = max(bound, keyed)
         finally:
             m.row_dual = current
         found: list[tuple[str, object]] = [("x", p) for p in units if p.itinerary is not None]
@@ -352,6 +373,18 @@ class ColumnGeneration:
         units = pricing.units_priced(present)
         keep = DUTIES_KEPT if len(self.scenario.escorts) >= LOCAL_FIRST_FROM else None
         return units, pricing.duties_priced(self._escorted(), keep=keep)
+
+    def bound_by_arrivals(self, deadline: float | None) -> None:
+        """The bound over parties by their two ends (``planner.solver.arrivals``) at the
+        master's own duals, kept where it is the best so far; not made if it would not be
+        made by ``deadline``."""
+        m = self.master
+        self.value = m.solve()
+        units, _ = self.priced()
+        found = arrival_bound(m, self.pricing, units, deadline)
+        if found is not None:
+            self.bound = max(self.bound, found)
+        self.arrivals_made = found is not None
 
     def _escorted(self) -> list[int]:
         return [j for j in range(len(self.master.journeys)) if ("cap", j) in self.master.rows]

@@ -53,6 +53,8 @@ DIVE_SHARE = 0.1
 # At most this part goes to the neighbourhoods of the best plan after the search, before the
 # rounds for the bound.
 LNS_SHARE = 0.15
+# The share of the time the bound over parties by their two ends may take after generation.
+ARRIVALS_SHARE = 0.2
 # From this many cases on, the baseline's plan is made in a second process, and seeds the
 # master after the first round instead of before it.
 BESIDE_CASES = 1000
@@ -178,6 +180,7 @@ class ColumnOptimizer(Optimizer):
                 # The longest round so far may be shorter than the next: one with the seed's
                 # itineraries, on large weeks.
                 hard=started + options.time_limit,
+                arrivals=True,
             )
             if self.generation_stats is not None:
                 self.generation_stats = replace(
@@ -301,6 +304,11 @@ class ColumnOptimizer(Optimizer):
                 # A first round longer than the time (5,000 cases) leaves nothing to search:
                 # the first-come plan with the round's bound, in time.
                 raise OutOfTime
+        if not later and generation.rounds and not generation.converged:
+            # The bound over parties by their two ends, at the last master's duals, where it
+            # can be made in a share of the time (weeks of many starts and homes take longer).
+            bounded = None if self._work is not None else time.perf_counter() + ARRIVALS_SHARE * limit
+            generation.bound_by_arrivals(bounded)
         if later:
             assert seed is not None
             generation.seed(seed() if callable(seed) else seed)

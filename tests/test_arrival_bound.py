@@ -1,0 +1,93 @@
+"""The bound over parties keyed by their way onto a first service and their arrival home
+(``planner.solver.arrivals``), made alone at the master's duals after each early round: on
+the hand-made weeks and on random small weeks of far homes it is at most the best of every
+plan (exhaustive search); where one escort takes the one party, it reaches the best plan
+once the master has converged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from planner.network import TransportNetwork
+from planner.scenario import Scenario
+from planner.solver.arrivals import arrival_bound
+from planner.solver.generation import ColumnGeneration
+from tests.test_column_generation import (
+    escort_waits_for_the_ferry_back,
+    exhaustive,
+    far_weeks,
+    four_services_to_lombok,
+    one_seat_in_the_first_week,
+    week,
+    weekly_ship_to_makassar,
+    woman_escort_in_makassar,
+)
+from tests.tiny import case, escort
+
+
+def girls_home_by_car() -> Scenario:
+    """Two girls of 12 (each needs an escort) from the shelter to Kumai, half an hour by car,
+    and a man of the same village: the shelter's escort takes the girls by road alone and
+    comes back by car; no service is needed."""
+    cases = (
+        case("C1", home="PORT-KUMAI", sex="F", age=12),
+        case("C2", home="PORT-KUMAI", sex="F", age=12, ready=date(2026, 12, 3)),
+        case("C3", home="PORT-KUMAI"),
+    )
+    return week(cases, (), escorts=(escort("E1"),))
+
+
+def arrival_bounds(s: Scenario, rounds: int) -> list[float]:
+    """The bound at the master's duals after each of the first ``rounds`` rounds."""
+    generation = ColumnGeneration(s, TransportNetwork(s))
+    found = []
+    for _ in range(rounds):
+        generation.run(max_rounds=1, smoothing=0.0)
+        generation.master.solve()
+        units, _ = generation.priced()
+        found.append(arrival_bound(generation.master, generation.pricing, units))
+        if generation.converged:
+            break
+    return found
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        four_services_to_lombok,
+        weekly_ship_to_makassar,
+        woman_escort_in_makassar,
+        one_seat_in_the_first_week,
+        escort_waits_for_the_ferry_back,
+        girls_home_by_car,
+    ],
+)
+def test_on_the_hand_made_weeks_the_bound_is_at_most_the_best_plan(make: Callable[[], Scenario]) -> None:
+    s = make()
+    best = exhaustive(s)
+    bounds = arrival_bounds(s, 6)
+    assert bounds
+    for value in bounds:
+        assert value <= best + 1, "a bound of the week is at most its best plan"
+
+
+@pytest.mark.parametrize("make", [woman_escort_in_makassar, girls_home_by_car])
+def test_where_one_escort_takes_the_party_the_bound_reaches_the_best_plan(
+    make: Callable[[], Scenario],
+) -> None:
+    # At the converged master's duals no key saves, and the bound is the relaxation's value,
+    # which is the best plan on these weeks.
+    s = make()
+    assert arrival_bounds(s, 12)[-1] == pytest.approx(exhaustive(s), abs=1)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(far_weeks())
+def test_on_small_weeks_of_far_homes_the_bound_is_at_most_the_best_of_every_plan(s: Scenario) -> None:
+    best = exhaustive(s)
+    for value in arrival_bounds(s, 4):
+        assert value <= best + 1, "a bound of the week is at most its best plan"
