@@ -5,8 +5,8 @@ The Lagrangian bound (``planner.solver.bound``) prices an escorted unit on an it
 master does not have at a guess of its escort rows' multipliers, and its escorts apart from
 it.  Here the party rows (``cap``, ``escorted``, ``skill``) are not priced at all: they stay
 in small programs, one per *key*, the pair of a way onto a first service (or a way by road
-alone) and an arrival at the home.  Every other row is priced at the master's duals, the
-escorted units' own rows too, so that what is left splits into
+alone) and an arrival at the home.  Every other row is priced at the master's duals, and
+the escorted units' own rows at multipliers of their own, so that what is left splits into
 
 * each unescorted unit on its cheapest itinerary, or waiting (as in the Lagrangian bound);
 * vehicles and money flows at their bounds where their reduced cost is negative;
@@ -22,7 +22,10 @@ escorted units' own rows too, so that what is left splits into
 Each key's program is bounded from below by its Lagrangian dual at a chosen point (each
 unit's gain charged to the escorts who can meet its rarest need); where that is negative,
 the program is solved.  Every plan of the network's rules is a solution of the problem that
-splits, so the sum bounds the week (weak duality).
+splits, so the sum bounds the week (weak duality), whatever the multipliers.  The escorted
+units' are the duals of their rows in one program over the keys found negative, those rows
+kept there: at the master's own, a unit the master leaves waiting is counted once in every
+key where it saves (docs/solver.md).
 """
 
 from __future__ import annotations
