@@ -49,6 +49,7 @@ _PARTY = ("cap", "escorted", "skill")
 _REACHED = 1e17
 # Programs over the keys with a negative value, grown until no key outside is negative.
 ROUNDS = 6
+PROGRAM_SECONDS = 0.004  # what one key's program takes, as measured, with room
 
 
 def arrival_bound(
@@ -105,16 +106,21 @@ def arrival_bound(
     upper = np.array([float(unit.upper) for unit in m.units])
     price = np.array([min(m.dual(("unit", u)), 0.0) if u in escorted else 0.0 for u in range(len(m.units))])
     mask = np.array([u in escorted for u in range(len(m.units))])
+    # Each key left negative by the quick test is a program of its own, a few milliseconds.
+    programs = sum(keys.screened(block, price) for block in blocks)
+    if deadline is not None and time.perf_counter() + PROGRAM_SECONDS * programs > deadline:
+        return None
     best = -math.inf
     included: dict[tuple[int, int, int], None] = {}
     for _ in range(ROUNDS):
-        if deadline is not None and time.perf_counter() > deadline:
-            break
         value, negative = 0.0, []
-        for b, block in enumerate(blocks):
-            found, below = keys.programs(block, price)
-            value += found
-            negative += [(b, i, k) for i, k in below]
+        try:
+            for b, block in enumerate(blocks):
+                found, below = keys.programs(block, price, deadline)
+                value += found
+                negative += [(b, i, k) for i, k in below]
+        except _Late:
+            break
         value += total + float((upper * price)[mask].sum())
         if value > best:
             best = value
@@ -129,6 +135,10 @@ def arrival_bound(
     if parts is not None:
         parts.update({key: value * MONEY for key, value in shares.items()})
     return best * MONEY
+
+
+class _Late(Exception):
+    """The keys' programs still going at the deadline."""
 
 
 @dataclass
@@ -303,19 +313,35 @@ class _Keys:
             duties[e, 0] = out + along + back + rate
         return _Block(members, values, duties)
 
-    def programs(self, block: _Block, price: np.ndarray) -> tuple[float, list[tuple[int, int]]]:
-        """The sum over the block's keys of each key's program, the units' rows at ``price``,
-        and the keys whose program is negative."""
+    def screened(self, block: _Block, price: np.ndarray) -> int:
+        """How many of the block's keys the quick test leaves to a program of their own."""
+        return int((self._low(block, price) < -1e-9).sum())
+
+    def _low(self, block: _Block, price: np.ndarray) -> np.ndarray:
+        """Each key's program's dual at the quick test's point: at most its value."""
         m, members = self.m, block.members
         values = block.values - price[members][:, None, None]
-        duties = block.duties
         upper = np.array([m.units[u].upper for u in members], dtype=np.float64)
         gain = np.where(values < 0, -values, 0.0) * upper[:, None, None]
         charged = np.einsum("eu,uik->eik", self.pays[:, members], gain)
-        low = np.where(np.isfinite(duties), np.minimum(duties - charged, 0.0), 0.0).sum(axis=0)
+        duties = block.duties
+        low: np.ndarray = np.where(np.isfinite(duties), np.minimum(duties - charged, 0.0), 0.0).sum(axis=0)
+        return low
+
+    def programs(
+        self, block: _Block, price: np.ndarray, deadline: float | None = None
+    ) -> tuple[float, list[tuple[int, int]]]:
+        """The sum over the block's keys of each key's program, the units' rows at ``price``,
+        and the keys whose program is negative; ``_Late`` past ``deadline``."""
+        members = block.members
+        values = block.values - price[members][:, None, None]
+        duties = block.duties
+        low = self._low(block, price)
         total = float(low.sum())
         negative = []
         for i, k in zip(*np.nonzero(low < -1e-9), strict=True):
+            if deadline is not None and time.perf_counter() > deadline:
+                raise _Late
             found = self._program(members, values[:, i, k], duties[:, i, k])
             if found is not None and found > low[i, k]:
                 total += found - float(low[i, k])

@@ -377,7 +377,12 @@ class ColumnGeneration:
     def bound_by_arrivals(self, deadline: float | None) -> None:
         """The bound over parties by their two ends (``planner.solver.arrivals``) at the
         master's own duals, kept where it is the best so far; not made if it would not be
-        made by ``deadline``."""
+        made by ``deadline``, nor on weeks too large for the bound over the party rows (its
+        pricing pass alone is a round there: a third of the escort-scarce week's rounds)."""
+        if self._party_size > PARTIES_SIZE or (
+            deadline is not None and time.perf_counter() + 2 * self.longest_round > deadline
+        ):
+            return
         m = self.master
         self.value = m.solve()
         units, _ = self.priced()

@@ -304,11 +304,11 @@ class ColumnOptimizer(Optimizer):
                 # A first round longer than the time (5,000 cases) leaves nothing to search:
                 # the first-come plan with the round's bound, in time.
                 raise OutOfTime
-        if not later and generation.rounds and not generation.converged:
+        if not later and self._work is None and generation.rounds and not generation.converged:
             # The bound over parties by their two ends, at the last master's duals, where it
             # can be made in a share of the time (weeks of many starts and homes take longer).
-            bounded = None if self._work is not None else time.perf_counter() + ARRIVALS_SHARE * limit
-            generation.bound_by_arrivals(bounded)
+            # Not on reproducible runs: whether it fits is a matter of time.
+            generation.bound_by_arrivals(time.perf_counter() + ARRIVALS_SHARE * limit)
         if later:
             assert seed is not None
             generation.seed(seed() if callable(seed) else seed)
