@@ -1,8 +1,8 @@
-"""The bound over parties keyed by their way onto a first service and their arrival home
-(``planner.solver.arrivals``), made alone at the master's duals after each early round: on
-the hand-made weeks and on random small weeks of far homes it is at most the best of every
-plan (exhaustive search); where one escort takes the one party, it reaches the best plan
-once the master has converged."""
+"""The bound over parties keyed by the way they leave their start (``planner.solver.arrivals``),
+made alone at the master's duals after each early round: on the hand-made weeks and on random
+small weeks of far homes it is at most the best of every plan (exhaustive search), also where
+only its own rows hold the escorts' time; where one escort takes the one party, it reaches the
+best plan once the master has converged."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from tests.test_column_generation import (
     weekly_ship_to_makassar,
     woman_escort_in_makassar,
 )
-from tests.tiny import case, escort
+from tests.tiny import back_ferry, case, escort, ferry
 
 
 def girls_home_by_car() -> Scenario:
@@ -39,6 +39,14 @@ def girls_home_by_car() -> Scenario:
         case("C3", home="PORT-KUMAI"),
     )
     return week(cases, (), escorts=(escort("E1"),))
+
+
+def one_escort_for_two_girls() -> Scenario:
+    """Two girls of 12, one to Grobogan on the only ferry (1 Dec), one to Kumai by car, and
+    the shelter's one escort, who is back from Grobogan only on the ferry of 6 Dec, too late
+    to take the second girl in the window: one of them waits for next week."""
+    cases = (case("C1", sex="F", age=12), case("C2", home="PORT-KUMAI", sex="F", age=12))
+    return week(cases, (ferry("F1", 1, fare=200_000), back_ferry("R6", 6)), escorts=(escort("E1"),))
 
 
 def arrival_bounds(s: Scenario, rounds: int) -> list[float]:
@@ -83,6 +91,27 @@ def test_where_one_escort_takes_the_party_the_bound_reaches_the_best_plan(
     # which is the best plan on these weeks.
     s = make()
     assert arrival_bounds(s, 12)[-1] == pytest.approx(exhaustive(s), abs=1)
+
+
+def test_the_escorts_time_is_held_by_the_program_where_the_masters_duals_leave_it_free() -> None:
+    # Any multipliers of the escorts' busy rows give a bound; at 0 only the program's rows for
+    # an escort's time keep the one escort from taking both girls at once (without them the
+    # bound was Rp 9.13 M, above the best plan).
+    s = one_escort_for_two_girls()
+    best = exhaustive(s)
+    generation = ColumnGeneration(s, TransportNetwork(s))
+    for _ in range(3):
+        generation.run(max_rounds=1, smoothing=0.0)
+        m = generation.master
+        m.solve()
+        for index, key in enumerate(m.row_keys[: len(m.row_dual)]):
+            if key[0] == "busy":
+                m.row_dual[index] = 0.0
+        generation.pricing.refresh()
+        units, _ = generation.priced()
+        value = arrival_bound(m, generation.pricing, units)
+        assert value is not None and value <= best + 1, "a bound of the week is at most its best plan"
+        assert value >= 0.9 * best  # the girl left waiting is counted
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,12 +1,12 @@
-"""A bound of the whole week over parties keyed by their way onto a first service and their
-arrival home.
+"""A bound of the whole week over parties keyed by the way they leave their start.
 
 The Lagrangian bound (``planner.solver.bound``) prices an escorted unit on an itinerary the
 master does not have at a guess of its escort rows' multipliers, and its escorts apart from
 it.  Here the party rows (``cap``, ``escorted``, ``skill``) are not priced at all: they stay
-in small programs, one per *key*, the pair of a way onto a first service (or a way by road
-alone) and an arrival at the home.  Every other row is priced at the master's duals, and
-the escorted units' own rows at multipliers of their own, so that what is left splits into
+in small programs, one per *key*, a way onto a first service (or a way by road alone) with
+the home its parties go to.  Every other row is priced at the master's duals, and the
+escorted units' own rows and the escorts' time at multipliers of their own, so that what is
+left splits into
 
 * each unescorted unit on its cheapest itinerary, or waiting (as in the Lagrangian bound);
 * vehicles and money flows at their bounds where their reduced cost is negative;
@@ -14,18 +14,20 @@ the escorted units' own rows at multipliers of their own, so that what is left s
   every one of those itineraries summed: each escort at most once (every duty with such a
   party covers the moment it leaves: one duty at a time), each unit at most itself (its own
   row, kept as well as priced), at the least reduced cost any of the key's itineraries gives
-  it.  Each unit's least is found on its own path to that arrival, each escort's on its own
-  (its way out to the way onto the first service, its fares and duals along, its way back
-  from that arrival), so a unit and its escort may take different paths between the same
-  two ends: the program relaxes, never tightens.
+  it.  Each unit's least is found on its own path home, each escort's on its own (its way
+  out to the way onto the first service, its fares and duals along, its way back from its
+  arrival), so a unit and its escort may take different paths from the same way: the
+  program relaxes, never tightens.
 
 Each key's program is bounded from below by its Lagrangian dual at a chosen point (each
 unit's gain charged to the escorts who can meet its rarest need); where that is negative,
 the program is solved.  Every plan of the network's rules is a solution of the problem that
 splits, so the sum bounds the week (weak duality), whatever the multipliers.  The escorted
-units' are the duals of their rows in one program over the keys found negative, those rows
-kept there: at the master's own, a unit the master leaves waiting is counted once in every
-key where it saves (docs/solver.md).
+units' multipliers and the escorts' time are the duals of one program over the keys found
+negative, which keeps those units' rows and, per escort, a row per moment that its duties
+with those keys must cover (what every such duty covers is known: from the latest its way
+out can leave to the earliest its way back can arrive).  At the master's own duals a unit
+the master leaves waiting is counted once in every key where it saves (docs/solver.md).
 """
 
 from __future__ import annotations
@@ -34,15 +36,16 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import highspy
 import numpy as np
 
 from planner.solver.master import MONEY, NEEDS, Master, RowKey, suits
-from planner.solver.network import shortest_paths
-from planner.solver.pricing import Pricing, UnitPrice, _Rider
+from planner.solver.network import RoadWay, distances
+from planner.solver.parties import duty_spans
+from planner.solver.pricing import Pricing, UnitPrice, _EscortSearch, _Rider
 from planner.solver.program import INF, Program
 
 _PARTY = ("cap", "escorted", "skill")
@@ -91,18 +94,24 @@ def arrival_bound(
     keys = _Keys(m, pricing)
     blocks: list[_Block] = []
     began = time.perf_counter()
+    placed: dict[tuple[str, str, bool], int] = {}  # each start and home's blocks: by road alone?
     for done, ((origin, home), members) in enumerate(pairs.items(), start=1):
         pricing.tick()
-        blocks += [
-            block for block in (keys.heads(origin, home, members), keys.roads(origin, home, members)) if block
-        ]
+        for by_road, block in (
+            (False, keys.heads(origin, home, members)),
+            (True, keys.roads(origin, home, members)),
+        ):
+            if block:
+                placed[(origin, home, by_road)] = len(blocks)
+                blocks.append(block)
         # The keys' programs take about a third of the time the keys take to make.
         spent = time.perf_counter() - began
         if deadline is not None and began + spent * len(pairs) / done * 1.3 > deadline:
             return None
     # The escorted units' rows are priced at multipliers of their own: the master's duals to
     # begin with, then the duals of those rows in one program over the keys found negative so
-    # far, each unit's row kept across them (``_Keys.coupled``).  Every point gives a bound.
+    # far, each unit's row kept across them and the escorts' time rows beside them
+    # (``_Keys.coupled``).  Every point gives a bound.
     upper = np.array([float(unit.upper) for unit in m.units])
     price = np.array([min(m.dual(("unit", u)), 0.0) if u in escorted else 0.0 for u in range(len(m.units))])
     mask = np.array([u in escorted for u in range(len(m.units))])
@@ -111,17 +120,38 @@ def arrival_bound(
     if deadline is not None and time.perf_counter() + PROGRAM_SECONDS * programs > deadline:
         return None
     best = -math.inf
-    included: dict[tuple[int, int, int], None] = {}
+    # The keys of the master's own parties are in the program from the start: their escorts'
+    # time is what the keys found negative compete for.
+    included: dict[tuple[int, int], None] = {}
+    services = pricing.net.service_index
+    for c in np.flatnonzero(m.col_value > 1e-6).tolist():
+        column = m.columns[c]
+        if column.kind != "y":
+            continue
+        rows = m.journeys[column.journey]
+        journey = rows.journey
+        first = journey.service_ids[:1]
+        b = placed.get((rows.origin, rows.home, not first))
+        if b is not None:
+            mark = (
+                (float(services[first[0]]), journey.depart.timestamp())
+                if first
+                else (journey.depart.timestamp(), journey.arrive.timestamp())
+            )
+            k = blocks[b].marks.get(mark)
+            if k is not None:
+                included[(b, k)] = None
+    busy = _Busy({})
     for _ in range(ROUNDS):
         value, negative = 0.0, []
         try:
             for b, block in enumerate(blocks):
-                found, below = keys.programs(block, price, deadline)
+                found, below = keys.programs(block, price, busy, deadline)
                 value += found
-                negative += [(b, i, k) for i, k in below]
+                negative += [(b, k) for k in below]
         except _Late:
             break
-        value += total + float((upper * price)[mask].sum())
+        value += total + float((upper * price)[mask].sum()) - busy.total
         if value > best:
             best = value
             shares["keys"] = value - total
@@ -129,7 +159,7 @@ def arrival_bound(
         if not fresh:
             break
         included.update(dict.fromkeys(fresh))
-        price = keys.coupled(blocks, list(included), price)
+        price, busy = keys.coupled(blocks, list(included), price)
     if best == -math.inf:
         return None
     if parts is not None:
@@ -144,11 +174,19 @@ class _Late(Exception):
 @dataclass
 class _Block:
     """Keys of one start and home: the least reduced costs of their columns, each unit's
-    without its own row (``values``: unit, arrival, way) and each escort's (``duties``)."""
+    without its own row (``values``: unit by key) and each escort's (``duties``: escort by
+    key)."""
 
     members: list[int]
     values: np.ndarray
     duties: np.ndarray
+    # What every duty of each escort with a party of each key covers at least: from ``first``
+    # to ``last`` (``duties``' shape).
+    first: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    last: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    # Each key by what marks its itineraries: the first service and the moment the party
+    # leaves, or (a way by road alone) the moments it leaves and arrives.
+    marks: dict[tuple[float, float], int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.values.size)
@@ -160,6 +198,8 @@ class _Keys:
         self.p = pricing
         scenario = master.scenario
         self.escorts = scenario.escorts
+        # The searches towards each home, by class of riders and by escort.
+        self._homes: dict[tuple[object, ...], np.ndarray] = {}
         count = {need: sum(suits(scenario, e.escort_id, need) for e in self.escorts) for need in NEEDS}
         # Who may be charged a unit's gain: every escort, or those that meet its rarest need.
         self.pays = np.zeros((len(self.escorts), len(master.units)))
@@ -172,10 +212,6 @@ class _Keys:
             else:
                 self.pays[:, u] = 1.0
 
-    def _money(self, origin: str, home: str) -> float:
-        m = self.m
-        return 1.0 - m.dual(("pool", "escort", m.party_lines(origin, home, "escort")))
-
     def _rider(self, u: int) -> _Rider:
         p, unit = self.p, self.m.units[u]
         fare = sum(p._pool("fare", c.case_id) for c in unit.per_step) / unit.persons
@@ -183,55 +219,85 @@ class _Keys:
         return _Rider(1 + fare, 1.0, p.meal * (1 + meal) / MONEY, 0.0, None)
 
     def heads(self, origin: str, home: str, members: list[int]) -> _Block:
-        """The keys of ways onto a first service from ``origin`` and arrivals at ``home``."""
+        """The keys of ways onto a first service from ``origin``, for parties going to ``home``."""
         p, m = self.p, self.m
         net = p.net
         heads, a = p._origin(origin)
         into = np.flatnonzero(p._sink_arc & (net.arc_head == net.sink[home]))
         if not len(heads) or not len(into):
-            return _Block(members, np.empty((0, 0, 0)), np.empty((0, 0, 0)))
-        arrivals = net.arc_tail[into]
+            return _Block(members, np.empty((0, 0)), np.empty((0, 0)))
         services = a["service"]
-        # Each unit's reduced cost (its unit row's dual in) by arrival and way onto a service.
-        values = np.empty((len(members), len(into), len(heads)))
-        classes: dict[_Rider, list[int]] = defaultdict(list)
+        # Each unit's reduced cost (its unit row's dual in) by way onto a first service.
+        values = np.empty((len(members), len(heads)))
         for i, u in enumerate(members):
-            classes[self._rider(u)].append(i)
-        for rider, at in classes.items():
+            rider = self._rider(u)
             weights = p._weights(rider)
-            shared: np.ndarray | None = None
-            for i in at:
-                u = members[i]
-                mine = weights
-                if u in p.ride:
-                    mine = weights.copy()
-                    for vehicle, value in p.ride[u].items():
-                        mine[p._vehicle_arcs.get(vehicle, [])] += value / m.units[u].persons
-                    on = self._onward(mine, arrivals, into, services)
-                else:
-                    if shared is None:
-                        shared = self._onward(weights, arrivals, into, services)
-                    on = shared
-                base = p._on_heads(u, rider, np.zeros(len(heads)))
-                value = base[None, :] + m.units[u].persons * on
-                value[(on >= _REACHED) | ~np.isfinite(base)[None, :].repeat(len(into), 0)] = np.inf
-                values[i] = value
-        money = self._money(origin, home)
-        weights = p._weights(_Rider(money, 1.0, 0.0, 0.0, None))
-        along = self._onward(weights, arrivals, into, services)
-        along += (a["fare"] / MONEY * money + p._head_vehicles(origin))[None, :]
-        along[along >= _REACHED] = np.inf
+            own = None
+            if u in p.ride:
+                own = u
+                weights = weights.copy()
+                for vehicle, value in p.ride[u].items():
+                    weights[p._vehicle_arcs.get(vehicle, [])] += value / m.units[u].persons
+            on = self._home(home, rider if own is None else own, weights)[services]
+            value = p._on_heads(u, rider, np.zeros(len(heads))) + m.units[u].persons * on
+            value[on >= _REACHED] = np.inf
+            values[i] = value
+        money = p.escort_money(origin, home)
         departs = [datetime.fromtimestamp(float(t), UTC) for t in a["depart"]]
         ready = [datetime.fromtimestamp(float(t), UTC) for t in a["ready_by"]]
-        arrive = [datetime.fromtimestamp(float(t), UTC) for t in self._arrived(home, arrivals)]
-        duties = np.empty((len(self.escorts), len(into), len(heads)))
+        first = a["fare"] / MONEY * money + p._head_vehicles(origin)
+        duties = np.empty((len(self.escorts), len(heads)))
+        begins, ends = np.empty_like(duties), np.empty_like(duties)
+        arrive = p.earliest_arrivals(home)[services] + a["anchor"]
         for e, escort in enumerate(self.escorts):
-            rate = (p.meal + escort.daily_allowance_idr) / MONEY * money
-            search = p._search(escort, money, rate, p._escort_rides(escort.escort_id))
-            out = self._out(search, origin, departs, ready)
-            back = self._back(search, home, arrive)
-            duties[e] = out[None, :] + along + back[:, None] + rate
-        return _Block(members, values, duties)
+            search = p.escort_search(escort, money)
+            out = search.outs(origin, departs, ready)
+            on = self._escort_home(e, search, home, into)[services]
+            duties[e] = np.where(on < _REACHED, out + first + on + search.rate, np.inf)
+            begins[e], ends[e] = duty_spans(p, escort, origin, home, a["depart"], a["ready_by"], arrive)
+        marks: dict[tuple[float, float], int] = {}
+        for k, mark in enumerate(zip(services.tolist(), a["depart"].tolist(), strict=True)):
+            marks.setdefault(mark, k)
+        return _Block(members, values, duties, begins, ends, marks)
+
+    def _home(self, home: str, rider: _Rider | int, weights: np.ndarray) -> np.ndarray:
+        """The least cost from every node to ``home`` at ``weights``: those of a class of
+        riders, or of one unit's own vehicle rows (``rider`` the unit)."""
+        key = (home, rider)
+        found = self._homes.get(key)
+        if found is None:
+            found = distances(self.p._graph(weights, reverse=True), np.array([self.p.net.sink[home]]))[0]
+            found[~np.isfinite(found)] = _REACHED
+            self._homes[key] = found
+        return found
+
+    def _escort_home(self, e: int, search: _EscortSearch, home: str, into: np.ndarray) -> np.ndarray:
+        """The least cost of the escort with a party from every node to ``home`` and from
+        there back to its base: its fares and duals along, at the escort pool's price of
+        money, and its way back from each arrival at ``home`` (without its days there)."""
+        key = (e, search.money, home)
+        found = self._homes.get(key)
+        if found is None:
+            p, net = self.p, self.p.net
+            weights = p._weights(_Rider(search.money, 1.0, 0.0, 0.0, None))
+            arrivals = net.arc_tail[into]
+            arrive = [datetime.fromtimestamp(float(t), UTC) for t in self._arrived(home, arrivals)]
+            cost = weights[into] + search.backs(home, arrive)
+            finite = np.isfinite(cost)
+            found = np.full(net.nodes + 1, _REACHED)
+            if finite.any():
+                # One search from a node after every arrival, each joined at its way back's
+                # cost less the least of them (Dijkstra's arcs cost at least nothing).
+                nodes, first = np.unique(arrivals[finite], return_inverse=True)
+                joined = np.full(len(nodes), np.inf)
+                np.minimum.at(joined, first, cost[finite])
+                low = float(joined.min())
+                extra = (nodes, np.full(len(nodes), net.nodes, dtype=np.int64), joined - low)
+                dist = distances(p._graph(weights, True, extra), np.array([net.nodes]))[0]
+                reached = np.isfinite(dist)
+                found[reached] = dist[reached] + low
+            self._homes[key] = found
+        return found
 
     def _arrived(self, home: str, arrivals: np.ndarray) -> np.ndarray:
         """When each arrival node reaches ``home``: a service's arrival, or a road way's."""
@@ -239,50 +305,10 @@ class _Keys:
         moment = dict(zip(nodes.tolist(), times.tolist(), strict=True))
         return np.array([moment[int(n)] for n in arrivals])
 
-    def _onward(
-        self, weights: np.ndarray, arrivals: np.ndarray, into: np.ndarray, services: np.ndarray
-    ) -> np.ndarray:
-        """The least cost from each service's departure to each arrival and into the sink."""
-        graph = self.p._graph(weights, reverse=True)
-        dist, _ = shortest_paths(graph, [int(n) for n in arrivals])
-        found = dist[:, services] + weights[into][:, None]
-        found[~np.isfinite(found)] = _REACHED
-        return np.asarray(found)
-
-    def _out(self, search: object, origin: str, departs: list[datetime], ready: list[datetime]) -> np.ndarray:
-        escort = search.escort  # type: ignore[attr-defined]
-        if escort.base_id != origin:
-            return np.asarray(search.out_values(origin, ready))  # type: ignore[attr-defined]
-        base = self.m.scenario.location(escort.base_id)
-        net = self.p.net
-        return np.array(
-            [
-                -search.rate * net.day(escort.base_id, d) - float(search.busy.before(d.timestamp()))  # type: ignore[attr-defined]
-                if base.local_date(d) >= escort.available_from
-                else np.inf
-                for d in departs
-            ]
-        )
-
-    def _back(self, search: object, home: str, arrive: list[datetime]) -> np.ndarray:
-        escort = search.escort  # type: ignore[attr-defined]
-        if escort.base_id != home:
-            return np.asarray(search.back_values(home, arrive))  # type: ignore[attr-defined]
-        base = self.m.scenario.location(escort.base_id)
-        net = self.p.net
-        return np.array(
-            [
-                search.rate * net.day(escort.base_id, t) + float(search.busy.upto(t.timestamp()))  # type: ignore[attr-defined]
-                if base.local_date(t) <= escort.available_to
-                else np.inf
-                for t in arrive
-            ]
-        )
-
     def roads(self, origin: str, home: str, members: list[int]) -> _Block:
         """The keys of ways by road alone from ``origin`` to ``home``."""
         p, m = self.p, self.m
-        ways: dict[tuple[float, int], object] = {}
+        ways: dict[tuple[float, int], RoadWay] = {}
         found: dict[tuple[float, int], dict[int, float]] = defaultdict(dict)
         for i, u in enumerate(members):
             for way, value in p._by_road(u, self._rider(u), 0.0):
@@ -290,63 +316,68 @@ class _Keys:
                 ways[key] = way
                 found[key][i] = value
         if not ways:
-            return _Block(members, np.empty((0, 0, 0)), np.empty((0, 0, 0)))
+            return _Block(members, np.empty((0, 0)), np.empty((0, 0)))
         order = sorted(ways)
-        values = np.full((len(members), 1, len(order)), np.inf)
+        values = np.full((len(members), len(order)), np.inf)
         for k, key in enumerate(order):
             for i, value in found[key].items():
-                values[i, 0, k] = value
-        money = self._money(origin, home)
+                values[i, k] = value
+        money = p.escort_money(origin, home)
         settings = m.scenario.settings
-        departs = [ways[key].depart for key in order]  # type: ignore[attr-defined]
-        ready = [ways[key].depart - settings.connection(ways[key].legs[0].mode) for key in order]  # type: ignore[attr-defined]
-        arrive = [ways[key].arrive for key in order]  # type: ignore[attr-defined]
+        departs = [ways[key].depart for key in order]
+        ready = [ways[key].depart - settings.connection(ways[key].legs[0].mode) for key in order]
+        arrive = [ways[key].arrive for key in order]
         along = np.array(
-            [ways[key].fare_idr / MONEY * money + p._vehicles(ways[key].vehicles) for key in order]  # type: ignore[attr-defined]
+            [ways[key].fare_idr / MONEY * money + p._vehicles(ways[key].vehicles) for key in order]
         )
-        duties = np.empty((len(self.escorts), 1, len(order)))
+        duties = np.empty((len(self.escorts), len(order)))
+        begins, ends = np.empty_like(duties), np.empty_like(duties)
+        leaves = np.array([d.timestamp() for d in departs])
+        readies = np.array([r.timestamp() for r in ready])
+        reaches = np.array([t.timestamp() for t in arrive])
         for e, escort in enumerate(self.escorts):
-            rate = (p.meal + escort.daily_allowance_idr) / MONEY * money
-            search = p._search(escort, money, rate, p._escort_rides(escort.escort_id))
-            out = self._out(search, origin, departs, ready)
-            back = self._back(search, home, arrive)
-            duties[e, 0] = out + along + back + rate
-        return _Block(members, values, duties)
+            search = p.escort_search(escort, money)
+            out = search.outs(origin, departs, ready)
+            back = search.backs(home, arrive)
+            duties[e] = out + along + back + search.rate
+            begins[e], ends[e] = duty_spans(p, escort, origin, home, leaves, readies, reaches)
+        marks = {mark: k for k, mark in enumerate(zip(leaves.tolist(), reaches.tolist(), strict=True))}
+        return _Block(members, values, duties, begins, ends, marks)
 
     def screened(self, block: _Block, price: np.ndarray) -> int:
         """How many of the block's keys the quick test leaves to a program of their own."""
-        return int((self._low(block, price) < -1e-9).sum())
+        return int((self._low(block, price, block.duties) < -1e-9).sum())
 
-    def _low(self, block: _Block, price: np.ndarray) -> np.ndarray:
+    def _low(self, block: _Block, price: np.ndarray, duties: np.ndarray) -> np.ndarray:
         """Each key's program's dual at the quick test's point: at most its value."""
         m, members = self.m, block.members
-        values = block.values - price[members][:, None, None]
+        values = block.values - price[members][:, None]
         upper = np.array([m.units[u].upper for u in members], dtype=np.float64)
-        gain = np.where(values < 0, -values, 0.0) * upper[:, None, None]
-        charged = np.einsum("eu,uik->eik", self.pays[:, members], gain)
-        duties = block.duties
+        gain = np.where(values < 0, -values, 0.0) * upper[:, None]
+        charged = np.einsum("eu,uk->ek", self.pays[:, members], gain)
         low: np.ndarray = np.where(np.isfinite(duties), np.minimum(duties - charged, 0.0), 0.0).sum(axis=0)
         return low
 
     def programs(
-        self, block: _Block, price: np.ndarray, deadline: float | None = None
-    ) -> tuple[float, list[tuple[int, int]]]:
-        """The sum over the block's keys of each key's program, the units' rows at ``price``,
-        and the keys whose program is negative; ``_Late`` past ``deadline``."""
+        self, block: _Block, price: np.ndarray, busy: _Busy, deadline: float | None = None
+    ) -> tuple[float, list[int]]:
+        """The sum over the block's keys of each key's program, the units' rows at ``price``
+        and the escorts' time at ``busy``, and the keys whose program is negative; ``_Late``
+        past ``deadline``."""
         members = block.members
-        values = block.values - price[members][:, None, None]
-        duties = block.duties
-        low = self._low(block, price)
+        values = block.values - price[members][:, None]
+        duties = block.duties + busy.over(block)
+        low = self._low(block, price, duties)
         total = float(low.sum())
         negative = []
-        for i, k in zip(*np.nonzero(low < -1e-9), strict=True):
+        for k in np.flatnonzero(low < -1e-9).tolist():
             if deadline is not None and time.perf_counter() > deadline:
                 raise _Late
-            found = self._program(members, values[:, i, k], duties[:, i, k])
-            if found is not None and found > low[i, k]:
-                total += found - float(low[i, k])
+            found = self._program(members, values[:, k], duties[:, k])
+            if found is not None and found > low[k]:
+                total += found - float(low[k])
             if found is None or found < -1e-6:
-                negative.append((int(i), int(k)))
+                negative.append(k)
         return total, negative
 
     def _program(self, members: list[int], values: np.ndarray, duties: np.ndarray) -> float | None:
@@ -361,10 +392,11 @@ class _Keys:
 
     def _key(
         self, lp: Program, key: object, escorts: list[tuple[int, float]], units: list[tuple[int, float]]
-    ) -> dict[int, int]:
+    ) -> tuple[dict[int, int], dict[int, int]]:
         """A key's escorts and units in ``lp`` (each at its least reduced cost) with the key's
-        party rows, summed over its itineraries; each unit's column."""
+        party rows, summed over its itineraries; each escort's column and each unit's."""
         m, scenario = self.m, self.m.scenario
+        duties = {}
         for e, cost in escorts:
             escort = self.escorts[e]
             entries: dict[RowKey, float] = {("cap", key): -float(escort.max_cases)}
@@ -374,46 +406,85 @@ class _Keys:
                 for need in NEEDS:
                     if unit.needs(need) and suits(scenario, escort.escort_id, need):
                         entries[("skill", key, u, need)] = -float(unit.upper)
-            lp.add(cost, entries, upper=1.0)
+            duties[e] = lp.add(cost, entries, upper=1.0)
         columns = {}
         for u, cost in units:
             unit = m.units[u]
             entries = {("cap", key): float(unit.escorted), ("escorted", key, u): 1.0}
             entries.update({("skill", key, u, need): 1.0 for need in NEEDS if unit.needs(need)})
             columns[u] = lp.add(cost, entries, upper=float(unit.upper))
-        return columns
+        return duties, columns
 
     def coupled(
-        self, blocks: list[_Block], keys: list[tuple[int, int, int]], start: np.ndarray
-    ) -> np.ndarray:
-        """The escorted units' multipliers: the duals of their rows in one program over
-        ``keys`` (block, arrival, way), each unit's row kept across them; ``start`` for units
-        in none of them, or if the program is not solved."""
+        self, blocks: list[_Block], keys: list[tuple[int, int]], start: np.ndarray
+    ) -> tuple[np.ndarray, _Busy]:
+        """The multipliers of the escorted units' rows and of the escorts' time: the duals of
+        one program over ``keys`` (block, key) that keeps each unit's row across them
+        and, for each escort, a row per moment that some of its duties there must all cover
+        (at most one of them); ``start`` and none if the program is not solved."""
         m = self.m
         lp = Program()
+        spans: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
         for key in keys:
-            b, i, k = key
+            b, k = key
             block = blocks[b]
             escorts = [
-                (e, float(block.duties[e, i, k]))
+                (e, float(block.duties[e, k]))
                 for e in range(len(self.escorts))
-                if np.isfinite(block.duties[e, i, k])
+                if np.isfinite(block.duties[e, k])
             ]
             units = [
-                (u, float(block.values[j, i, k]))
-                for j, u in enumerate(block.members)
-                if block.values[j, i, k] < 0
+                (u, float(block.values[j, k])) for j, u in enumerate(block.members) if block.values[j, k] < 0
             ]
-            for u, column in self._key(lp, key, escorts, units).items():
+            duties, columns = self._key(lp, key, escorts, units)
+            for u, column in columns.items():
                 lp.entry(("unit", u), column, 1.0)
+            for e, column in duties.items():
+                spans[e].append((float(block.first[e, k]), float(block.last[e, k]), column))
+        moments: dict[int, np.ndarray] = {}
+        for e, found in spans.items():
+            first = np.array([f for f, _, _ in found])
+            last = np.array([t for _, t, _ in found])
+            at = np.unique(first)
+            moments[e] = at
+            for n, moment in enumerate(at.tolist()):
+                for c in np.flatnonzero((first <= moment) & (moment < last)).tolist():
+                    lp.entry(("busy", e, n), found[c][2], 1.0)
+                lp.bound(("busy", e, n), -INF, 1.0)
         price = start.copy()
         rows = {int(str(row[1])): row for row in lp.row_index if row[0] == "unit"}
         for u, row in rows.items():
             lp.bound(row, -INF, float(m.units[u].upper))
         solver = lp.highs()
         solver.run()
-        if solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
-            duals = solver.getSolution().row_dual
-            for u, row in rows.items():
-                price[u] = min(float(duals[lp.row_index[row]]), 0.0)
-        return price
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return price, _Busy({})
+        duals = solver.getSolution().row_dual
+        for u, row in rows.items():
+            price[u] = min(float(duals[lp.row_index[row]]), 0.0)
+        busy = {}
+        for e, at in moments.items():
+            values = np.array([max(-float(duals[lp.row_index[("busy", e, n)]]), 0.0) for n in range(len(at))])
+            busy[e] = (at, np.concatenate([[0.0], np.cumsum(values)]))
+        return price, _Busy(busy)
+
+
+@dataclass(frozen=True)
+class _Busy:
+    """Multipliers of the rows 'each escort in at most one duty over the keys at a moment':
+    by escort, the moments and the multipliers' running sum before each."""
+
+    rows: dict[int, tuple[np.ndarray, np.ndarray]]
+
+    @property
+    def total(self) -> float:
+        return sum(float(before[-1]) for _, before in self.rows.values())
+
+    def over(self, block: _Block) -> np.ndarray:
+        """What each escort's duty with each key of ``block`` pays at these multipliers: those
+        of the moments it covers."""
+        paid = np.zeros_like(block.duties)
+        for e, (at, before) in self.rows.items():
+            covered = before[np.searchsorted(at, block.last[e], "left")]
+            paid[e] = covered - before[np.searchsorted(at, block.first[e], "left")]
+        return paid

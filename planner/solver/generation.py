@@ -61,11 +61,11 @@ PARTIES_SIZE = 300
 # (``empty_bound``): the only one on weeks too large for it in the rounds.  M is below it;
 # the national week's program is too large to make in its time (docs/solver.md).
 BESIDE_SIZE = 5000
-# Escorted units times escorts above which the bound over parties by their two ends is not
-# tried after generation: it was made in its share of the time on the 50-case busy weeks
-# (45-75), not on the 80-case week, seed 1 (108, 19 s alone), and where it gives up its
+# Escorted units times escorts above which the bound over parties by the way they leave is
+# not tried after generation: the busy weeks are 45-228, the escort-scarce week 416, where
+# it took 14.6 s and gave less than the bound over the party rows; where it gives up, its
 # pricing pass and first keys are taken from the integer search (docs/solver.md).
-ARRIVALS_SIZE = 100
+ARRIVALS_SIZE = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,6 @@ class ColumnGeneration:
         self.longest_round = 0.0  # seconds
         self.party_seconds: float | None = None  # what the last bound over the party rows took
         self._hard: float | None = None  # when a round of this run is given up
-        self.arrivals_made = False  # whether a bound over parties by their two ends was made
         self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
         # The bound over the party rows at the empty master, solved beside the rounds.
         self._beside: Beside | None = None
@@ -394,7 +393,6 @@ class ColumnGeneration:
         found = arrival_bound(m, self.pricing, units, deadline)
         if found is not None:
             self.bound = max(self.bound, found)
-        self.arrivals_made = found is not None
 
     def _escorted(self) -> list[int]:
         return [j for j in range(len(self.master.journeys)) if ("cap", j) in self.master.rows]

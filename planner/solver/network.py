@@ -103,6 +103,7 @@ class TimeExpanded:
         self.vehicle_keys: list[VehicleKey] = []
         self._vehicle_index: dict[VehicleKey, int] = {}
         self._roads_at: dict[tuple[int, datetime], tuple[RoadPath, RoadWay]] = {}
+        self._offsets: dict[int, tuple[RoadPath, tuple[tuple[str, float], ...]]] = {}
         self.road_ways: list[RoadWay] = []  # the road node r's way is road_ways[r - first road]
         count = len(self.services)
         self._kinds: list[str] = ["D"] * count + ["A"] * count
@@ -249,16 +250,20 @@ class TimeExpanded:
             yield link, moment
             moment = moment + link.duration
 
-    def vehicles_after(self, path: RoadPath, arrived: datetime) -> tuple[int, ...]:
-        """The vehicles of ``road_after(path, arrived)``, without making its legs: pricing
-        asks this of every escort's way back from every arrival, and needs legs only for the
-        ways it chooses."""
-        leaving = arrived + self.scenario.settings.connection(path.links[0].mode)
-        return tuple(
-            self.vehicle((link.link_id, depart))
-            for link, depart in self._timed(path, leaving)
-            if link.vehicle_cost_idr
-        )
+    def vehicle_offsets(self, path: RoadPath) -> tuple[tuple[str, float], ...]:
+        """Each hired link of ``road_after(path, arrived)`` with the seconds from ``arrived``
+        to its departure, the same for every arrival."""
+        found = self._offsets.get(id(path))
+        if found is None or found[0] is not path:
+            start = self.scenario.settings.start
+            leaving = start + self.scenario.settings.connection(path.links[0].mode)
+            offsets = tuple(
+                (link.link_id, (depart - start).total_seconds())
+                for link, depart in self._timed(path, leaving)
+                if link.vehicle_cost_idr
+            )
+            found = self._offsets[id(path)] = (path, offsets)
+        return found[1]
 
     def road_before(self, path: RoadPath, arrive_by: datetime) -> RoadWay:
         """Rule 1: the links timed to arrive at ``arrive_by``, each as late as it can leave."""
@@ -517,6 +522,12 @@ def _service_leg(service: Service) -> Leg:
 
 def _link_leg(link: Link, depart: datetime) -> Leg:
     return Leg(None, link.mode, link.from_id, link.to_id, depart, depart + link.duration)
+
+
+def distances(graph: csr_matrix, sources: np.ndarray) -> np.ndarray:
+    """Dijkstra from each of ``sources``, distances only (a row each)."""
+    found: np.ndarray = dijkstra(graph, True, np.asarray(sources, dtype=np.int64), False)
+    return found
 
 
 def shortest_paths(graph: csr_matrix, sources: int | list[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -291,7 +291,7 @@ class _Program:
         for (escort_id, origin, home), found in groups.items():
             escort = m.scenario.escort(escort_id)
             journeys = [m.journeys[j].journey for j, _ in found]
-            starts, ends = _spans(
+            starts, ends = duty_spans(
                 self.p,
                 escort,
                 origin,
@@ -375,7 +375,7 @@ class _Program:
                 cost = out + along + busy.upto(arrive) - busy.before(depart)
                 ok = np.isfinite(arrive)
                 if escort.base_id not in spans:
-                    spans[escort.base_id] = _spans(
+                    spans[escort.base_id] = duty_spans(
                         p, escort, origin, home, depart, a["ready_by"][ks], np.where(ok, arrive, depart)
                     )
                 starts, ends = spans[escort.base_id]
@@ -414,7 +414,7 @@ class _Program:
                 price = way_out + way_back + fixed + p.floor.rate(need) * (reaches - leaves)
                 price += busy.upto(reaches) - busy.before(leaves)
                 if escort.base_id not in road_spans:
-                    road_spans[escort.base_id] = _spans(p, escort, origin, home, leaves, leaves, reaches)
+                    road_spans[escort.base_id] = duty_spans(p, escort, origin, home, leaves, leaves, reaches)
                     back_by[escort.base_id] = p.floor.back_by(
                         escort.base_id, home, reaches, self._days[escort.base_id][1][1]
                     )
@@ -512,7 +512,7 @@ def _days_back(pricing: Pricing, escorts: Sequence[Escort]) -> dict[str, tuple[n
     return found
 
 
-def _spans(
+def duty_spans(
     pricing: Pricing,
     escort: Escort,
     start: str,

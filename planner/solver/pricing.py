@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import cast
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -32,7 +33,7 @@ from planner.plan import Leg
 from planner.scenario import CostType, Escort, Scenario
 from planner.solver.floor import EscortFloor, no_dearer
 from planner.solver.master import MONEY, NEEDS, Master, suits
-from planner.solver.network import Head, RoadWay, TimeExpanded, shortest_paths
+from planner.solver.network import Head, RoadWay, TimeExpanded, VehicleKey, shortest_paths
 
 _FAR = 1e18  # an arc that may not be taken
 # Itineraries with other first departures offered at once to an escorted unit.
@@ -158,8 +159,8 @@ class Pricing:
         self.floor = EscortFloor(self)
         self._searches: dict[tuple[str, float], _EscortSearch] = {}
         self._escort_weights: dict[float, np.ndarray] = {}
-        self._after: dict[tuple[int, datetime], tuple[float, tuple[int, ...]]] = {}
-        self._afters: dict[tuple[int, bytes], _After] = {}
+        self._afters: dict[tuple[int, bytes], tuple[RoadPath, _After]] = {}
+        self._priced_vehicles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
 
     def _vehicle_multiplier(self, key: tuple[str, object]) -> float:
         """A vehicle row's multiplier, as the cost of one rider: its dual where the master has
@@ -178,30 +179,38 @@ class Pricing:
         """What one rider pays in the multipliers of vehicle rows the master does not have."""
         return sum(self._vehicle_multiplier(k) for k in vehicles if ("vehicle", *k) not in self.master.rows)
 
-    def vehicles_after(self, path: RoadPath, arrived: list[datetime], moments: np.ndarray) -> _After:
-        """The way by road ``path`` after each of ``arrived`` (rule 2, ``moments`` their
-        timestamps): what one rider pays for its vehicles in multipliers, and where each
-        vehicle is ridden; found once a round for every escort's way back, since the escorts
-        ask for the same moments (a loop per escort was half of L's first round)."""
+    def vehicles_after(self, path: RoadPath, moments: np.ndarray) -> _After:
+        """The way by road ``path`` after each of ``moments`` (rule 2, timestamps of the
+        arrivals): what one rider pays for its vehicles in multipliers, and when each hired
+        link leaves; found once a round for every escort's way back, since the escorts ask
+        for the same moments (a loop per escort was half of L's first round)."""
         key = (id(path), moments.tobytes())
         known = self._afters.get(key)
-        if known is not None:
-            return known
-        paid = np.empty(len(arrived))
-        riding: dict[int, list[int]] = defaultdict(list)
-        for i, moment in enumerate(arrived):
-            one = (id(path), moment)
-            found = self._after.get(one)
-            if found is None:
-                vehicles = self.net.vehicles_after(path, moment)
-                found = self._after[one] = (self._vehicles(vehicles), vehicles)
-            paid[i] = found[0]
-            for vehicle in found[1]:
-                riding[vehicle].append(i)
-        known = self._afters[key] = _After(
-            paid, {vehicle: np.array(at, dtype=np.int64) for vehicle, at in riding.items()}
-        )
-        return known
+        if known is None or known[0] is not path:
+            paid = np.zeros(len(moments))
+            departs = []
+            for link_id, offset in self.net.vehicle_offsets(path):
+                at = moments + offset
+                paid += self._link_multipliers(link_id, at)
+                departs.append((link_id, at))
+            known = self._afters[key] = (path, _After(paid, tuple(departs)))
+        return known[1]
+
+    def _link_multipliers(self, link_id: str, departs: np.ndarray) -> np.ndarray:
+        """``_vehicle_multiplier`` of the link's vehicle at each of ``departs`` (timestamps),
+        without making their keys: the keys the master or ``whole`` prices are looked up."""
+        if self._priced_vehicles is None:
+            m = self.master
+            priced = cast(dict[VehicleKey, float], dict(self.whole))
+            for index, row in enumerate(m.row_keys):
+                if row[0] == "vehicle":
+                    dual = float(m.row_dual[index]) if index < len(m.row_dual) else 0.0
+                    priced[cast(VehicleKey, row[1:])] = -dual
+            self._priced_vehicles = _by_link(priced)
+        link = self.scenario.link(link_id)
+        seat = link.vehicle_cost_idr / (link.vehicle_capacity or self.master.travellers) / MONEY
+        found = self._priced_vehicles.get(link_id)
+        return np.full(len(departs), seat) if found is None else _at(found, departs, seat)
 
     def _vehicles(self, vehicles: tuple[int, ...]) -> float:
         if not vehicles:
@@ -806,9 +815,7 @@ class Pricing:
         # everything a duty costs.
         by_rate: dict[float, list[int]] = defaultdict(list)
         for j in journeys:
-            rows = m.journeys[j]
-            lines = m.party_lines(rows.origin, rows.home, "escort")
-            by_rate[1.0 - m.dual(("pool", "escort", lines))].append(j)
+            by_rate[self.escort_money(m.journeys[j].origin, m.journeys[j].home)].append(j)
         parties = {j: self._party(j) for j in journeys}
         passed = self._outranked(first, parties) if first else set()
         anyone: set[int] | None = None  # with ``local``: the itineraries any escort values
@@ -823,7 +830,6 @@ class Pricing:
             if escort.escort_id in passed:
                 continue
             self.tick()
-            own = self._escort_rides(escort.escort_id)
             able = [need for need in NEEDS if suits(scenario, escort.escort_id, need)]
             for money, every in by_rate.items():
                 group = every
@@ -834,8 +840,7 @@ class Pricing:
                     ]
                     if not group:
                         continue
-                rate = (self.meal + escort.daily_allowance_idr) / MONEY * money
-                search = self._search(escort, money, rate, own)
+                search = self.escort_search(escort, money)
                 values = self._duty_values(search, group, parties, able)
                 if first and local:
                     # Only the cheapest duties are made, of a few escorts: every escort's
@@ -914,6 +919,18 @@ class Pricing:
         ahead = cheaper & before & (cases[:, None] == cases[None, :])
         return {e.escort_id for e, n in zip(escorts, ahead.sum(axis=0).tolist(), strict=True) if n >= first}
 
+    def escort_money(self, origin: str, home: str) -> float:
+        """What a rupiah of an escort's duty with a party from ``origin`` to ``home`` costs:
+        one, less the dual of the pool its lines pay from."""
+        m = self.master
+        return 1.0 - m.dual(("pool", "escort", m.party_lines(origin, home, "escort")))
+
+    def escort_search(self, escort: Escort, money: float) -> _EscortSearch:
+        """The escort's searches at ``money`` (``escort_money``), its days at its allowance and
+        meals and its own vehicle rows priced."""
+        rate = (self.meal + escort.daily_allowance_idr) / MONEY * money
+        return self._search(escort, money, rate, self._escort_rides(escort.escort_id))
+
     def _search(self, escort: Escort, money: float, rate: float, own: dict[int, float]) -> _EscortSearch:
         """The escort's searches at this round's duals, shared by every pricing of its duties
         until the next ``refresh``: a new itinerary's first duties use the round's ways."""
@@ -973,10 +990,8 @@ class Pricing:
         master's ``journeys`` (infinite where it has no way out or back): its ways out and
         back, priced per place in arrays, its fares, seats and vehicles along with the party
         for one more rider, its days, and what the party's escort rows give back."""
-        m, net, scenario = self.master, self.net, self.scenario
+        m = self.master
         escort = search.escort
-        rate = search.rate
-        base = scenario.location(escort.base_id)
         count = len(journeys)
         along = np.empty(count)
         earned = np.empty(count)
@@ -993,24 +1008,14 @@ class Pricing:
             along[i] = value
             capacity[i] = escort.max_cases * party.cap
             earned[i] = party.escorted + sum(party.skills.get(need, 0.0) for need in able)
-            journey = rows.journey
-            if escort.base_id == rows.origin:
-                if base.local_date(journey.depart) >= escort.available_from:
-                    busy = float(search.busy.before(journey.depart.timestamp()))
-                    out[i] = -rate * net.day(escort.base_id, journey.depart) - busy
-            else:
-                starts[rows.origin].append(i)
-            if escort.base_id == rows.home:
-                if base.local_date(journey.arrive) <= escort.available_to:
-                    busy = float(search.busy.upto(journey.arrive.timestamp()))
-                    back[i] = rate * net.day(escort.base_id, journey.arrive) + busy
-            else:
-                ends[rows.home].append(i)
+            starts[rows.origin].append(i)
+            ends[rows.home].append(i)
         for place, at in starts.items():
-            out[at] = search.out_values(place, [m.journeys[journeys[i]].journey.ready_by for i in at])
+            chosen = [m.journeys[journeys[i]].journey for i in at]
+            out[at] = search.outs(place, [j.depart for j in chosen], [j.ready_by for j in chosen])
         for place, at in ends.items():
-            back[at] = search.back_values(place, [m.journeys[journeys[i]].journey.arrive for i in at])
-        values: np.ndarray = out + along + back + rate - capacity + earned
+            back[at] = search.backs(place, [m.journeys[journeys[i]].journey.arrive for i in at])
+        values: np.ndarray = out + along + back + search.rate - capacity + earned
         return np.where(np.isfinite(out) & np.isfinite(back), values, np.inf)
 
     def _ways(self, search: _EscortSearch, j: int) -> _Ways | None:
@@ -1055,10 +1060,39 @@ def _nothing() -> None:
 @dataclass(frozen=True, slots=True)
 class _After:
     """A way by road after each of some moments: what one rider pays for its vehicles in
-    multipliers, and the moments each vehicle is ridden at."""
+    multipliers, and when each of its hired links leaves."""
 
     paid: np.ndarray
-    riding: dict[int, np.ndarray]
+    departs: tuple[tuple[str, np.ndarray], ...]  # each hired link and when it leaves
+
+    def own(self, priced: dict[str, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """What each way pays in a traveller's own vehicle multipliers, ``priced`` by link:
+        the departures' timestamps (sorted) and their multipliers."""
+        paid = np.zeros(len(self.paid))
+        for link, at in self.departs:
+            found = priced.get(link)
+            if found is not None:
+                paid += _at(found, at, 0.0)
+        return paid
+
+
+def _at(priced: tuple[np.ndarray, np.ndarray], moments: np.ndarray, otherwise: float) -> np.ndarray:
+    """The values ``priced`` gives at ``moments`` (sorted timestamps and their values),
+    ``otherwise`` where it has none."""
+    times, values = priced
+    found = np.full(len(moments), otherwise)
+    k = np.minimum(np.searchsorted(times, moments), len(times) - 1)
+    hit = times[k] == moments
+    found[hit] = values[k[hit]]
+    return found
+
+
+def _by_link(priced: dict[VehicleKey, float]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Vehicle multipliers by link: the departures' timestamps, sorted, and their values."""
+    found: dict[str, dict[float, float]] = defaultdict(dict)
+    for (link, depart), value in priced.items():
+        found[link][depart.timestamp()] = value
+    return {link: (np.array(sorted(at)), np.array([at[t] for t in sorted(at)])) for link, at in found.items()}
 
 
 class _EscortSearch:
@@ -1078,6 +1112,7 @@ class _EscortSearch:
         self.money = money
         self.rate = rate
         self.own = own
+        self._own_links: dict[str, tuple[np.ndarray, np.ndarray]] | None = None  # ``own`` by link
         net = pricing.net
         # One array of arc weights per price of money, shared by the escorts without vehicle
         # rows of their own: a copy each took 700 MiB on L (204 escorts).
@@ -1200,6 +1235,42 @@ class _EscortSearch:
         head = net.heads(self.escort.base_id)[head_of[walk[0]]]
         return best_node[0], (*head.legs, *net.legs_of(walk))
 
+    def outs(self, place: str, departs: list[datetime], ready_by: list[datetime]) -> np.ndarray:
+        """What the way out to a party leaving ``place`` at each of ``departs`` costs, there
+        by ``ready_by``: ``out_values``, or where the escort is based at ``place``, only its
+        first day and the busy rows before it (infinite before it is available)."""
+        escort, net = self.escort, self.p.net
+        if escort.base_id != place:
+            return self.out_values(place, ready_by)
+        base = self.p.scenario.location(place)
+        return np.array(
+            [
+                -self.rate * net.day(place, d) - float(self.busy.before(d.timestamp()))
+                if base.local_date(d) >= escort.available_from
+                else np.inf
+                for d in departs
+            ],
+            dtype=np.float64,
+        )
+
+    def backs(self, place: str, arrived: list[datetime]) -> np.ndarray:
+        """What the way back from a party arriving at ``place`` at each of ``arrived`` costs:
+        ``back_values``, or where the escort is based at ``place``, only its last day and the
+        busy rows up to it (infinite after it is available)."""
+        escort, net = self.escort, self.p.net
+        if escort.base_id != place:
+            return self.back_values(place, arrived)
+        base = self.p.scenario.location(place)
+        return np.array(
+            [
+                self.rate * net.day(place, t) + float(self.busy.upto(t.timestamp()))
+                if base.local_date(t) <= escort.available_to
+                else np.inf
+                for t in arrived
+            ],
+            dtype=np.float64,
+        )
+
     def out_values(self, place: str, ready_by: list[datetime]) -> np.ndarray:
         """What ``way_out`` costs for a party at ``place`` by each of ``ready_by`` (infinite
         where there is no way), without making the ways' legs; kept until the next refresh."""
@@ -1271,15 +1342,13 @@ class _EscortSearch:
                 value = net.onward(target, reached, dist, waits=True)
                 low = np.where(value < _REACHED, cost + value, np.inf)
             # A way by road is dearer than its low by its vehicles, whoever rides it.
-            after = self.p.vehicles_after(path, arrived, moments)
+            after = self.p.vehicles_after(path, moments)
             paid = after.paid
             if self.own:
-                mine = np.zeros(len(moments))
-                for vehicle, own in self.own.items():
-                    at = after.riding.get(vehicle)
-                    if at is not None:
-                        np.add.at(mine, at, own)
-                paid = paid + mine
+                if self._own_links is None:
+                    keys = self.p.net.vehicle_keys
+                    self._own_links = _by_link({keys[vehicle]: own for vehicle, own in self.own.items()})
+                paid = paid + after.own(self._own_links)
             best = np.minimum(best, low + paid)
         return best
 
