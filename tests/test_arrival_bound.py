@@ -49,15 +49,16 @@ def one_escort_for_two_girls() -> Scenario:
     return week(cases, (ferry("F1", 1, fare=200_000), back_ferry("R6", 6)), escorts=(escort("E1"),))
 
 
-def arrival_bounds(s: Scenario, rounds: int) -> list[float]:
-    """The bound at the master's duals after each of the first ``rounds`` rounds."""
+def arrival_bounds(s: Scenario, rounds: int, fine: bool = False) -> list[float]:
+    """The bound at the master's duals after each of the first ``rounds`` rounds (``fine``:
+    keys split by arrival too)."""
     generation = ColumnGeneration(s, TransportNetwork(s))
     found = []
     for _ in range(rounds):
         generation.run(max_rounds=1, smoothing=0.0)
         generation.master.solve()
         units, _ = generation.priced()
-        found.append(arrival_bound(generation.master, generation.pricing, units))
+        found.append(arrival_bound(generation.master, generation.pricing, units, fine=fine))
         if generation.converged:
             break
     return found
@@ -74,26 +75,31 @@ def arrival_bounds(s: Scenario, rounds: int) -> list[float]:
         girls_home_by_car,
     ],
 )
-def test_on_the_hand_made_weeks_the_bound_is_at_most_the_best_plan(make: Callable[[], Scenario]) -> None:
+@pytest.mark.parametrize("fine", [False, True])
+def test_on_the_hand_made_weeks_the_bound_is_at_most_the_best_plan(
+    make: Callable[[], Scenario], fine: bool
+) -> None:
     s = make()
     best = exhaustive(s)
-    bounds = arrival_bounds(s, 6)
+    bounds = arrival_bounds(s, 6, fine)
     assert bounds
     for value in bounds:
         assert value <= best + 1, "a bound of the week is at most its best plan"
 
 
 @pytest.mark.parametrize("make", [woman_escort_in_makassar, girls_home_by_car])
+@pytest.mark.parametrize("fine", [False, True])
 def test_where_one_escort_takes_the_party_the_bound_reaches_the_best_plan(
-    make: Callable[[], Scenario],
+    make: Callable[[], Scenario], fine: bool
 ) -> None:
     # At the converged master's duals no key saves, and the bound is the relaxation's value,
     # which is the best plan on these weeks.
     s = make()
-    assert arrival_bounds(s, 12)[-1] == pytest.approx(exhaustive(s), abs=1)
+    assert arrival_bounds(s, 12, fine)[-1] == pytest.approx(exhaustive(s), abs=1)
 
 
-def test_the_escorts_time_is_held_by_the_program_where_the_masters_duals_leave_it_free() -> None:
+@pytest.mark.parametrize("fine", [False, True])
+def test_the_escorts_time_is_held_by_the_program_where_the_masters_duals_leave_it_free(fine: bool) -> None:
     # Any multipliers of the escorts' busy rows give a bound; at 0 only the program's rows for
     # an escort's time keep the one escort from taking both girls at once (without them the
     # bound was Rp 9.13 M, above the best plan).
@@ -109,7 +115,7 @@ def test_the_escorts_time_is_held_by_the_program_where_the_masters_duals_leave_i
                 m.row_dual[index] = 0.0
         generation.pricing.refresh()
         units, _ = generation.priced()
-        value = arrival_bound(m, generation.pricing, units)
+        value = arrival_bound(m, generation.pricing, units, fine=fine)
         assert value is not None and value <= best + 1, "a bound of the week is at most its best plan"
         assert value >= 0.9 * best  # the girl left waiting is counted
 
@@ -118,5 +124,6 @@ def test_the_escorts_time_is_held_by_the_program_where_the_masters_duals_leave_i
 @given(far_weeks())
 def test_on_small_weeks_of_far_homes_the_bound_is_at_most_the_best_of_every_plan(s: Scenario) -> None:
     best = exhaustive(s)
-    for value in arrival_bounds(s, 4):
-        assert value <= best + 1, "a bound of the week is at most its best plan"
+    for fine in (False, True):
+        for value in arrival_bounds(s, 4, fine):
+            assert value <= best + 1, "a bound of the week is at most its best plan"

@@ -61,11 +61,13 @@ def arrival_bound(
     units: Sequence[UnitPrice],
     deadline: float | None = None,
     parts: dict[str, float] | None = None,
+    fine: bool = False,
 ) -> float | None:
     """The bound, in rupiah, at the master's present duals; ``units`` priced at them (the
     unescorted units' least is taken from there) and ``pricing`` refreshed at them.  None
     when it would not be made by ``deadline`` (``time.perf_counter()``), judged as it goes by
-    the starts and homes done so far."""
+    the starts and homes done so far.  With ``fine``, the keys of ways onto a first service
+    are split by arrival too (``_Keys.arrivals``): tighter, and a search per arrival."""
     m = master
     escorted = {u for u, unit in enumerate(m.units) if unit.escorted}
     total = m.constant
@@ -97,10 +99,8 @@ def arrival_bound(
     placed: dict[tuple[str, str, bool], int] = {}  # each start and home's blocks: by road alone?
     for done, ((origin, home), members) in enumerate(pairs.items(), start=1):
         pricing.tick()
-        for by_road, block in (
-            (False, keys.heads(origin, home, members)),
-            (True, keys.roads(origin, home, members)),
-        ):
+        heads = keys.arrivals(origin, home, members) if fine else keys.heads(origin, home, members)
+        for by_road, block in ((False, heads), (True, keys.roads(origin, home, members))):
             if block:
                 placed[(origin, home, by_road)] = len(blocks)
                 blocks.append(block)
@@ -133,11 +133,13 @@ def arrival_bound(
         first = journey.service_ids[:1]
         b = placed.get((rows.origin, rows.home, not first))
         if b is not None:
-            mark = (
+            mark: tuple[float, ...] = (
                 (float(services[first[0]]), journey.depart.timestamp())
                 if first
                 else (journey.depart.timestamp(), journey.arrive.timestamp())
             )
+            if first and blocks[b].fine:
+                mark = (*mark, journey.arrive.timestamp())
             k = blocks[b].marks.get(mark)
             if k is not None:
                 included[(b, k)] = None
@@ -186,7 +188,8 @@ class _Block:
     last: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     # Each key by what marks its itineraries: the first service and the moment the party
     # leaves, or (a way by road alone) the moments it leaves and arrives.
-    marks: dict[tuple[float, float], int] = field(default_factory=dict)
+    marks: dict[tuple[float, ...], int] = field(default_factory=dict)
+    fine: bool = False  # keys of a way onto a first service and an arrival, marked by both
 
     def __bool__(self) -> bool:
         return bool(self.values.size)
@@ -255,10 +258,81 @@ class _Keys:
             on = self._escort_home(e, search, home, into)[services]
             duties[e] = np.where(on < _REACHED, out + first + on + search.rate, np.inf)
             begins[e], ends[e] = duty_spans(p, escort, origin, home, a["depart"], a["ready_by"], arrive)
-        marks: dict[tuple[float, float], int] = {}
+        marks: dict[tuple[float, ...], int] = {}
         for k, mark in enumerate(zip(services.tolist(), a["depart"].tolist(), strict=True)):
             marks.setdefault(mark, k)
         return _Block(members, values, duties, begins, ends, marks)
+
+    def arrivals(self, origin: str, home: str, members: list[int]) -> _Block:
+        """The keys of a way onto a first service from ``origin`` and an arrival at ``home``:
+        finer than ``heads`` (a unit's arrival is its escort's), and a search per arrival."""
+        p, m = self.p, self.m
+        net = p.net
+        heads, a = p._origin(origin)
+        into = np.flatnonzero(p._sink_arc & (net.arc_head == net.sink[home]))
+        if not len(heads) or not len(into):
+            return _Block(members, np.empty((0, 0)), np.empty((0, 0)))
+        arrivals = net.arc_tail[into]
+        services = a["service"]
+        shape = (len(into), len(heads))  # keys by arrival, then way onto a first service
+        values = np.empty((len(members), shape[0] * shape[1]))
+        classes: dict[_Rider, np.ndarray] = {}  # the searches of a class of riders
+        for i, u in enumerate(members):
+            rider = self._rider(u)
+            weights = p._weights(rider)
+            if u in p.ride:
+                weights = weights.copy()
+                for vehicle, value in p.ride[u].items():
+                    weights[p._vehicle_arcs.get(vehicle, [])] += value / m.units[u].persons
+            shared = classes.get(rider) if u not in p.ride else None
+            on = shared if shared is not None else self._onward(weights, arrivals, into, services)
+            if u not in p.ride:
+                classes[rider] = on
+            base = p._on_heads(u, rider, np.zeros(len(heads)))
+            value = base[None, :] + m.units[u].persons * on
+            value[(on >= _REACHED) | ~np.isfinite(base)[None, :]] = np.inf
+            values[i] = value.ravel()
+        money = p.escort_money(origin, home)
+        escort_rider = _Rider(money, 1.0, 0.0, 0.0, None)
+        along = self._onward(p._weights(escort_rider), arrivals, into, services)
+        along = along + (a["fare"] / MONEY * money + p._head_vehicles(origin))[None, :]
+        along[along >= _REACHED] = np.inf
+        departs = [datetime.fromtimestamp(float(t), UTC) for t in a["depart"]]
+        ready = [datetime.fromtimestamp(float(t), UTC) for t in a["ready_by"]]
+        moments = self._arrived(home, arrivals)
+        arrive = [datetime.fromtimestamp(float(t), UTC) for t in moments]
+        duties = np.empty((len(self.escorts), shape[0] * shape[1]))
+        begins, ends = np.empty_like(duties), np.empty_like(duties)
+        leaves = np.broadcast_to(a["depart"][None, :], shape).ravel()
+        readies = np.broadcast_to(a["ready_by"][None, :], shape).ravel()
+        reaches = np.broadcast_to(moments[:, None], shape).ravel()
+        for e, escort in enumerate(self.escorts):
+            search = p.escort_search(escort, money)
+            out = search.outs(origin, departs, ready)
+            back = search.backs(home, arrive)
+            duties[e] = (out[None, :] + along + back[:, None] + search.rate).ravel()
+            begins[e], ends[e] = duty_spans(p, escort, origin, home, leaves, readies, reaches)
+        marks: dict[tuple[float, ...], int] = {}
+        for key_index, mark in enumerate(
+            zip(
+                services[None, :].repeat(shape[0], 0).ravel().tolist(),
+                leaves.tolist(),
+                reaches.tolist(),
+                strict=True,
+            )
+        ):
+            marks.setdefault(mark, key_index)
+        return _Block(members, values, duties, begins, ends, marks, fine=True)
+
+    def _onward(
+        self, weights: np.ndarray, arrivals: np.ndarray, into: np.ndarray, services: np.ndarray
+    ) -> np.ndarray:
+        """The least cost from each service's departure to each arrival and into the sink (a
+        row per arrival): a search from each arrival."""
+        dist = distances(self.p._graph(weights, reverse=True), arrivals)
+        found: np.ndarray = dist[:, services] + weights[into][:, None]
+        found[~np.isfinite(found)] = _REACHED
+        return found
 
     def _home(self, home: str, rider: _Rider | int, weights: np.ndarray) -> np.ndarray:
         """The least cost from every node to ``home`` at ``weights``: those of a class of
@@ -341,7 +415,9 @@ class _Keys:
             back = search.backs(home, arrive)
             duties[e] = out + along + back + search.rate
             begins[e], ends[e] = duty_spans(p, escort, origin, home, leaves, readies, reaches)
-        marks = {mark: k for k, mark in enumerate(zip(leaves.tolist(), reaches.tolist(), strict=True))}
+        marks: dict[tuple[float, ...], int] = {
+            mark: k for k, mark in enumerate(zip(leaves.tolist(), reaches.tolist(), strict=True))
+        }
         return _Block(members, values, duties, begins, ends, marks)
 
     def screened(self, block: _Block, price: np.ndarray) -> int:

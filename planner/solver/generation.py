@@ -66,6 +66,9 @@ BESIDE_SIZE = 5000
 # it took 14.6 s and gave less than the bound over the party rows; where it gives up, its
 # pricing pass and first keys are taken from the integer search (docs/solver.md).
 ARRIVALS_SIZE = 300
+# Up to which its keys of a way onto a first service are split by arrival too: tighter on the
+# 50-case busy weeks and the demo week, too slow above (docs/solver.md).
+ARRIVALS_FINE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,8 @@ class ColumnGeneration:
         self.longest_round = 0.0  # seconds
         self.party_seconds: float | None = None  # what the last bound over the party rows took
         self._hard: float | None = None  # when a round of this run is given up
+        self._arrivals_by: float | None = None  # when the last round's keyed bound is given up
+        self.arrivals_tried = False  # whether a round made the bound over parties by the way they leave
         self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
         # The bound over the party rows at the empty master, solved beside the rounds.
         self._beside: Beside | None = None
@@ -199,6 +204,7 @@ class ColumnGeneration:
         overrun: float | None = None,
         hard: float | None = None,
         arrivals: bool = False,
+        arrivals_by: float | None = None,
     ) -> None:
         """Rounds until no column prices out (the master then solves the relaxation of the
         whole week), or ``deadline`` (``time.perf_counter()``) passes, or ``stop()``, or (with
@@ -209,9 +215,14 @@ class ColumnGeneration:
         rounds from this call's first (0: in the first round of the week only), where it fits
         the time left.  Duals are priced with ``smoothing`` (the weight of the best Lagrangian
         bound's).  A round still going at ``hard`` is given up there: its bound counts only if
-        its pricing had ended, and the columns it added stay (each is a column of the week)."""
+        its pricing had ended, and the columns it added stay (each is a column of the week).
+        With ``arrivals_by``, the round after which no other could begin in time (by the
+        longest so far) makes the bound over parties by the way they leave too, at its own
+        duals, given up at ``arrivals_by``: on the busy weeks it costs a second or two there,
+        where a pricing pass of its own after the rounds cost a round."""
         untimed = self.pricing.tick
         self._hard = hard
+        self._arrivals_by = arrivals_by
         if hard is not None:
 
             def tick() -> None:
@@ -268,6 +279,17 @@ class ColumnGeneration:
             ):
                 return  # a round is never cut short: this one could not end in time
             begun = time.perf_counter()
+            # The last round of this run, as far as the time tells: the next could not begin
+            # (rounds grow as the master does; three of the longest so far leave room for it).
+            last = number == max_rounds or (
+                deadline is not None and late is not None and begun + 3 * self.longest_round > deadline + late
+            )
+            keyed = (
+                last
+                and not self.arrivals_tried
+                and self._arrivals_by is not None
+                and self._party_size <= ARRIVALS_SIZE
+            )
             self.value = m.solve()
             current = m.row_dual.copy()
             if center is None:
@@ -280,7 +302,15 @@ class ColumnGeneration:
                 duals = alpha * center + (1 - alpha) * current
                 due = (number - 1) % parties_every == 0 if parties_every else not self.rounds
                 fits = due and self._parties_fit(deadline)
-                lagrangian, bound, found = self._price(duals, current, fits, arrivals and fits)
+                lagrangian, bound, found = self._price(
+                    duals,
+                    current,
+                    fits,
+                    (arrivals and fits) or keyed,
+                    self._arrivals_by if keyed else self._hard,
+                )
+                if keyed:
+                    self.arrivals_tried, keyed = True, False
                 self.bound = max(self.bound, bound)
                 if lagrangian > centered:
                     centered, center = lagrangian, duals
@@ -322,6 +352,10 @@ class ColumnGeneration:
 
     def _parties_fit(self, deadline: float | None) -> bool:
         """Whether a bound over the party rows can be made and the round still end in time."""
+        if not self.rounds and self._beside is not None:
+            # The same bound at the empty master is being solved beside: made again in the
+            # first round, it took the rounds' time from the search's columns (docs/solver.md).
+            return False
         if self.party_seconds is None and self._party_size > PARTIES_SIZE:
             return False
         if deadline is None:
@@ -338,12 +372,17 @@ class ColumnGeneration:
         return before - self.value <= STALL_SHARE * abs(before)
 
     def _price(
-        self, duals: np.ndarray, current: np.ndarray, parties: bool = True, arrivals: bool = False
+        self,
+        duals: np.ndarray,
+        current: np.ndarray,
+        parties: bool = True,
+        arrivals: bool = False,
+        arrivals_by: float | None = None,
     ) -> tuple[float, float, list[tuple[str, object]]]:
         """The Lagrangian bound at ``duals``, the bound there (with ``parties``, the better of
         it and the bound over the party rows; with ``arrivals``, of the bound over parties by
-        their two ends too) and the columns that price out there and also at the master's
-        ``current`` duals."""
+        the way they leave too, given up at ``arrivals_by``) and the columns that price out
+        there and also at the master's ``current`` duals."""
         m = self.master
         m.row_dual = duals
         try:
@@ -356,7 +395,9 @@ class ColumnGeneration:
                 if better is not None:
                     bound = max(bound, better)
             if arrivals:
-                keyed = arrival_bound(m, self.pricing, units, self._hard)
+                keyed = arrival_bound(
+                    m, self.pricing, units, arrivals_by, fine=self._party_size <= ARRIVALS_FINE
+                )
                 if keyed is not None:
                     bound = max(bound, keyed)
         finally:
@@ -379,7 +420,7 @@ class ColumnGeneration:
         return units, pricing.duties_priced(self._escorted(), keep=keep)
 
     def bound_by_arrivals(self, deadline: float | None) -> None:
-        """The bound over parties by their two ends (``planner.solver.arrivals``) at the
+        """The bound over parties by the way they leave (``planner.solver.arrivals``) at the
         master's own duals, kept where it is the best so far; not made if it would not be
         made by ``deadline``, nor on weeks of more than ``ARRIVALS_SIZE`` escorted units times
         escorts."""
@@ -390,7 +431,7 @@ class ColumnGeneration:
         m = self.master
         self.value = m.solve()
         units, _ = self.priced()
-        found = arrival_bound(m, self.pricing, units, deadline)
+        found = arrival_bound(m, self.pricing, units, deadline, fine=self._party_size <= ARRIVALS_FINE)
         if found is not None:
             self.bound = max(self.bound, found)
 

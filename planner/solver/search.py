@@ -299,15 +299,25 @@ class ColumnOptimizer(Optimizer):
                 max_rounds=1 if later else MAX_ROUNDS,
                 overrun=OVERRUN_SHARE * limit,
                 hard=late,
+                # The last round's bound over parties by the way they leave gives up a little
+                # before the round would be (its columns would go with it).
+                arrivals_by=None if later or late is None else late - OVERRUN_SHARE * limit / 4,
             )
             if time.perf_counter() > started + (1 - SEARCH_LEFT) * limit:
                 # A first round longer than the time (5,000 cases) leaves nothing to search:
                 # the first-come plan with the round's bound, in time.
                 raise OutOfTime
-        if not later and self._work is None and generation.rounds and not generation.converged:
-            # The bound over parties by their two ends, at the last master's duals, where it
-            # can be made in a share of the time (weeks of many starts and homes take longer).
-            # Not on reproducible runs: whether it fits is a matter of time.
+        if (
+            not later
+            and self._work is None
+            and generation.rounds
+            and not generation.converged
+            and not generation.arrivals_tried
+        ):
+            # The bound over parties by the way they leave, at the last master's duals, where
+            # the rounds ended before their last was due (the master stood still) and it can be
+            # made in a share of the time.  Not on reproducible runs: whether it fits is a
+            # matter of time.
             generation.bound_by_arrivals(time.perf_counter() + ARRIVALS_SHARE * limit)
         if later:
             assert seed is not None
