@@ -62,7 +62,7 @@ PARTIES_SIZE = 300
 # the national week's program is too large to make in its time (docs/solver.md).
 BESIDE_SIZE = 5000
 # Escorted units times escorts above which the bound over parties by the way they leave is
-# not tried after generation: the busy weeks are 45-228, the escort-scarce week 416, where
+# not tried in the generation for the search: the busy weeks are 45-228, the escort-scarce week 416, where
 # it took 14.6 s and gave less than the bound over the party rows; where it gives up, its
 # pricing pass and first keys are taken from the integer search (docs/solver.md).
 ARRIVALS_SIZE = 300
@@ -113,7 +113,8 @@ class ColumnGeneration:
         self.party_seconds: float | None = None  # what the last bound over the party rows took
         self._hard: float | None = None  # when a round of this run is given up
         self._arrivals_by: float | None = None  # when the last round's keyed bound is given up
-        self.arrivals_tried = False  # whether a round made the bound over parties by the way they leave
+        self._keyed_tried = False  # whether a round of this run tried the bound below
+        self.arrivals_made = False  # whether the bound over parties by the way they leave was made
         self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
         # The bound over the party rows at the empty master, solved beside the rounds.
         self._beside: Beside | None = None
@@ -216,13 +217,14 @@ class ColumnGeneration:
         the time left.  Duals are priced with ``smoothing`` (the weight of the best Lagrangian
         bound's).  A round still going at ``hard`` is given up there: its bound counts only if
         its pricing had ended, and the columns it added stay (each is a column of the week).
-        With ``arrivals_by``, the round after which no other could begin in time (by the
-        longest so far) makes the bound over parties by the way they leave too, at its own
+        With ``arrivals_by``, the round after which no other could begin in time (by three
+        of the longest so far) makes the bound over parties by the way they leave too, at its own
         duals, given up at ``arrivals_by``: on the busy weeks it costs a second or two there,
         where a pricing pass of its own after the rounds cost a round."""
         untimed = self.pricing.tick
         self._hard = hard
         self._arrivals_by = arrivals_by
+        self._keyed_tried = False
         if hard is not None:
 
             def tick() -> None:
@@ -286,7 +288,7 @@ class ColumnGeneration:
             )
             keyed = (
                 last
-                and not self.arrivals_tried
+                and not self._keyed_tried
                 and self._arrivals_by is not None
                 and self._party_size <= ARRIVALS_SIZE
             )
@@ -310,7 +312,7 @@ class ColumnGeneration:
                     self._arrivals_by if keyed else self._hard,
                 )
                 if keyed:
-                    self.arrivals_tried, keyed = True, False
+                    self._keyed_tried, keyed = True, False
                 self.bound = max(self.bound, bound)
                 if lagrangian > centered:
                     centered, center = lagrangian, duals
@@ -395,11 +397,14 @@ class ColumnGeneration:
                 if better is not None:
                     bound = max(bound, better)
             if arrivals:
-                keyed = arrival_bound(
-                    m, self.pricing, units, arrivals_by, fine=self._party_size <= ARRIVALS_FINE
-                )
+                fine = self._party_size <= ARRIVALS_FINE
+                keyed = arrival_bound(m, self.pricing, units, arrivals_by, fine=fine)
+                if keyed is None and fine:
+                    # Given up by arrival: by the way on alone, in the time left, if it fits.
+                    keyed = arrival_bound(m, self.pricing, units, arrivals_by)
                 if keyed is not None:
                     bound = max(bound, keyed)
+                    self.arrivals_made = True
         finally:
             m.row_dual = current
         found: list[tuple[str, object]] = [("x", p) for p in units if p.itinerary is not None]
@@ -431,9 +436,13 @@ class ColumnGeneration:
         m = self.master
         self.value = m.solve()
         units, _ = self.priced()
-        found = arrival_bound(m, self.pricing, units, deadline, fine=self._party_size <= ARRIVALS_FINE)
+        fine = self._party_size <= ARRIVALS_FINE
+        found = arrival_bound(m, self.pricing, units, deadline, fine=fine)
+        if found is None and fine:
+            found = arrival_bound(m, self.pricing, units, deadline)
         if found is not None:
             self.bound = max(self.bound, found)
+            self.arrivals_made = True
 
     def _escorted(self) -> list[int]:
         return [j for j in range(len(self.master.journeys)) if ("cap", j) in self.master.rows]

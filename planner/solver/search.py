@@ -312,12 +312,12 @@ class ColumnOptimizer(Optimizer):
             and self._work is None
             and generation.rounds
             and not generation.converged
-            and not generation.arrivals_tried
+            and not generation.arrivals_made
         ):
             # The bound over parties by the way they leave, at the last master's duals, where
-            # the rounds ended before their last was due (the master stood still) and it can be
-            # made in a share of the time.  Not on reproducible runs: whether it fits is a
-            # matter of time.
+            # the rounds did not make it (they ended before their last was due, the master
+            # standing still, or it gave up there) and it can be made in a share of the time.
+            # Not on reproducible runs: whether it fits is a matter of time.
             generation.bound_by_arrivals(time.perf_counter() + ARRIVALS_SHARE * limit)
         if later:
             assert seed is not None
