@@ -221,27 +221,41 @@ class _Keys:
         meal = sum(p._pool("meal", c.case_id) for c in unit.per_step) / unit.persons
         return _Rider(1 + fare, 1.0, p.meal * (1 + meal) / MONEY, 0.0, None)
 
+    def _own_weights(self, u: int, rider: _Rider) -> np.ndarray | None:
+        """The unit's arc costs with its own vehicle rows (``Pricing.ride``); None without."""
+        p = self.p
+        if u not in p.ride:
+            return None
+        weights = p._weights(rider)
+        for vehicle, value in p.ride[u].items():
+            weights[p._vehicle_arcs.get(vehicle, [])] += value / self.m.units[u].persons
+        return weights
+
+    def _ends(self, origin: str, home: str) -> tuple[int, dict[str, np.ndarray], np.ndarray] | None:
+        """The number of ways onto a first service from ``origin``, their arrays, and the arcs
+        into ``home``; None where either is missing."""
+        p = self.p
+        heads, a = p._origin(origin)
+        into = np.flatnonzero(p._sink_arc & (p.net.arc_head == p.net.sink[home]))
+        return (len(heads), a, into) if len(heads) and len(into) else None
+
     def heads(self, origin: str, home: str, members: list[int]) -> _Block:
         """The keys of ways onto a first service from ``origin``, for parties going to ``home``."""
         p, m = self.p, self.m
-        net = p.net
-        heads, a = p._origin(origin)
-        into = np.flatnonzero(p._sink_arc & (net.arc_head == net.sink[home]))
-        if not len(heads) or not len(into):
+        ends_of = self._ends(origin, home)
+        if ends_of is None:
             return _Block(members, np.empty((0, 0)), np.empty((0, 0)))
+        count, a, into = ends_of
+        heads = range(count)
         services = a["service"]
         # Each unit's reduced cost (its unit row's dual in) by way onto a first service.
         values = np.empty((len(members), len(heads)))
         for i, u in enumerate(members):
             rider = self._rider(u)
-            weights = p._weights(rider)
-            own = None
-            if u in p.ride:
-                own = u
-                weights = weights.copy()
-                for vehicle, value in p.ride[u].items():
-                    weights[p._vehicle_arcs.get(vehicle, [])] += value / m.units[u].persons
-            on = self._home(home, rider if own is None else own, weights)[services]
+            own = self._own_weights(u, rider)
+            on = (self._home(home, rider, p._weights(rider)) if own is None else self._home(home, u, own))[
+                services
+            ]
             value = p._on_heads(u, rider, np.zeros(len(heads))) + m.units[u].persons * on
             value[on >= _REACHED] = np.inf
             values[i] = value
@@ -267,27 +281,26 @@ class _Keys:
         """The keys of a way onto a first service from ``origin`` and an arrival at ``home``:
         finer than ``heads`` (a unit's arrival is its escort's), and a search per arrival."""
         p, m = self.p, self.m
-        net = p.net
-        heads, a = p._origin(origin)
-        into = np.flatnonzero(p._sink_arc & (net.arc_head == net.sink[home]))
-        if not len(heads) or not len(into):
+        ends_of = self._ends(origin, home)
+        if ends_of is None:
             return _Block(members, np.empty((0, 0)), np.empty((0, 0)))
-        arrivals = net.arc_tail[into]
+        count, a, into = ends_of
+        heads = range(count)
+        arrivals = p.net.arc_tail[into]
         services = a["service"]
         shape = (len(into), len(heads))  # keys by arrival, then way onto a first service
         values = np.empty((len(members), shape[0] * shape[1]))
         classes: dict[_Rider, np.ndarray] = {}  # the searches of a class of riders
         for i, u in enumerate(members):
             rider = self._rider(u)
-            weights = p._weights(rider)
-            if u in p.ride:
-                weights = weights.copy()
-                for vehicle, value in p.ride[u].items():
-                    weights[p._vehicle_arcs.get(vehicle, [])] += value / m.units[u].persons
-            shared = classes.get(rider) if u not in p.ride else None
-            on = shared if shared is not None else self._onward(weights, arrivals, into, services)
-            if u not in p.ride:
-                classes[rider] = on
+            own = self._own_weights(u, rider)
+            if own is not None:
+                on = self._onward(own, arrivals, into, services)
+            else:
+                found = classes.get(rider)
+                on = classes[rider] = (
+                    found if found is not None else self._onward(p._weights(rider), arrivals, into, services)
+                )
             base = p._on_heads(u, rider, np.zeros(len(heads)))
             value = base[None, :] + m.units[u].persons * on
             value[(on >= _REACHED) | ~np.isfinite(base)[None, :]] = np.inf
