@@ -35,9 +35,10 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 import highspy
 import numpy as np
@@ -257,9 +258,10 @@ class _Keys:
         for i, u in enumerate(members):
             rider = self._rider(u)
             own = self._own_weights(u, rider)
-            on = (self._home(home, rider, p._weights(rider)) if own is None else self._home(home, u, own))[
-                services
-            ]
+            if own is None:
+                on = self._home(home, rider, partial(p._weights, rider))[services]
+            else:
+                on = self._home(home, u, partial(np.asarray, own))[services]
             value = p._on_heads(u, rider, np.zeros(len(heads))) + m.units[u].persons * on
             value[on >= _REACHED] = np.inf
             values[i] = value
@@ -351,13 +353,13 @@ class _Keys:
         found[~np.isfinite(found)] = _REACHED
         return found
 
-    def _home(self, home: str, rider: _Rider | int, weights: np.ndarray) -> np.ndarray:
-        """The least cost from every node to ``home`` at ``weights``: those of a class of
-        riders, or of one unit's own vehicle rows (``rider`` the unit)."""
+    def _home(self, home: str, rider: _Rider | int, weights: Callable[[], np.ndarray]) -> np.ndarray:
+        """The least cost from every node to ``home`` at ``weights`` (made only when not known):
+        those of a class of riders, or of one unit's own vehicle rows (``rider`` the unit)."""
         key = (home, rider)
         found = self._homes.get(key)
         if found is None:
-            found = distances(self.p._graph(weights, reverse=True), np.array([self.p.net.sink[home]]))[0]
+            found = distances(self.p._graph(weights(), reverse=True), np.array([self.p.net.sink[home]]))[0]
             found[~np.isfinite(found)] = _REACHED
             self._homes[key] = found
         return found

@@ -397,14 +397,9 @@ class ColumnGeneration:
                 if better is not None:
                     bound = max(bound, better)
             if arrivals:
-                fine = self._party_size <= ARRIVALS_FINE
-                keyed = arrival_bound(m, self.pricing, units, arrivals_by, fine=fine)
-                if keyed is None and fine:
-                    # Given up by arrival: by the way on alone, in the time left, if it fits.
-                    keyed = arrival_bound(m, self.pricing, units, arrivals_by)
+                keyed = self._keyed_bound(units, arrivals_by)
                 if keyed is not None:
                     bound = max(bound, keyed)
-                    self.arrivals_made = True
         finally:
             m.row_dual = current
         found: list[tuple[str, object]] = [("x", p) for p in units if p.itinerary is not None]
@@ -436,13 +431,20 @@ class ColumnGeneration:
         m = self.master
         self.value = m.solve()
         units, _ = self.priced()
-        fine = self._party_size <= ARRIVALS_FINE
-        found = arrival_bound(m, self.pricing, units, deadline, fine=fine)
-        if found is None and fine:
-            found = arrival_bound(m, self.pricing, units, deadline)
+        found = self._keyed_bound(units, deadline)
         if found is not None:
             self.bound = max(self.bound, found)
-            self.arrivals_made = True
+
+    def _keyed_bound(self, units: list[UnitPrice], deadline: float | None) -> float | None:
+        """The bound over parties by the way they leave at the master's present duals, its keys
+        split by arrival on small weeks; where that gives up, by the way on alone in the time
+        left, if it fits."""
+        fine = self._party_size <= ARRIVALS_FINE
+        found = arrival_bound(self.master, self.pricing, units, deadline, fine=fine)
+        if found is None and fine:
+            found = arrival_bound(self.master, self.pricing, units, deadline)
+        self.arrivals_made = self.arrivals_made or found is not None
+        return found
 
     def _escorted(self) -> list[int]:
         return [j for j in range(len(self.master.journeys)) if ("cap", j) in self.master.rows]
