@@ -323,14 +323,14 @@ class _Keys:
         duties = np.empty((len(self.escorts), shape[0] * shape[1]))
         begins, ends = np.empty_like(duties), np.empty_like(duties)
         leaves = np.broadcast_to(a["depart"][None, :], shape).ravel()
-        readies = np.broadcast_to(a["ready_by"][None, :], shape).ravel()
         reaches = np.broadcast_to(moments[:, None], shape).ravel()
         for e, escort in enumerate(self.escorts):
             search = p.escort_search(escort, money)
             out = search.outs(origin, departs, ready)
             back = search.backs(home, arrive)
             duties[e] = (out[None, :] + along + back[:, None] + search.rate).ravel()
-            begins[e], ends[e] = duty_spans(p, escort, origin, home, leaves, readies, reaches)
+            begin, end = duty_spans(p, escort, origin, home, a["depart"], a["ready_by"], moments[:, None])
+            begins[e], ends[e] = begin.ravel(), end.ravel()
         marks: dict[tuple[float, ...], int] = {}
         for key_index, mark in enumerate(
             zip(
@@ -347,9 +347,11 @@ class _Keys:
         self, weights: np.ndarray, arrivals: np.ndarray, into: np.ndarray, services: np.ndarray
     ) -> np.ndarray:
         """The least cost from each service's departure to each arrival and into the sink (a
-        row per arrival): a search from each arrival."""
-        dist = distances(self.p._graph(weights, reverse=True), arrivals)
-        found: np.ndarray = dist[:, services] + weights[into][:, None]
+        row per arrival): a search from each first service, which are several times fewer
+        than the arrivals at a home over the window."""
+        firsts, of = np.unique(services, return_inverse=True)
+        dist = distances(self.p._graph(weights, reverse=False), firsts)
+        found: np.ndarray = dist[:, arrivals].T[:, of] + weights[into][:, None]
         found[~np.isfinite(found)] = _REACHED
         return found
 

@@ -523,15 +523,18 @@ def duty_spans(
 ) -> tuple[np.ndarray, np.ndarray]:
     """What every duty of ``escort`` with parties leaving ``start`` at ``depart`` (an escort
     there by ``ready_by``) and arriving at ``home`` at ``arrive`` or later covers at least: from
-    the latest its way out can leave to the earliest its way back can arrive."""
+    the latest its way out can leave to the earliest its way back can arrive.  ``arrive`` may
+    be a column against a row of ``depart``: each way back is then searched once, not once
+    per departure (both spans come broadcast)."""
     first, last = depart, arrive
     if escort.base_id != start:
         out = pricing.latest_out(escort.base_id, start, ready_by)
         first = np.where(np.isfinite(out), np.minimum(depart, out), depart)
     if escort.base_id != home:
-        back = pricing.earliest_back(escort.base_id, home, arrive)
+        back = pricing.earliest_back(escort.base_id, home, arrive.ravel()).reshape(arrive.shape)
         last = np.where(np.isfinite(back), np.maximum(arrive, back), arrive)
-    return first, np.maximum(last, first + 1.0)
+    last = np.maximum(last, first + 1.0)
+    return (first if first.shape == last.shape else np.broadcast_to(first, last.shape)), last
 
 
 def whole_days(pricing: Pricing, escort: Escort, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
