@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
 
 from planner.network import TransportNetwork
 from planner.scenario import Scenario
 from planner.solver.arrivals import arrival_bound
 from planner.solver.generation import ColumnGeneration
+from planner.solver.network import Sweep
 from tests.test_column_generation import (
     escort_waits_for_the_ferry_back,
     exhaustive,
@@ -127,3 +132,18 @@ def test_on_small_weeks_of_far_homes_the_bound_is_at_most_the_best_of_every_plan
     for fine in (False, True):
         for value in arrival_bounds(s, 4, fine):
             assert value <= best + 1, "a bound of the week is at most its best plan"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 40), st.integers(0, 120), st.integers(0, 2**31 - 1))
+def test_the_sweep_over_depths_gives_dijkstras_distances(nodes: int, arcs: int, seed: int) -> None:
+    # Random acyclic graphs (arcs from a lower node to a higher one, parallel arcs, arcs of no
+    # cost and of infinite cost among them), every node a source: the keyed bound's searches.
+    rng = np.random.default_rng(seed)
+    tails = rng.integers(0, nodes - 1, arcs)
+    heads = tails + 1 + (rng.integers(0, nodes, arcs) % (nodes - 1 - tails))
+    weights = rng.choice([0.0, 0.5, 1.0, 2.5, 7.0, np.inf], arcs)
+    matrix = csr_matrix((weights, (tails, heads)), shape=(nodes, nodes))
+    sources = rng.permutation(nodes)
+    swept = Sweep(matrix.indptr, matrix.indices, nodes).distances(matrix.data, sources)
+    assert np.allclose(swept, dijkstra(matrix, True, sources), equal_nan=False)

@@ -145,7 +145,7 @@ def arrival_bound(
             )
             if first and blocks[b].fine:
                 mark = (*mark, journey.arrive.timestamp())
-            k = blocks[b].marks.get(mark)
+            k = blocks[b].key(mark)
             if k is not None:
                 included[(b, k)] = None
     busy = _Busy({})
@@ -191,13 +191,19 @@ class _Block:
     # to ``last`` (``duties``' shape).
     first: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     last: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
-    # Each key by what marks its itineraries: the first service and the moment the party
-    # leaves, or (a way by road alone) the moments it leaves and arrives.
-    marks: dict[tuple[float, ...], int] = field(default_factory=dict)
+    # What marks each key's itineraries (a row per key): the first service and the moment the
+    # party leaves, or (a way by road alone) the moments it leaves and arrives.
+    marks: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     fine: bool = False  # keys of a way onto a first service and an arrival, marked by both
 
     def __bool__(self) -> bool:
         return bool(self.values.size)
+
+    def key(self, mark: tuple[float, ...]) -> int | None:
+        """The first key marked ``mark``; None if none is.  Asked for a few of the master's
+        parties, so a scan rather than a table of every key (400,000 on a 50-case week)."""
+        found = np.flatnonzero((self.marks == np.array(mark)).all(axis=1))
+        return int(found[0]) if len(found) else None
 
 
 class _Keys:
@@ -278,9 +284,7 @@ class _Keys:
             on = self._escort_home(e, search, home, into)[services]
             duties[e] = np.where(on < _REACHED, out + first + on + search.rate, np.inf)
             begins[e], ends[e] = duty_spans(p, escort, origin, home, a["depart"], a["ready_by"], arrive)
-        marks: dict[tuple[float, ...], int] = {}
-        for k, mark in enumerate(zip(services.tolist(), a["depart"].tolist(), strict=True)):
-            marks.setdefault(mark, k)
+        marks = np.column_stack([services.astype(np.float64), a["depart"]])
         return _Block(members, values, duties, begins, ends, marks)
 
     def arrivals(self, origin: str, home: str, members: list[int]) -> _Block:
@@ -331,26 +335,17 @@ class _Keys:
             duties[e] = (out[None, :] + along + back[:, None] + search.rate).ravel()
             begin, end = duty_spans(p, escort, origin, home, a["depart"], a["ready_by"], moments[:, None])
             begins[e], ends[e] = begin.ravel(), end.ravel()
-        marks: dict[tuple[float, ...], int] = {}
-        for key_index, mark in enumerate(
-            zip(
-                services[None, :].repeat(shape[0], 0).ravel().tolist(),
-                leaves.tolist(),
-                reaches.tolist(),
-                strict=True,
-            )
-        ):
-            marks.setdefault(mark, key_index)
+        marks = np.column_stack([np.tile(services.astype(np.float64), shape[0]), leaves, reaches])
         return _Block(members, values, duties, begins, ends, marks, fine=True)
 
     def _onward(
         self, weights: np.ndarray, arrivals: np.ndarray, into: np.ndarray, services: np.ndarray
     ) -> np.ndarray:
         """The least cost from each service's departure to each arrival and into the sink (a
-        row per arrival): a search from each first service, which are several times fewer
-        than the arrivals at a home over the window."""
+        row per arrival): from each first service, which are several times fewer than the
+        arrivals at a home over the window, in one sweep."""
         firsts, of = np.unique(services, return_inverse=True)
-        dist = distances(self.p._graph(weights, reverse=False), firsts)
+        dist = self.p.distances_from(weights, firsts)
         found: np.ndarray = dist[:, arrivals].T[:, of] + weights[into][:, None]
         found[~np.isfinite(found)] = _REACHED
         return found
@@ -436,10 +431,7 @@ class _Keys:
             back = search.backs(home, arrive)
             duties[e] = out + along + back + search.rate
             begins[e], ends[e] = duty_spans(p, escort, origin, home, leaves, readies, reaches)
-        marks: dict[tuple[float, ...], int] = {
-            mark: k for k, mark in enumerate(zip(leaves.tolist(), reaches.tolist(), strict=True))
-        }
-        return _Block(members, values, duties, begins, ends, marks)
+        return _Block(members, values, duties, begins, ends, np.column_stack([leaves, reaches]))
 
     def screened(self, block: _Block, price: np.ndarray) -> int:
         """How many of the block's keys the quick test leaves to a program of their own."""

@@ -33,7 +33,7 @@ from planner.plan import Leg
 from planner.scenario import CostType, Escort, Scenario
 from planner.solver.floor import EscortFloor, no_dearer
 from planner.solver.master import MONEY, NEEDS, Master, suits
-from planner.solver.network import Head, RoadWay, TimeExpanded, VehicleKey, shortest_paths
+from planner.solver.network import Head, RoadWay, Sweep, TimeExpanded, VehicleKey, shortest_paths
 
 _FAR = 1e18  # an arc that may not be taken
 # Itineraries with other first departures offered at once to an escorted unit.
@@ -107,6 +107,7 @@ class Pricing:
         # has their rows (``ColumnGeneration.empty_party_program``); read at the next refresh.
         self.whole: dict[tuple[str, object], float] = {}
         self._layouts: dict[object, _Layout] = {}
+        self._sweep: Sweep | None = None
         self._head_owner: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._earliest: dict[str, np.ndarray] = {}
         self._latest: dict[str, np.ndarray] = {}
@@ -243,6 +244,26 @@ class Pricing:
         w[self._sink_arc] += rider.sink * net.arc_day[self._sink_arc]
         return np.maximum(w, 0.0)
 
+    def distances_from(self, weights: np.ndarray, sources: np.ndarray) -> np.ndarray:
+        """The least cost at ``weights`` from each of ``sources`` to every node, forward in
+        time (a row each): one sweep for all of them (``Sweep``), laid out once."""
+        layout = self._layout(False)
+        if self._sweep is None:
+            self._sweep = Sweep(layout.indptr, layout.indices, layout.size)
+        data = np.bincount(layout.position, weights=weights, minlength=layout.entries)
+        return self._sweep.distances(data, sources)
+
+    def _layout(self, reverse: bool) -> _Layout:
+        net = self.net
+        layout = self._layouts.get(reverse)
+        if layout is None:
+            layout = self._layouts[reverse] = _Layout.of(
+                net.arc_head if reverse else net.arc_tail,
+                net.arc_tail if reverse else net.arc_head,
+                net.nodes,
+            )
+        return layout
+
     def _graph(
         self,
         weights: np.ndarray,
@@ -253,14 +274,7 @@ class Pricing:
         if extra is None:
             # The network's arcs never change: their order in the matrix is found once, and each
             # search only puts its weights there (parallel arcs add up, as scipy adds them).
-            layout = self._layouts.get(reverse)
-            if layout is None:
-                layout = self._layouts[reverse] = _Layout.of(
-                    net.arc_head if reverse else net.arc_tail,
-                    net.arc_tail if reverse else net.arc_head,
-                    net.nodes,
-                )
-            return layout.matrix(weights)
+            return self._layout(reverse).matrix(weights)
         count = len(net.services)
         sources, targets, costs = extra
         if (
