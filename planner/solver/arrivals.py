@@ -54,6 +54,7 @@ _REACHED = 1e17
 # Programs over the keys with a negative value, grown until no key outside is negative.
 ROUNDS = 6
 PROGRAM_SECONDS = 0.002  # what one key's program takes: about 1.1 ms measured, with room
+COUPLED_SECONDS = 0.002  # the program over the keys, per key in it: about 1.4 ms measured
 
 
 def arrival_bound(
@@ -67,8 +68,10 @@ def arrival_bound(
     """The bound, in rupiah, at the master's present duals; ``units`` priced at them (the
     unescorted units' least is taken from there) and ``pricing`` refreshed at them.  None
     when it would not be made by ``deadline`` (``time.perf_counter()``), judged as it goes by
-    the starts and homes done so far.  With ``fine``, the keys of ways onto a first service
-    are split by arrival too (``_Keys.arrivals``): tighter, and a search per arrival."""
+    the starts and homes done so far and by the keys its programs hold; past it, the best
+    point so far, or None with ``fine``.  With ``fine``, the keys of ways onto a first
+    service are split by arrival too (``_Keys.arrivals``): tighter once its programs are
+    done, and a search per arrival."""
     m = master
     escorted = {u for u, unit in enumerate(m.units) if unit.escorted}
     total = m.constant
@@ -149,7 +152,14 @@ def arrival_bound(
             if k is not None:
                 included[(b, k)] = None
     busy = _Busy({})
-    for _ in range(ROUNDS):
+    for done in range(ROUNDS):
+        if fine and done and deadline is not None:
+            # Split by arrival, a pass at the program's multipliers may leave tens of thousands
+            # of keys to programs of their own (the quick test counts without the escorts'
+            # time, so at least as many): given up at once where they would not fit.
+            programs = sum(keys.screened(block, price) for block in blocks)
+            if time.perf_counter() + PROGRAM_SECONDS * programs > deadline:
+                return None
         value, negative = 0.0, []
         try:
             for b, block in enumerate(blocks):
@@ -157,6 +167,8 @@ def arrival_bound(
                 value += found
                 negative += [(b, k) for k in below]
         except _Late:
+            if fine:
+                return None
             break
         value += total + float((upper * price)[mask].sum()) - busy.total
         if value > best:
@@ -166,6 +178,12 @@ def arrival_bound(
         if not fresh:
             break
         included.update(dict.fromkeys(fresh))
+        if deadline is not None and time.perf_counter() + COUPLED_SECONDS * len(included) > deadline:
+            # Split by arrival, the first passes are weak (the program over the keys makes it
+            # tight): the caller makes the keys by the way on alone instead.
+            if fine:
+                return None
+            break
         price, busy = keys.coupled(blocks, list(included), price)
     if best == -math.inf:
         return None
