@@ -62,10 +62,10 @@ PARTIES_SIZE = 300
 # the national week's program is too large to make in its time (docs/solver.md).
 BESIDE_SIZE = 5000
 # Escorted units times escorts above which the bound over parties by the way they leave is
-# not tried in the generation for the search: the busy weeks are 45-228, the escort-scarce week 416, where
-# it took 14.6 s and gave less than the bound over the party rows; where it gives up, its
-# pricing pass and first keys are taken from the integer search (docs/solver.md).
-ARRIVALS_SIZE = 300
+# not tried in the generation for the search: the Nunukan surge (1,260) is under it, where it
+# takes a few seconds, M (2,926) over it, where it took 24 s; where it gives up, its pricing
+# pass and first keys are taken from the integer search (docs/solver.md).
+ARRIVALS_SIZE = 1500
 # Up to which its keys of a way onto a first service are split by arrival too: tighter on the
 # 50-case busy weeks and the demo week, too slow above (docs/solver.md).
 ARRIVALS_FINE = 100
@@ -425,7 +425,7 @@ class ColumnGeneration:
         made by ``deadline``, nor on weeks of more than ``ARRIVALS_SIZE`` escorted units times
         escorts."""
         if self._party_size > ARRIVALS_SIZE or (
-            deadline is not None and time.perf_counter() + 2 * self.longest_round > deadline
+            deadline is not None and time.perf_counter() + self.longest_round > deadline
         ):
             return
         m = self.master
