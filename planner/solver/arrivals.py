@@ -179,8 +179,8 @@ def arrival_bound(
             break
         included.update(dict.fromkeys(fresh))
         if deadline is not None and time.perf_counter() + COUPLED_SECONDS * len(included) > deadline:
-            # Split by arrival, the first passes are weak (the program over the keys makes it
-            # tight): the caller makes the keys by the way on alone instead.
+            # The program over the keys would not end in time: the best point so far, but split
+            # by arrival, whose first passes are weak (that program makes it tight), none.
             if fine:
                 return None
             break

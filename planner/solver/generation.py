@@ -62,9 +62,9 @@ PARTIES_SIZE = 300
 # the national week's program is too large to make in its time (docs/solver.md).
 BESIDE_SIZE = 5000
 # Escorted units times escorts above which the bound over parties by the way they leave is
-# not tried in the generation for the search: the Nunukan surge (1,260) is under it, where it
-# takes a few seconds, M (2,926) over it, where it took 24 s; where it gives up, its pricing
-# pass and first keys are taken from the integer search (docs/solver.md).
+# not tried in the generation for the search: the Nunukan surge is under it, M over it, where
+# it needs most of the time limit; where it gives up, its pricing pass and first keys are taken
+# from the integer search (docs/solver.md).
 ARRIVALS_SIZE = 1500
 # Up to which its keys of a way onto a first service are split by arrival too: tighter on the
 # 50-case busy weeks and the demo week, too slow above (docs/solver.md).
@@ -438,8 +438,8 @@ class ColumnGeneration:
     def _keyed_bound(self, units: list[UnitPrice], deadline: float | None) -> float | None:
         """The bound over parties by the way they leave at the master's present duals; on
         small weeks then, in the time left, its keys split by arrival too, the better kept.
-        The split one is often the tighter but may need many times as long (its program over
-        the keys: 65 s on a 50-case busy week where the other took 0.9 s), so it comes second."""
+        The split one is often the tighter but may need many times as long, so it comes second
+        (docs/solver.md)."""
         found = arrival_bound(self.master, self.pricing, units, deadline)
         if self._party_size <= ARRIVALS_FINE:
             fine = arrival_bound(self.master, self.pricing, units, deadline, fine=True)
