@@ -219,8 +219,8 @@ class ColumnGeneration:
         its pricing had ended, and the columns it added stay (each is a column of the week).
         With ``arrivals_by``, the round after which no other could begin in time (by three
         of the longest so far) makes the bound over parties by the way they leave too, at its own
-        duals, given up at ``arrivals_by``: on the busy weeks it costs a second or two there,
-        where a pricing pass of its own after the rounds cost a round."""
+        duals, given up at ``arrivals_by`` (where it is not made, the caller may make it after
+        the rounds, with a pricing pass of its own)."""
         untimed = self.pricing.tick
         self._hard = hard
         self._arrivals_by = arrivals_by

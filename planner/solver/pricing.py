@@ -250,8 +250,7 @@ class Pricing:
         layout = self._layout(False)
         if self._sweep is None:
             self._sweep = Sweep(layout.indptr, layout.indices, layout.size)
-        data = np.bincount(layout.position, weights=weights, minlength=layout.entries)
-        return self._sweep.distances(data, sources)
+        return self._sweep.distances(layout.data(weights), sources)
 
     def _layout(self, reverse: bool) -> _Layout:
         net = self.net
@@ -1443,9 +1442,12 @@ class _Layout:
         np.add.at(indptr, sorted_rows[new] + 1, 1)
         return _Layout(position, int(new.sum()), sorted_columns[new], np.cumsum(indptr), size)
 
+    def data(self, weights: np.ndarray) -> np.ndarray:
+        """The matrix's entries at the arcs' ``weights``."""
+        return np.bincount(self.position, weights=weights, minlength=self.entries)
+
     def matrix(self, weights: np.ndarray) -> csr_matrix:
-        data = np.bincount(self.position, weights=weights, minlength=self.entries)
-        return csr_matrix((data, self.indices, self.indptr), shape=(self.size, self.size))
+        return csr_matrix((self.data(weights), self.indices, self.indptr), shape=(self.size, self.size))
 
 
 @dataclass(frozen=True, slots=True)
