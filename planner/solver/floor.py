@@ -364,25 +364,10 @@ class EscortFloor:
 
     def reach(self, sources: np.ndarray) -> np.ndarray:
         """The least fares and duals from each of ``sources`` (distinct nodes, a row each) to
-        every node, by one pass over the network in its order for all of them at once (a
-        search from each took most of the time to make the bound's program of 500 cases)."""
-        net = self.p.net
-        order, arcs = net.forward()
-        weights = self._weights().tolist()
-        heads = net.arc_head.tolist()
-        found = np.full((net.nodes, len(sources)), _FAR)
-        found[sources, np.arange(len(sources))] = 0.0
-        reached = np.zeros(net.nodes, dtype=bool)
-        reached[sources] = True
-        for node in order:
-            if not reached[node]:
-                continue
-            row = found[node]
-            for arc in arcs[node]:
-                head = heads[arc]
-                np.minimum(found[head], row + weights[arc], out=found[head])
-                reached[head] = True
-        return found.T
+        every node (infinite where none leads), all of them in one sweep over the network
+        (``Pricing.distances_from``): a search from each took most of the time to make the
+        bound's program of 500 cases."""
+        return self.p.distances_from(self._weights(), sources)
 
     def _deadline(self, escort: Escort) -> float:
         base = self.p.scenario.location(escort.base_id)
