@@ -223,3 +223,55 @@ def test_an_escort_whose_party_goes_the_slow_way_pays_the_days_of_its_way_back()
     best = exhaustive(s)
     assert best == 7_165_000
     assert empty_bound(s) == pytest.approx(best - EMPTY_SEATS, abs=1)
+
+
+def test_the_bound_beside_starts_before_the_week_is_prepared_and_the_rounds_take_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It needs nothing from the main process: started with the solve, it has the second core
+    while the main one makes the network and the first-come plan."""
+    events: list[str] = []
+    made: list[Aside] = []
+
+    class Recorded(Aside):
+        def __init__(self, scenario: Scenario, until: float) -> None:
+            events.append("aside")
+            made.append(self)
+            super().__init__(scenario, until)
+
+    prepare = ColumnGeneration.__init__
+
+    def prepared(self: ColumnGeneration, *args: object, **kwargs: object) -> None:
+        events.append("generation")
+        prepare(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("planner.solver.search.Aside", Recorded)
+    monkeypatch.setattr(ColumnGeneration, "__init__", prepared)
+    s = generate(40, seed=1, structure="escort-scarce")
+    optimizer = ColumnOptimizer(s)
+    optimizer.plan(Options(time_limit=10, seed=0))
+    assert events[:2] == ["aside", "generation"]
+    assert len(made) == 1, "the one started first is the one the rounds take"
+    assert made[0].done, "ended with the solve"
+    generation = optimizer.generation
+    assert generation is not None and generation._beside is None
+
+
+def test_a_bound_beside_that_no_round_takes_is_ended_with_the_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[Aside] = []
+
+    class Recorded(Aside):
+        def __init__(self, scenario: Scenario, until: float) -> None:
+            made.append(self)
+            super().__init__(scenario, until)
+
+    monkeypatch.setattr("planner.solver.search.Aside", Recorded)
+    s = generate(40, seed=1, structure="escort-scarce")
+    optimizer = ColumnOptimizer(s)
+    # Without the first-come plan as a hint the master starts empty and has no bound at the
+    # empty master to take from beside.
+    optimizer.plan(Options(time_limit=5, seed=0, hints=False))
+    generation = optimizer.generation
+    assert generation is not None and generation.beside_bound is None
+    assert len(made) == 1 and made[0].done
+    assert optimizer._aside is None

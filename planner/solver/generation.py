@@ -150,6 +150,12 @@ class ColumnGeneration:
         (``BESIDE_SIZE``), to be solved beside the rounds."""
         return self._party_size <= BESIDE_SIZE
 
+    @staticmethod
+    def fits_beside_alone(scenario: Scenario) -> bool:
+        """``fits_beside`` for the week's generation before it is made."""
+        escorted = sum(1 for unit in planning_units(scenario) if unit.escorted)
+        return escorted * len(scenario.escorts) <= BESIDE_SIZE
+
     def empty_bound(self, beside: Callable[[], Beside] | None = None) -> None:
         """Keep the Lagrangian bound at the empty master's duals (all 0), priced before any
         column and adding none: once a plan seeds the master, the first round's duals are

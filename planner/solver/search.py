@@ -107,6 +107,7 @@ class ColumnOptimizer(Optimizer):
         self._hint: Plan | None = None
         self.dive: Dive | None = None
         self.improved: Improved | None = None
+        self._aside: Aside | None = None  # the bound beside, till a generation takes it
 
     def plan(
         self,
@@ -119,6 +120,9 @@ class ColumnOptimizer(Optimizer):
         self._limit = options.time_limit
         self._work = options.work_limit
         self._widen = False
+        # The bound solved beside is started at once, while this process prepares the week
+        # on one core: made at the empty master, it needs nothing from here.
+        self._aside = self._aside_for(started + options.time_limit)
         self._best: Plan | None = None  # the best plan once the searches are done
         original = self._rounds
         if progress is not None:
@@ -143,7 +147,28 @@ class ColumnOptimizer(Optimizer):
             self._rounds = original
             if self.generation is not None:
                 self.generation.finish()
+            if self._aside is not None:
+                # Started but never handed to a generation (the week ended before one).
+                self._aside.finish()
+                self._aside = None
         return _proven(plan, self.bound_idr)
+
+    def _aside_for(self, until: float) -> Aside | None:
+        """The bound over the party rows at the empty master in a second process (``Aside``),
+        for the first pass's generation to take: on a timed solve of a week planned afresh (a
+        re-plan's master starts from its bookings) whose baseline seeds the master before the
+        first round (fewer than ``BESIDE_CASES`` cases), and small enough for that bound
+        (``ColumnGeneration.fits_beside``)."""
+        scenario = self.scenario
+        if (
+            self._work is not None
+            or self.booked is not None
+            or scenario.bookings is not None
+            or len(scenario.cases) >= BESIDE_CASES
+            or not ColumnGeneration.fits_beside_alone(scenario)
+        ):
+            return None
+        return Aside(scenario, until)
 
     def _passes(
         self,
@@ -264,9 +289,13 @@ class ColumnOptimizer(Optimizer):
                 # booked itinerary as the master's only, so it has no such bound.)  Its bound
                 # over the party rows is solved beside until the end, not under a work limit,
                 # where the bound may not depend on the machine's speed.
+                aside, self._aside = self._aside, None
                 timed = self._work is None and self._limit is not None
                 until = started + limit
-                generation.empty_bound(beside=(lambda: Aside(scenario, until)) if timed else None)
+                if aside is not None:
+                    generation.empty_bound(beside=lambda: aside)
+                else:
+                    generation.empty_bound(beside=(lambda: Aside(scenario, until)) if timed else None)
             generation.seed(seed() if callable(seed) else seed)
         if self.booked is not None:
             generation.seed(self.booked)
