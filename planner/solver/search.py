@@ -58,6 +58,9 @@ ARRIVALS_SHARE = 0.2
 # From this many cases on, the baseline's plan is made in a second process, and seeds the
 # master after the first round instead of before it.
 BESIDE_CASES = 1000
+# The bound solved beside ends its last slice by this part of the time limit: one that ends
+# after the plan is lost with the process, and M's last slices are seconds long.
+ASIDE_SHARE = 0.95
 # Weeks whose largest part has at least this many planning units are searched region by region
 # (``planner.solver.regions``).
 REGION_UNITS = 1000
@@ -122,7 +125,7 @@ class ColumnOptimizer(Optimizer):
         self._widen = False
         # The bound solved beside is started at once, while this process prepares the week
         # on one core: made at the empty master, it needs nothing from here.
-        self._aside = self._aside_for(started + options.time_limit)
+        self._aside = self._aside_for(started + ASIDE_SHARE * options.time_limit)
         self._best: Plan | None = None  # the best plan once the searches are done
         original = self._rounds
         if progress is not None:
@@ -291,7 +294,7 @@ class ColumnOptimizer(Optimizer):
                 # where the bound may not depend on the machine's speed.
                 aside, self._aside = self._aside, None
                 timed = self._work is None and self._limit is not None
-                until = started + limit
+                until = started + ASIDE_SHARE * limit
                 if aside is not None:
                     generation.empty_bound(beside=lambda: aside)
                 else:
