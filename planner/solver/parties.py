@@ -107,14 +107,22 @@ def head_vehicles(pricing: Pricing) -> list[tuple[str, object]]:
 
 
 @dataclass
-class _Item:
-    """An escort's party: where it serves (its slot), when, and at what reduced cost."""
+class _Items:
+    """An escort's parties: each where it serves (``slots[which[k]]``), when, and at what
+    reduced cost; made by the thousand, so kept as arrays."""
 
     escort: Escort
-    slot: Slot
-    start: float
-    end: float
-    cost: float
+    slots: list[Slot]
+    which: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    cost: np.ndarray
+
+    @staticmethod
+    def one(escort: Escort, slot: Slot, start: float, end: float, cost: float) -> _Items:
+        return _Items(
+            escort, [slot], np.zeros(1, dtype=np.int64), np.array([start]), np.array([end]), np.array([cost])
+        )
 
 
 class _Program:
@@ -159,36 +167,67 @@ class _Program:
         # Each slot's rows for escorts of one kind: (skills, capacity).
         serves: dict[tuple[Slot, Hashable], tuple[list[int], list[float]]] = {}
         supply: dict[RowKey, float] = {}
-        by_escort: dict[str, list[_Item]] = defaultdict(list)
-        for item in items:
-            if item.slot in self.at:
-                by_escort[item.escort.escort_id].append(item)
+        by_escort: dict[str, list[_Items]] = defaultdict(list)
+        for batch in items:
+            kept = np.array([slot in self.at for slot in batch.slots], dtype=bool)[batch.which]
+            if not kept.any():
+                continue
+            if not kept.all():
+                batch = _Items(
+                    batch.escort,
+                    batch.slots,
+                    batch.which[kept],
+                    batch.start[kept],
+                    batch.end[kept],
+                    batch.cost[kept],
+                )
+            by_escort[batch.escort.escort_id].append(batch)
         for escort_id, found in by_escort.items():
-            moments = sorted({t for item in found for t in (item.start, item.end)})
+            escort = found[0].escort
+            start = np.concatenate([batch.start for batch in found])
+            end = np.concatenate([batch.end for batch in found])
+            moments = np.unique(np.concatenate([start, end])).tolist()
             first, last = ("flow", escort_id, moments[0]), ("flow", escort_id, moments[-1])
             supply[first] = supply.get(first, 0.0) + 1.0
             supply[last] = supply.get(last, 0.0) - 1.0
             for a, b in pairwise(moments):
                 lp.add(0.0, {("flow", escort_id, a): 1.0, ("flow", escort_id, b): -1.0}, upper=1.0)
+            flows = np.array([lp.row(("flow", escort_id, t)) for t in moments], dtype=np.int64)
             able = {need: suits(m.scenario, escort_id, need) for need in NEEDS}
             # The rows an escort enters at a slot depend on its skills and its capacity only.
-            kind = (tuple(able.values()), found[0].escort.max_cases)
-            for item in found:
-                at = serves.get((item.slot, kind))
-                if at is None:
+            kind = (tuple(able.values()), escort.max_cases)
+            # Each party's slot as a number: the slots of this escort in the order first met.
+            numbers: dict[Slot, int] = {}
+            named = np.concatenate(
+                [
+                    np.array(
+                        [numbers.setdefault(slot, len(numbers)) for slot in batch.slots], dtype=np.int64
+                    )[batch.which]
+                    for batch in found
+                ]
+            )
+            slots = list(numbers)
+            # The slots' rows made in the order their parties come (a slot's capacity row is
+            # new where no escort has served there yet).
+            order = np.unique(named, return_index=True)[1]
+            for number in named[np.sort(order)].tolist():
+                slot = slots[number]
+                if (slot, kind) not in serves:
                     rows = [
                         row
-                        for need, need_rows in linked[item.slot].items()
+                        for need, need_rows in linked[slot].items()
                         if need is None or able[need]
                         for row in need_rows
                     ]
-                    rows.append(lp.row(("cap", item.slot)))
-                    at = serves[(item.slot, kind)] = (
-                        rows,
-                        [-1.0] * (len(rows) - 1) + [-float(item.escort.max_cases)],
-                    )
-                flows = [lp.row(("flow", escort_id, item.start)), lp.row(("flow", escort_id, item.end))]
-                lp.add_at(item.cost, at[0] + flows, at[1] + [1.0, -1.0], upper=1.0)
+                    rows.append(lp.row(("cap", slot)))
+                    serves[(slot, kind)] = (rows, [-1.0] * (len(rows) - 1) + [-float(escort.max_cases)])
+            # Each party's column: its slot's rows, then a unit of flow from its start to its end.
+            table = [serves.get((slot, kind), ([], [])) for slot in slots]  # some slots no party has
+            rows_out, column, values_out = _entries(
+                table, named, flows[np.searchsorted(moments, start)], flows[np.searchsorted(moments, end)]
+            )
+            cost = np.concatenate([batch.cost for batch in found])
+            lp.add_many(cost, np.ones(len(cost)), rows_out, column, values_out)
         return self._bounded(lp, supply)
 
     def _options(self, u: int, found: EscortedValues | None, lp: Program) -> None:
@@ -246,7 +285,7 @@ class _Program:
                 entries[("ride", u, vehicle)] = -1.0
             lp.add(link.vehicle_cost_idr / MONEY, entries, upper=float(link.vehicles_for(m.travellers)))
 
-    def _present(self) -> list[_Item]:
+    def _present(self) -> list[_Items]:
         """The duties with the master's party itineraries: each escort's least on each, its party
         rows left out."""
         m = self.m
@@ -276,7 +315,7 @@ class _Program:
                 # The master's own duty, at its own span.
                 start, end = column.option.start.timestamp(), column.option.end.timestamp()
                 items.append(
-                    _Item(
+                    _Items.one(
                         m.scenario.escort(escort_id),
                         self._slot(column.journey),
                         start,
@@ -301,7 +340,7 @@ class _Program:
                 np.array([journey.arrive.timestamp() for journey in journeys]),
             )
             for (j, cost), start, end in zip(found, starts.tolist(), ends.tolist(), strict=True):
-                items.append(_Item(escort, self._slot(j), start, end, cost))
+                items.append(_Items.one(escort, self._slot(j), start, end, cost))
         return items
 
     def _slot(self, j: int) -> Slot:
@@ -318,7 +357,7 @@ class _Program:
             return ("r", rows.origin, rows.home, tuple(leg.key for leg in journey.itinerary.legs))
         return ("j", j)
 
-    def _absent(self, values: dict[int, EscortedValues]) -> list[_Item]:
+    def _absent(self, values: dict[int, EscortedValues]) -> list[_Items]:
         """Parties on itineraries the master does not have, at the floors of their duties: per
         start, home and way onto a first service or way by road alone where a unit has an
         option, an item per day the escort may be back (``_by_day``)."""
@@ -355,7 +394,7 @@ class _Program:
                 for base, (_, bounds) in self._days.items():
                     found = p.floor.party_by(base, home, reach[np.ix_(rows, tails)], bounds[1])
                     on_by[(base, origin, home)] = found[:, each]
-        items: list[_Item] = []
+        items: list[_Items] = []
         for (origin, home), ks in chosen.items():
             _, a = p._origin(origin)
             arrive = p.earliest_arrivals(home)[a["service"][ks]] + a["anchor"][ks]
@@ -384,16 +423,18 @@ class _Program:
                 if not keep.any():
                     continue
                 on = on_by[(escort.base_id, origin, home)][:, keep]
-                items += self._by_day(
-                    escort,
-                    [("h", origin, home, k) for k in ks[keep].tolist()],
-                    starts[keep],
-                    ends[keep],
-                    cost[keep],
-                    self._out_by_day(escort, origin, depart[keep], a["ready_by"][ks][keep])
-                    + head_fares[keep]
-                    + busy.upto(arrive[keep]),
-                    on,
+                items.append(
+                    self._by_day(
+                        escort,
+                        [("h", origin, home, k) for k in ks[keep].tolist()],
+                        starts[keep],
+                        ends[keep],
+                        cost[keep],
+                        self._out_by_day(escort, origin, depart[keep], a["ready_by"][ks][keep])
+                        + head_fares[keep]
+                        + busy.upto(arrive[keep]),
+                        on,
+                    )
                 )
         for (origin, home), found_ways in roads.items():
             by_road = list(found_ways.values())
@@ -423,16 +464,18 @@ class _Program:
                 keep = (way_out < NO_ESCORT / 2) & (way_back < NO_ESCORT / 2)
                 if not keep.any():
                     continue
-                items += self._by_day(
-                    escort,
-                    [slot for slot, kept in zip(slots, keep.tolist(), strict=True) if kept],
-                    starts[keep],
-                    ends[keep],
-                    price[keep],
-                    self._out_by_day(escort, origin, leaves[keep], leaves[keep])
-                    + fixed[keep]
-                    + busy.upto(reaches[keep]),
-                    back_by[escort.base_id][:, keep],
+                items.append(
+                    self._by_day(
+                        escort,
+                        [slot for slot, kept in zip(slots, keep.tolist(), strict=True) if kept],
+                        starts[keep],
+                        ends[keep],
+                        price[keep],
+                        self._out_by_day(escort, origin, leaves[keep], leaves[keep])
+                        + fixed[keep]
+                        + busy.upto(reaches[keep]),
+                        back_by[escort.base_id][:, keep],
+                    )
                 )
         return items
 
@@ -461,7 +504,7 @@ class _Program:
         floors: np.ndarray,
         outs: np.ndarray,
         on: np.ndarray,
-    ) -> list[_Item]:
+    ) -> _Items:
         """``escort``'s parties at ``slots`` (spanning ``starts`` to ``ends`` at least, costing
         ``floors`` at least), as an item per day it may be back at its base: its way out, its
         fares with the party and back (``outs`` and ``on``, a row per day of ``_days``) and its
@@ -479,11 +522,9 @@ class _Program:
         least = np.minimum.accumulate(cost, axis=0)
         earlier = np.vstack([np.full((1, cost.shape[1]), np.inf), least[:-1]])
         kept = np.isfinite(cost) & (cost < earlier - 1e-9)
-        items = []
-        for row, i in zip(*np.nonzero(kept), strict=True):
-            end = max(float(ends[i]), float(begins[row]), float(starts[i]) + 1.0)
-            items.append(_Item(escort, slots[i], float(starts[i]), end, float(cost[row, i])))
-        return items
+        row, i = np.nonzero(kept)
+        end = np.maximum(np.maximum(ends[i], begins[row]), starts[i] + 1.0)
+        return _Items(escort, slots, i, starts[i].astype(np.float64), end, cost[row, i])
 
     @staticmethod
     def _bounded(lp: Program, supply: dict[RowKey, float]) -> Program:
@@ -493,6 +534,30 @@ class _Program:
             elif key[0] == "flow":
                 lp.bound(key, supply.get(key, 0.0), supply.get(key, 0.0))
         return lp
+
+
+def _entries(
+    table: list[tuple[list[int], list[float]]], named: np.ndarray, leave: np.ndarray, arrive: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entries of parties' columns, column after column: party ``k``'s slot's rows and
+    values (``table[named[k]]``), then 1 at row ``leave[k]`` and -1 at row ``arrive[k]``; as
+    rows, columns (from 0) and values."""
+    lengths = np.array([len(rows) for rows, _ in table], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    rows = np.array([row for found, _ in table for row in found] or [0], dtype=np.int64)
+    values = np.array([value for _, found in table for value in found] or [0.0])
+    size = lengths[named] + 2
+    column = np.repeat(np.arange(len(named)), size)
+    place = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
+    own = lengths[named][column]
+    inside = place < own
+    at = np.where(inside, offsets[named][column] + place, 0)
+    flow = np.where(place == own, leave[column], arrive[column])
+    return (
+        np.where(inside, rows[at], flow),
+        column,
+        np.where(inside, values[at], np.where(place == own, 1.0, -1.0)),
+    )
 
 
 def _days_back(pricing: Pricing, escorts: Sequence[Escort]) -> dict[str, tuple[np.ndarray, np.ndarray]]:

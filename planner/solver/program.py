@@ -64,6 +64,20 @@ class Program:
         self.values.extend(values)
         return column
 
+    def add_many(
+        self, cost: np.ndarray, upper: np.ndarray, rows: np.ndarray, columns: np.ndarray, values: np.ndarray
+    ) -> int:
+        """Columns by the thousand: their costs and upper bounds (lower 0), and their entries
+        (``rows`` by index, ``columns`` counted from the first of them); the first's index."""
+        first = len(self.cost)
+        self.cost.extend(cost.tolist())
+        self.lower.extend([0.0] * len(cost))
+        self.upper.extend(upper.tolist())
+        self.rows.extend(rows.tolist())
+        self.cols.extend((columns + first).tolist())
+        self.values.extend(values.tolist())
+        return first
+
     def entry(self, key: RowKey, column: int, value: float) -> None:
         self.rows.append(self.row(key))
         self.cols.append(column)
