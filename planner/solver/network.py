@@ -1,7 +1,7 @@
 """The week's time-expanded network, as arrays: what pricing searches for the cheapest ways.
 
-Nodes, by kind (every arc goes forward in time, so the network is acyclic; ``forward`` gives
-an order every arc follows):
+Nodes, by kind (every arc goes forward in time, so the network is acyclic; ``Sweep`` searches
+it by the depth of each arc's head):
 
 * ``D[s]`` and ``A[s]``: each service's departure and arrival, joined by its ride arc;
 * per place, a chain of *wait* nodes, one per departure from it, in the order of the moment a
@@ -195,7 +195,6 @@ class TimeExpanded:
         self._roads_from: dict[str, list[tuple[str, RoadPath, float, float]]] = {}
         self._wait_arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._waits: tuple[np.ndarray, np.ndarray] | None = None
-        self._forward: tuple[list[int], list[list[int]]] | None = None
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -290,28 +289,6 @@ class TimeExpanded:
         offset = self.scenario.location(place).utc_offset.total_seconds()
         epoch = (self.day_zero - date(1970, 1, 1)).days
         return np.asarray(np.floor((moments + offset) / 86400.0) - epoch)
-
-    def forward(self) -> tuple[list[int], list[list[int]]]:
-        """The nodes in an order every arc goes forward in (the network is acyclic), and each
-        node's arcs out; made once."""
-        if self._forward is None:
-            indegree = np.bincount(self.arc_head, minlength=self.nodes).tolist()
-            arcs: list[list[int]] = [[] for _ in range(self.nodes)]
-            for arc, tail in enumerate(self.arc_tail.tolist()):
-                arcs[tail].append(arc)
-            heads = self.arc_head.tolist()
-            ready = [node for node in range(self.nodes) if indegree[node] == 0]
-            order: list[int] = []
-            while ready:
-                node = ready.pop()
-                order.append(node)
-                for arc in arcs[node]:
-                    indegree[heads[arc]] -= 1
-                    if indegree[heads[arc]] == 0:
-                        ready.append(heads[arc])
-            assert len(order) == self.nodes, "the network has a cycle"
-            self._forward = (order, arcs)
-        return self._forward
 
     def wait_after(self, place: str, moment: float) -> int | None:
         """The wait node at ``place`` from which a traveller there at ``moment`` can catch

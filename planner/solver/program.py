@@ -53,17 +53,6 @@ class Program:
             self.entry(key, column, value)
         return column
 
-    def add_at(self, cost: float, rows: list[int], values: list[float], upper: float = INF) -> int:
-        """``add`` with the rows given by index (``row``), for columns made by the thousand."""
-        column = len(self.cost)
-        self.cost.append(cost)
-        self.lower.append(0.0)
-        self.upper.append(upper)
-        self.rows.extend(rows)
-        self.cols.extend([column] * len(rows))
-        self.values.extend(values)
-        return column
-
     def add_many(
         self, cost: np.ndarray, upper: np.ndarray, rows: np.ndarray, columns: np.ndarray, values: np.ndarray
     ) -> int:
