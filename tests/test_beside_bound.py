@@ -265,13 +265,30 @@ def test_a_bound_beside_that_no_round_takes_is_ended_with_the_solve(monkeypatch:
             made.append(self)
             super().__init__(scenario, until)
 
+    def broken(self: ColumnGeneration, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("the week's generation could not be made")
+
+    monkeypatch.setattr("planner.solver.search.Aside", Recorded)
+    monkeypatch.setattr(ColumnGeneration, "__init__", broken)
+    s = generate(40, seed=1, structure="escort-scarce")
+    optimizer = ColumnOptimizer(s)
+    with pytest.raises(RuntimeError):
+        optimizer.plan(Options(time_limit=5, seed=0))
+    assert len(made) == 1 and made[0].done, "no second process is left behind"
+    assert optimizer._aside is None
+
+
+def test_a_solve_without_the_first_come_hint_starts_no_bound_beside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the hint the master starts empty and never prices the empty master alone."""
+    made: list[Aside] = []
+
+    class Recorded(Aside):
+        def __init__(self, scenario: Scenario, until: float) -> None:
+            made.append(self)
+            super().__init__(scenario, until)
+
     monkeypatch.setattr("planner.solver.search.Aside", Recorded)
     s = generate(40, seed=1, structure="escort-scarce")
     optimizer = ColumnOptimizer(s)
-    # Without the first-come plan as a hint the master starts empty and has no bound at the
-    # empty master to take from beside.
     optimizer.plan(Options(time_limit=5, seed=0, hints=False))
-    generation = optimizer.generation
-    assert generation is not None and generation.beside_bound is None
-    assert len(made) == 1 and made[0].done
-    assert optimizer._aside is None
+    assert made == []

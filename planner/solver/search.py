@@ -125,7 +125,7 @@ class ColumnOptimizer(Optimizer):
         self._widen = False
         # The bound solved beside is started at once, while this process prepares the week
         # on one core: made at the empty master, it needs nothing from here.
-        self._aside = self._aside_for(started + ASIDE_SHARE * options.time_limit)
+        self._aside = self._aside_for(started + ASIDE_SHARE * options.time_limit, options.hints)
         self._best: Plan | None = None  # the best plan once the searches are done
         original = self._rounds
         if progress is not None:
@@ -156,15 +156,16 @@ class ColumnOptimizer(Optimizer):
                 self._aside = None
         return _proven(plan, self.bound_idr)
 
-    def _aside_for(self, until: float) -> Aside | None:
+    def _aside_for(self, until: float, hints: bool) -> Aside | None:
         """The bound over the party rows at the empty master in a second process (``Aside``),
         for the first pass's generation to take: on a timed solve of a week planned afresh (a
         re-plan's master starts from its bookings) whose baseline seeds the master before the
-        first round (fewer than ``BESIDE_CASES`` cases), and small enough for that bound
-        (``ColumnGeneration.fits_beside``)."""
+        first round (with ``hints``, and fewer than ``BESIDE_CASES`` cases), and small enough
+        for that bound (``ColumnGeneration.fits_beside``)."""
         scenario = self.scenario
         if (
             self._work is not None
+            or not hints
             or self.booked is not None
             or scenario.bookings is not None
             or len(scenario.cases) >= BESIDE_CASES
