@@ -225,32 +225,37 @@ def test_an_escort_whose_party_goes_the_slow_way_pays_the_days_of_its_way_back()
     assert empty_bound(s) == pytest.approx(best - EMPTY_SEATS, abs=1)
 
 
+def recorded_asides(monkeypatch: pytest.MonkeyPatch) -> list[Aside]:
+    """Every second process the solves start from here on, in the order started."""
+    made: list[Aside] = []
+
+    class Recorded(Aside):
+        def __init__(self, scenario: Scenario, until: float) -> None:
+            made.append(self)
+            super().__init__(scenario, until)
+
+    monkeypatch.setattr("planner.solver.search.Aside", Recorded)
+    return made
+
+
 def test_the_bound_beside_starts_before_the_week_is_prepared_and_the_rounds_take_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """It needs nothing from the main process: started with the solve, it has the second core
     while the main one makes the network and the first-come plan."""
-    events: list[str] = []
-    made: list[Aside] = []
-
-    class Recorded(Aside):
-        def __init__(self, scenario: Scenario, until: float) -> None:
-            events.append("aside")
-            made.append(self)
-            super().__init__(scenario, until)
-
+    made = recorded_asides(monkeypatch)
+    started_before: list[int] = []  # second processes started when the generation is made
     prepare = ColumnGeneration.__init__
 
     def prepared(self: ColumnGeneration, *args: object, **kwargs: object) -> None:
-        events.append("generation")
+        started_before.append(len(made))
         prepare(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("planner.solver.search.Aside", Recorded)
     monkeypatch.setattr(ColumnGeneration, "__init__", prepared)
     s = generate(40, seed=1, structure="escort-scarce")
     optimizer = ColumnOptimizer(s)
     optimizer.plan(Options(time_limit=10, seed=0))
-    assert events[:2] == ["aside", "generation"]
+    assert started_before[0] == 1
     assert len(made) == 1, "the one started first is the one the rounds take"
     assert made[0].done, "ended with the solve"
     generation = optimizer.generation
@@ -258,17 +263,11 @@ def test_the_bound_beside_starts_before_the_week_is_prepared_and_the_rounds_take
 
 
 def test_a_bound_beside_that_no_round_takes_is_ended_with_the_solve(monkeypatch: pytest.MonkeyPatch) -> None:
-    made: list[Aside] = []
-
-    class Recorded(Aside):
-        def __init__(self, scenario: Scenario, until: float) -> None:
-            made.append(self)
-            super().__init__(scenario, until)
+    made = recorded_asides(monkeypatch)
 
     def broken(self: ColumnGeneration, *args: object, **kwargs: object) -> None:
         raise RuntimeError("the week's generation could not be made")
 
-    monkeypatch.setattr("planner.solver.search.Aside", Recorded)
     monkeypatch.setattr(ColumnGeneration, "__init__", broken)
     s = generate(40, seed=1, structure="escort-scarce")
     optimizer = ColumnOptimizer(s)
@@ -280,15 +279,7 @@ def test_a_bound_beside_that_no_round_takes_is_ended_with_the_solve(monkeypatch:
 
 def test_a_solve_without_the_first_come_hint_starts_no_bound_beside(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the hint the master starts empty and never prices the empty master alone."""
-    made: list[Aside] = []
-
-    class Recorded(Aside):
-        def __init__(self, scenario: Scenario, until: float) -> None:
-            made.append(self)
-            super().__init__(scenario, until)
-
-    monkeypatch.setattr("planner.solver.search.Aside", Recorded)
+    made = recorded_asides(monkeypatch)
     s = generate(40, seed=1, structure="escort-scarce")
-    optimizer = ColumnOptimizer(s)
-    optimizer.plan(Options(time_limit=5, seed=0, hints=False))
+    ColumnOptimizer(s).plan(Options(time_limit=5, seed=0, hints=False))
     assert made == []
