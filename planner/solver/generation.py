@@ -115,7 +115,7 @@ class ColumnGeneration:
         self._arrivals_by: float | None = None  # when the last round's keyed bound is given up
         self._keyed_tried = False  # whether a round of this run tried the bound below
         self.arrivals_made = False  # whether the bound over parties by the way they leave was made
-        self._party_size = sum(1 for u in self.units if u.escorted) * len(scenario.escorts)
+        self._party_size = _party_size(scenario, self.units)
         # The bound over the party rows at the empty master, solved beside the rounds.
         self._beside: Beside | None = None
         self.beside_bound: float | None = None  # what it gave, in rupiah
@@ -153,8 +153,7 @@ class ColumnGeneration:
     @staticmethod
     def fits_beside_alone(scenario: Scenario) -> bool:
         """``fits_beside`` for the week's generation before it is made."""
-        escorted = sum(1 for unit in planning_units(scenario) if unit.escorted)
-        return escorted * len(scenario.escorts) <= BESIDE_SIZE
+        return _party_size(scenario, planning_units(scenario)) <= BESIDE_SIZE
 
     def empty_bound(self, beside: Callable[[], Beside] | None = None) -> None:
         """Keep the Lagrangian bound at the empty master's duals (all 0), priced before any
@@ -536,6 +535,11 @@ class ColumnGeneration:
 
 class _Late(Exception):
     """A round still going at the hard end of the time."""
+
+
+def _party_size(scenario: Scenario, units: list[Unit]) -> int:
+    """Escorted units times escorts: what the bounds over parties grow with."""
+    return sum(1 for unit in units if unit.escorted) * len(scenario.escorts)
 
 
 def _bare(legs: tuple[Leg, ...]) -> Itinerary:

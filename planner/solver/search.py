@@ -125,7 +125,7 @@ class ColumnOptimizer(Optimizer):
         self._widen = False
         # The bound solved beside is started at once, while this process prepares the week
         # on one core: made at the empty master, it needs nothing from here.
-        self._aside = self._aside_for(started + ASIDE_SHARE * options.time_limit, options.hints)
+        self._aside = self._aside_for(started + ASIDE_SHARE * options.time_limit, options)
         self._best: Plan | None = None  # the best plan once the searches are done
         original = self._rounds
         if progress is not None:
@@ -156,19 +156,19 @@ class ColumnOptimizer(Optimizer):
                 self._aside = None
         return _proven(plan, self.bound_idr)
 
-    def _aside_for(self, until: float, hints: bool) -> Aside | None:
+    def _aside_for(self, until: float, options: Options) -> Aside | None:
         """The bound over the party rows at the empty master in a second process (``Aside``),
         for the first pass's generation to take: on a timed solve of a week planned afresh (a
         re-plan's master starts from its bookings) whose baseline seeds the master before the
-        first round (with ``hints``, and fewer than ``BESIDE_CASES`` cases), and small enough
-        for that bound (``ColumnGeneration.fits_beside``)."""
+        first round (with hints, and not made beside: ``ahead``), and small enough for that
+        bound (``ColumnGeneration.fits_beside``)."""
         scenario = self.scenario
         if (
             self._work is not None
-            or not hints
+            or not options.hints
             or self.booked is not None
             or scenario.bookings is not None
-            or len(scenario.cases) >= BESIDE_CASES
+            or (len(scenario.cases) >= BESIDE_CASES and options.workers >= 2)
             or not ColumnGeneration.fits_beside_alone(scenario)
         ):
             return None
@@ -291,15 +291,10 @@ class ColumnOptimizer(Optimizer):
             if self.booked is None and scenario.bookings is None:
                 # Once seeded, the first round's duals are the seed's. (Re-planning prices a
                 # booked itinerary as the master's only, so it has no such bound.)  Its bound
-                # over the party rows is solved beside until the end, not under a work limit,
-                # where the bound may not depend on the machine's speed.
+                # over the party rows is solved beside (``plan`` started it), not under a work
+                # limit, where the bound may not depend on the machine's speed.
                 aside, self._aside = self._aside, None
-                timed = self._work is None and self._limit is not None
-                until = started + ASIDE_SHARE * limit
-                if aside is not None:
-                    generation.empty_bound(beside=lambda: aside)
-                else:
-                    generation.empty_bound(beside=(lambda: Aside(scenario, until)) if timed else None)
+                generation.empty_bound(beside=(lambda: aside) if aside is not None else None)
             generation.seed(seed() if callable(seed) else seed)
         if self.booked is not None:
             generation.seed(self.booked)
