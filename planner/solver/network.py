@@ -82,6 +82,28 @@ class RoadWay:
         return self.legs[-1].arrive
 
 
+_Shape = tuple[int, timedelta, timedelta, tuple[tuple[str, timedelta], ...]]
+
+
+class _RoadWays:
+    """The road ways after arrivals, each made when first asked for: most are never asked for
+    (they cost a sixth of building the network on the 500-case week)."""
+
+    def __init__(self, net: TimeExpanded) -> None:
+        self.net = net
+        self.arrived: list[tuple[RoadPath, datetime]] = []  # each way's path and arrival
+
+    def __len__(self) -> int:
+        return len(self.arrived)
+
+    def __getitem__(self, index: int) -> RoadWay:
+        path, arrived = self.arrived[index]
+        return self.net.road_after(path, arrived)
+
+    def __iter__(self) -> Iterator[RoadWay]:
+        return (self[index] for index in range(len(self.arrived)))
+
+
 class TimeExpanded:
     """The week's network of dated services and timed road ways, as arc arrays.
 
@@ -104,7 +126,9 @@ class TimeExpanded:
         self._vehicle_index: dict[VehicleKey, int] = {}
         self._roads_at: dict[tuple[int, datetime], tuple[RoadPath, RoadWay]] = {}
         self._offsets: dict[int, tuple[RoadPath, tuple[tuple[str, float], ...]]] = {}
-        self.road_ways: list[RoadWay] = []  # the road node r's way is road_ways[r - first road]
+        self.road_ways = _RoadWays(self)  # the road node r's way is road_ways[r - first road]
+        self.road_place: list[str] = []  # where each road way arrives
+        self._shapes: dict[int, tuple[RoadPath, _Shape]] = {}
         count = len(self.services)
         self._kinds: list[str] = ["D"] * count + ["A"] * count
         self._times: list[float] = [s.depart.timestamp() for s in self.services]
@@ -167,14 +191,20 @@ class TimeExpanded:
                 if target == service.to_id:
                     continue
                 for path in transport.road_paths(service.to_id, target):
-                    way = self.road_after(path, service.arrive)
-                    road = self._node("R", way.arrive.timestamp())
-                    self.road_ways.append(way)
-                    arc(arrival, road, way.fare_idr, -1, way.vehicles)
-                    wait = self.wait_after(target, way.arrive.timestamp())
+                    # The way's legs are made when asked for (``road_ways``): only its arrival,
+                    # fare and vehicles are needed here.
+                    fare, connect, span, hired = self._shape(path)
+                    leaving = service.arrive + connect
+                    arrive = leaving + span
+                    road = self._node("R", arrive.timestamp())
+                    self.road_ways.arrived.append((path, service.arrive))
+                    self.road_place.append(target)
+                    vehicles = tuple(self.vehicle((link_id, leaving + offset)) for link_id, offset in hired)
+                    arc(arrival, road, fare, -1, vehicles)
+                    wait = self.wait_after(target, arrive.timestamp())
                     if wait is not None:
                         arc(road, wait)
-                    arc(road, self.sink[target], day=self.day(target, way.arrive))
+                    arc(road, self.sink[target], day=self.day(target, arrive))
         self.nodes = len(self._kinds)
         self.node_time = np.array(self._times)
         self.arc_tail = np.array(tails, dtype=np.int64)
@@ -220,6 +250,25 @@ class TimeExpanded:
             if link.vehicle_cost_idr
         )
         return RoadWay(tuple(legs), sum(link.fare_idr for link in links), vehicles)
+
+    def _shape(self, path: RoadPath) -> _Shape:
+        """What ``road_after(path, arrived)`` is for any ``arrived``: its fare, the wait before
+        its first link, the time from then to its arrival, and each hired link with the time
+        from the first link's departure to its own."""
+        found = self._shapes.get(id(path))
+        if found is None or found[0] is not path:
+            zero = self.scenario.settings.start
+            first = self.scenario.settings.connection(path.links[0].mode)
+            timed = list(self._timed(path, zero))
+            last_link, last_depart = timed[-1]
+            shape = (
+                sum(link.fare_idr for link in path.links),
+                first,
+                last_depart + last_link.duration - zero,
+                tuple((link.link_id, depart - zero) for link, depart in timed if link.vehicle_cost_idr),
+            )
+            found = self._shapes[id(path)] = (path, shape)
+        return found[1]
 
     def road_after(self, path: RoadPath, arrived: datetime) -> RoadWay:
         """Rule 2: each link leaves as soon as the connection minimum after ``arrived`` allows."""

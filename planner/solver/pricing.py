@@ -121,8 +121,9 @@ class Pricing:
         arrivals: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for s, service in enumerate(net.services):
             arrivals[service.to_id].append((service.arrive.timestamp(), count + s))
-        for r, way in enumerate(net.road_ways):
-            arrivals[way.legs[-1].to_id].append((way.arrive.timestamp(), net.first_road_node + r))
+        for r, place in enumerate(net.road_place):
+            node = net.first_road_node + r
+            arrivals[place].append((float(net.node_time[node]), node))
         self._arrivals = {
             place: (np.array([t for t, _ in found]), np.array([n for _, n in found], dtype=np.int64))
             for place, found in ((p, sorted(f)) for p, f in arrivals.items())
