@@ -117,6 +117,10 @@ class Master:
         self.unit_columns: dict[int, list[int]] = defaultdict(list)
         self.busy_moments: dict[str, set[float]] = defaultdict(set)
         self._vehicles_of: dict[int, frozenset[tuple[str, object]]] = {}  # a duty's, by column
+        # The columns that ride each vehicle, per unit and per escort, in the order made: the
+        # entries of a ``ride`` or ``eride`` row when it is made.
+        self._unit_riders: dict[tuple[int, tuple[str, object]], list[int]] = defaultdict(list)
+        self._escort_riders: dict[tuple[str, tuple[str, object]], list[int]] = defaultdict(list)
         self._added = 0  # columns added since the last solve
         # What HiGHS is to be given before it next solves, in the order it was made: runs of
         # rows and runs of columns, each exactly as it would have been added alone.  Adding
@@ -333,7 +337,7 @@ class Master:
             # (it takes one), at most the unit's size times the vehicles hired.
             ride: RowKey = ("ride", u, *vehicle)
             if make and ride not in self.rows:
-                riding = [(x, 1.0) for x in self.unit_columns[u] if vehicle in self._journey_of(x).vehicles]
+                riding = [(x, 1.0) for x in self._unit_riders[(u, vehicle)]]
                 self.row(ride, -_INF, 0.0, [*riding, (self.vehicle_column[vehicle], -float(unit.upper))])
             put(ride, 1.0)
         meal = scenario.settings.costs.meal_idr_per_travel_day * journey.days
@@ -367,6 +371,8 @@ class Master:
         index = self._add(Column("x", cost, float(self.units[u].upper), entries, unit=u, journey=j))
         self.x_index[(u, j)] = index
         self.unit_columns[u].append(index)
+        for vehicle in dict.fromkeys(self.journeys[j].journey.vehicles):
+            self._unit_riders[(u, vehicle)].append(index)
         self.journeys[j].units.append(index)
         return index
 
@@ -414,11 +420,7 @@ class Master:
             # needs a whole vehicle.
             key = ("eride", option.escort_id, *vehicle)
             if make and key not in self.rows:
-                riding = [
-                    (d, 1.0)
-                    for d in self.escort_duties[option.escort_id]
-                    if vehicle in self._duty_vehicles(d)
-                ]
+                riding = [(d, 1.0) for d in self._escort_riders[(option.escort_id, vehicle)]]
                 self.row(key, -_INF, 0.0, [*riding, (self.vehicle_column[vehicle], -1.0)])
             put(key, 1.0)
         lines = self._party_lines[(rows.origin, rows.home, "escort")]
@@ -459,6 +461,8 @@ class Master:
             covering = [(d, 1.0) for d in self.escort_duties[option.escort_id] if self._covers(d, moment)]
             self.row(("busy", option.escort_id, moment), -_INF, 1.0, [*covering, (index, 1.0)])
         self.escort_duties[option.escort_id].append(index)
+        for vehicle in self._duty_vehicles(index):
+            self._escort_riders[(option.escort_id, vehicle)].append(index)
         return index
 
     def _covers(self, column: int, moment: float) -> bool:
