@@ -1,4 +1,5 @@
-"""The bound over the party rows at the empty master, made and solved in a second process.
+"""The bound over the party rows at the empty master, made and solved in a second process
+(with the Lagrangian bound there, which it writes first).
 
 Making that program (Python) and solving it (HiGHS) take longer than a round on the larger
 weeks, and the making held the interpreter the rounds need.  So a second process makes it from
@@ -126,9 +127,14 @@ def _solve(folder: Path, until: float) -> None:
     from planner.solver.generation import ColumnGeneration
 
     generation = ColumnGeneration(scenario, TransportNetwork(scenario))
+    # The Lagrangian bound at the empty master first (the parent leaves it to this process),
+    # kept wherever the program proves less or is not solved in time.
+    generation.empty_bound()
+    lagrangian = generation.bound
+    write_whole(lagrangian, folder / BOUND)
     found = generation.empty_party_program()
     for value in found.program.rising(until):
-        write_whole(found.bound(value), folder / BOUND)
+        write_whole(max(lagrangian, found.bound(value)), folder / BOUND)
 
 
 if __name__ == "__main__":
