@@ -117,7 +117,6 @@ class TransportNetwork:
         self.max_layover = max_layover
         self.static: nx.MultiDiGraph = nx.MultiDiGraph()
         self.road: nx.MultiDiGraph = nx.MultiDiGraph()
-        self.timed: nx.DiGraph = nx.DiGraph()
         self._road_paths: dict[tuple[str, str], tuple[RoadPath, ...]] = {}
         self._road_from: dict[str, dict[str, list[tuple[Link, ...]]]] = {}
         self._services_to: dict[str, dict[str, int]] = {}
@@ -128,22 +127,8 @@ class TransportNetwork:
         self._legs = {s.service_id: _service_leg(s) for s in scenario.services}
         self._by_departure = sorted(scenario.services, key=lambda s: (s.depart, s.service_id))
         self._build()
-        # The connections after each service as plain lists: the search for ways on walks
-        # them for every destination, and graph views cost more than the walk.  Of the road
-        # ways to a next service only the cheapest (then the shortest) is kept: the ways on
-        # through that service arrive alike whatever the road, so a dearer road never wins.
-        self._next: dict[str, list[tuple[Service, Leg, tuple[Leg, ...], int, int]]] = {
-            s.service_id: [
-                (
-                    following,
-                    self._legs[next_id],
-                    *_cheapest_lead(data["roads"], data["road_costs"], data["road_fares"]),
-                )
-                for _, (_, next_id), data in self.timed.out_edges(("arr", s.service_id), data=True)
-                for following in (scenario.service(next_id),)
-            ]
-            for s in scenario.services
-        }
+        self._caught: dict[str, dict[str, tuple[list[tuple[Leg, ...]], list[int], list[int]]]] = {}
+        self._next: dict[str, list[tuple[Service, Leg, tuple[Leg, ...], int, int]]] = {}
         self._tails: dict[tuple[int, str], tuple[Leg, ...]] = {}
         self._after: dict[str, list[tuple[Service, Leg, tuple[tuple[Leg, ...], ...]]]] = {}
 
@@ -158,60 +143,75 @@ class TransportNetwork:
             self.road.add_edge(link.from_id, link.to_id, key=link.link_id, link=link)
         for service in scenario.services:
             self.static.add_edge(service.from_id, service.to_id, key=service.service_id, services=1)
-            self.timed.add_edge(("dep", service.service_id), ("arr", service.service_id))
         by_origin: dict[str, list[Service]] = {}
         for service in scenario.services:
             by_origin.setdefault(service.from_id, []).append(service)
         for departures in by_origin.values():
             departures.sort(key=lambda s: s.depart)
-        times = {
+        self._departures = by_origin
+        self._departure_times = {
             origin: [s.depart.timestamp() for s in departures] for origin, departures in by_origin.items()
         }
-        connection: dict[str, timedelta] = {
+        self._connection: dict[str, timedelta] = {
             mode: self.settings.connection(mode) for mode in {s.mode for s in scenario.services}
         }
-        connection.update({link.mode: self.settings.connection(link.mode) for link in scenario.links})
-        # The connections are gathered per edge, in the order found, then added at once.
-        roads: dict[
-            tuple[tuple[str, str], tuple[str, str]], tuple[list[tuple[Leg, ...]], list[int], list[int]]
-        ]
-        roads = {}
-        for arriving in scenario.services:
-            arrival = ("arr", arriving.service_id)
-            for target, departures in by_origin.items():
-                for path in self.road_paths(arriving.to_id, target):
-                    duration = path.duration
-                    cost, fare = path.cost_per_rider, path.fare_per_rider
-                    # The connection before the road, or before the next service without one.
-                    first = connection[path.links[0].mode] if path.links else None
-                    latest = arriving.arrive + self.max_layover + duration
-                    # No departure before the arrival plus the road can be caught.
-                    start = bisect_left(times[target], (arriving.arrive + duration).timestamp())
-                    for leaving in departures[start:]:
-                        if leaving.depart > latest:
-                            break
-                        if leaving.service_id == arriving.service_id:
-                            continue
-                        ready = arriving.arrive + (first if first is not None else connection[leaving.mode])
-                        legs = self._road_legs_before(path, leaving)
-                        if (legs[0].depart if legs else leaving.depart) < ready:
-                            continue
-                        edge = (arrival, ("dep", leaving.service_id))
-                        found = roads.get(edge)
-                        if found is None:
-                            found = roads[edge] = ([], [], [])
-                        found[0].append(legs)
-                        # What a rider pays for these legs, whole vehicles counted, and without.
-                        found[1].append(cost)
-                        found[2].append(fare)
-        self.timed.add_edges_from(
-            (
-                arrival,
-                departure,
-                {"roads": tuple(legs), "road_costs": tuple(costs), "road_fares": tuple(fares)},
-            )
-            for (arrival, departure), (legs, costs, fares) in roads.items()
-        )
+        self._connection.update({link.mode: self.settings.connection(link.mode) for link in scenario.links})
+
+    def _caught_after(self, service_id: str) -> dict[str, tuple[list[tuple[Leg, ...]], list[int], list[int]]]:
+        """The departures that can be caught after ``service_id`` arrives, each with every road
+        way to it (timed just in time) and what a rider pays for it, whole vehicles counted and
+        not: made when first asked for, since the column generation asks for none of them (it
+        took a sixth of preparing the 500-case week)."""
+        found = self._caught.get(service_id)
+        if found is not None:
+            return found
+        found = self._caught[service_id] = {}
+        arriving = self.scenario.service(service_id)
+        connection = self._connection
+        for target, departures in self._departures.items():
+            times = self._departure_times[target]
+            for path in self.road_paths(arriving.to_id, target):
+                duration = path.duration
+                cost, fare = path.cost_per_rider, path.fare_per_rider
+                # The connection before the road, or before the next service without one.
+                first = connection[path.links[0].mode] if path.links else None
+                latest = arriving.arrive + self.max_layover + duration
+                # No departure before the arrival plus the road can be caught.
+                start = bisect_left(times, (arriving.arrive + duration).timestamp())
+                for leaving in departures[start:]:
+                    if leaving.depart > latest:
+                        break
+                    if leaving.service_id == arriving.service_id:
+                        continue
+                    ready = arriving.arrive + (first if first is not None else connection[leaving.mode])
+                    legs = self._road_legs_before(path, leaving)
+                    if (legs[0].depart if legs else leaving.depart) < ready:
+                        continue
+                    ways = found.get(leaving.service_id)
+                    if ways is None:
+                        ways = found[leaving.service_id] = ([], [], [])
+                    ways[0].append(legs)
+                    # What a rider pays for these legs, whole vehicles counted, and without.
+                    ways[1].append(cost)
+                    ways[2].append(fare)
+        return found
+
+    def _next_of(self, service_id: str) -> list[tuple[Service, Leg, tuple[Leg, ...], int, int]]:
+        """The connections after a service as plain lists: the search for ways on walks them
+        for every destination.  Of the road ways to a next service only the cheapest (then the
+        shortest) is kept: the ways on through that service arrive alike whatever the road, so
+        a dearer road never wins."""
+        found = self._next.get(service_id)
+        if found is None:
+            found = self._next[service_id] = [
+                (
+                    self.scenario.service(next_id),
+                    self._legs[next_id],
+                    *_cheapest_lead(tuple(roads), tuple(costs), tuple(fares)),
+                )
+                for next_id, (roads, costs, fares) in self._caught_after(service_id).items()
+            ]
+        return found
 
     def road_paths(self, from_id: str, to_id: str) -> tuple[RoadPath, ...]:
         """Road-only ways from one place to another (the empty way when they coincide).
@@ -431,7 +431,7 @@ class TransportNetwork:
             )
         if services_left > 0:
             needed = self.services_to(to_id)
-            for following, leg, lead, road_cost, road_fare in self._next[service_id]:
+            for following, leg, lead, road_cost, road_fare in self._next_of(service_id):
                 if needed.get(following.to_id, services_left) > services_left - 1:
                     continue
                 rest = self.onward_ways(following.service_id, to_id, services_left - 1, keep)
@@ -496,8 +496,8 @@ class TransportNetwork:
         found = self._after.get(service_id)
         if found is None:
             found = self._after[service_id] = [
-                (self.scenario.service(next_id), self._legs[next_id], roads)
-                for _, (_, next_id), roads in self.timed.out_edges(("arr", service_id), data="roads")
+                (self.scenario.service(next_id), self._legs[next_id], tuple(ways[0]))
+                for next_id, ways in self._caught_after(service_id).items()
             ]
         return found
 
