@@ -222,6 +222,8 @@ class TimeExpanded:
         roads &= self.arc_tail < 2 * count
         self.road_arc[self.arc_head[roads]] = np.nonzero(roads)[0]
         self._heads: dict[str, list[Head]] = {}
+        self._heads_by_service: dict[str, dict[int, list[int]]] = {}
+        self._by_tail: tuple[np.ndarray, np.ndarray] | None = None
         self._roads_from: dict[str, list[tuple[str, RoadPath, float, float]]] = {}
         self._wait_arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._waits: tuple[np.ndarray, np.ndarray] | None = None
@@ -459,6 +461,23 @@ class TimeExpanded:
                 found.append(moment)
             day += timedelta(days=1)
 
+    def _heads_onto(self, place: str, service: int) -> list[int]:
+        """The indices in ``heads(place)`` of the ways onto ``service``, in order."""
+        found = self._heads_by_service.get(place)
+        if found is None:
+            found = self._heads_by_service[place] = defaultdict(list)
+            for k, head in enumerate(self.heads(place)):
+                found[head.service].append(k)
+        return found.get(service, [])
+
+    def _arcs_from(self, node: int) -> np.ndarray:
+        """The arcs leaving ``node``, in the order of their index."""
+        if self._by_tail is None:
+            order = np.argsort(self.arc_tail, kind="stable")
+            self._by_tail = (order, np.searchsorted(self.arc_tail[order], np.arange(self.nodes + 1)))
+        order, starts = self._by_tail
+        return order[starts[node] : starts[node + 1]]
+
     def locate(self, legs: tuple[Leg, ...]) -> tuple[int, tuple[int, ...]] | None:
         """A journey's head (its index in ``heads``) and nodes to the sink, when the journey is
         a path of this network; None when it is not (a plan made by other rules)."""
@@ -470,11 +489,12 @@ class TimeExpanded:
         if s is None:
             return None
         lead = tuple(leg.key for leg in legs[:first])
+        heads = self.heads(legs[0].from_id)
         head = next(
             (
                 k
-                for k, h in enumerate(self.heads(legs[0].from_id))
-                if h.service == s and tuple(leg.key for leg in h.legs) == lead
+                for k in self._heads_onto(legs[0].from_id, s)
+                if tuple(leg.key for leg in heads[k].legs) == lead
             ),
             None,
         )
@@ -497,7 +517,7 @@ class TimeExpanded:
                 road = next(
                     (
                         int(self.arc_head[a])
-                        for a in np.nonzero(self.arc_tail == here)[0]
+                        for a in self._arcs_from(here)
                         if self.first_road_node
                         <= self.arc_head[a]
                         < self.first_road_node + len(self.road_ways)
