@@ -521,6 +521,9 @@ class TimeExpanded:
                         if self.first_road_node
                         <= self.arc_head[a]
                         < self.first_road_node + len(self.road_ways)
+                        # Where the way ends first: its legs are made only to be compared.
+                        and self.road_place[int(self.arc_head[a]) - self.first_road_node]
+                        == legs[end - 1].to_id
                         and tuple(
                             leg.key
                             for leg in self.road_ways[int(self.arc_head[a]) - self.first_road_node].legs
