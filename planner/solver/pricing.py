@@ -1348,10 +1348,9 @@ class _EscortSearch:
             reached = moments + span
             if target == self.escort.base_id:
                 low = np.full(len(moments), np.inf)
-                tz = net.scenario.location(target).tz
-                for i in np.flatnonzero(reached < self.deadline).tolist():
-                    day = datetime.fromtimestamp(float(reached[i]), tz).date()
-                    low[i] = cost + (self.rate * net.day_of(day) + float(self.busy.upto(float(reached[i]))))
+                home = reached < self.deadline
+                at = reached[home]
+                low[home] = cost + (self.rate * net.days_at(target, at) + self.busy.upto(at))
             else:
                 value = net.onward(target, reached, dist, waits=True)
                 low = np.where(value < _REACHED, cost + value, np.inf)
