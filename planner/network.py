@@ -1,13 +1,15 @@
 """The transport network: which journeys exist between two places in the planning window.
 
-Two graphs, both networkx:
+Two graphs:
 
-* the *static* graph has one node per location and an edge per service or link; it answers
-  "is there any route at all", whatever the dates;
+* the *static* graph (networkx) has one node per location and an edge per service or link;
+  it answers "is there any route at all", whatever the dates;
 * the *time-expanded* graph has a node per service departure and per service arrival; a
-  ride edge joins the two, and a connection edge joins an arrival to every later departure
-  that can be caught from it, directly or over road links, honouring the minimum connection
-  time of the next leg's mode.  Itineraries are paths in it.
+  ride joins the two, and a connection joins an arrival to every later departure that can be
+  caught from it, directly or over road links, honouring the minimum connection time of the
+  next leg's mode.  Itineraries are paths in it.  Its connections are made per arrival when
+  first asked for (``_caught_after``): the column generation (``planner.solver``) walks a
+  network of its own and needs only the road paths from here.
 
 Road links are unscheduled.  Before a scheduled service they are timed to arrive just in time
 (so that nobody sits at a port longer than needed and travellers bound for the same departure
