@@ -162,8 +162,7 @@ class TransportNetwork:
     def _caught_after(self, service_id: str) -> dict[str, tuple[list[tuple[Leg, ...]], list[int], list[int]]]:
         """The departures that can be caught after ``service_id`` arrives, each with every road
         way to it (timed just in time) and what a rider pays for it, whole vehicles counted and
-        not: made when first asked for, since the column generation asks for none of them (it
-        took a sixth of preparing the 500-case week)."""
+        not: made when first asked for, since the column generation asks for none of them."""
         found = self._caught.get(service_id)
         if found is not None:
             return found

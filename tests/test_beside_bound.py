@@ -130,6 +130,21 @@ def test_a_second_process_ended_before_its_program_is_made_proves_nothing() -> N
     assert bound == pytest.approx(made.bound(made.program.solve() or 0.0))
 
 
+def test_a_second_process_without_time_for_its_program_keeps_the_lagrangian_bound() -> None:
+    # The rounds' process leaves the Lagrangian bound at the empty master to the second one,
+    # which writes it before it makes its program: with no time to solve that, it is the bound.
+    s = generate(40, seed=1, structure="escort-scarce")
+    empty = ColumnGeneration(s, TransportNetwork(s))
+    empty.empty_bound()
+    assert empty.bound > 0
+    left = ColumnGeneration(s, TransportNetwork(s))
+    left.empty_bound(beside=lambda: Aside(s, time.perf_counter()))
+    assert left.bound == 0.0, "priced by the second process, not here"
+    left.finish(wait=True)
+    assert left.beside_bound == pytest.approx(empty.bound)
+    assert left.bound == pytest.approx(empty.bound)
+
+
 def test_a_second_process_that_fails_says_why_and_proves_nothing() -> None:
     s = generate(40, seed=1, structure="escort-scarce")
     aside = Aside(s, time.perf_counter() + 60)

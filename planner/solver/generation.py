@@ -161,8 +161,7 @@ class ColumnGeneration:
         the seed's, and on escort-heavy weeks their bound is the worse (docs/solver.md).
         Where it ``fits_beside``, ``beside`` starts that bound over the party rows elsewhere
         (the caller's second process), and ``collect`` and ``finish`` keep what it proves; that
-        process prices this bound too, and this one goes on to the rounds (on the 500-case
-        week the pricing took a sixth of the time before the first round)."""
+        process prices this bound too, and this one goes on to the rounds."""
         m = self.master
         assert not m.columns, "the empty master's bound is priced before any column"
         if beside is not None and self.fits_beside:

@@ -86,8 +86,8 @@ _Shape = tuple[int, timedelta, timedelta, tuple[tuple[str, timedelta], ...]]
 
 
 class _RoadWays:
-    """The road ways after arrivals, each made when first asked for: most are never asked for
-    (they cost a sixth of building the network on the 500-case week)."""
+    """The road ways after arrivals, each made when first asked for: most never are, and
+    making every way's legs was most of the network's making (docs/solver.md)."""
 
     def __init__(self, net: TimeExpanded) -> None:
         self.net = net
