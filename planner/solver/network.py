@@ -100,9 +100,6 @@ class _RoadWays:
         path, arrived = self.arrived[index]
         return self.net.road_after(path, arrived)
 
-    def __iter__(self) -> Iterator[RoadWay]:
-        return (self[index] for index in range(len(self.arrived)))
-
 
 class TimeExpanded:
     """The week's network of dated services and timed road ways, as arc arrays.
@@ -305,13 +302,8 @@ class TimeExpanded:
         to its departure, the same for every arrival."""
         found = self._offsets.get(id(path))
         if found is None or found[0] is not path:
-            start = self.scenario.settings.start
-            leaving = start + self.scenario.settings.connection(path.links[0].mode)
-            offsets = tuple(
-                (link.link_id, (depart - start).total_seconds())
-                for link, depart in self._timed(path, leaving)
-                if link.vehicle_cost_idr
-            )
+            _, connect, _, hired = self._shape(path)
+            offsets = tuple((link_id, (connect + offset).total_seconds()) for link_id, offset in hired)
             found = self._offsets[id(path)] = (path, offsets)
         return found[1]
 

@@ -168,7 +168,7 @@ class ColumnOptimizer(Optimizer):
             or not options.hints
             or self.booked is not None
             or scenario.bookings is not None
-            or (len(scenario.cases) >= BESIDE_CASES and options.workers >= 2)
+            or self._baseline_beside(options)
             or not ColumnGeneration.fits_beside_alone(scenario)
         ):
             return None
@@ -254,9 +254,18 @@ class ColumnOptimizer(Optimizer):
         """On weeks of ``BESIDE_CASES`` or more, the second core makes the baseline's plan while
         this one runs the first round of generation (the escorts' ways are priced here).  The
         second pass starts from the first pass's plan, and needs none."""
-        if self._widen or options.workers < 2 or not options.hints or len(self.scenario.cases) < BESIDE_CASES:
+        if not self._baseline_beside(options):
             return nullcontext(None)
         return Ahead(self.scenario, ways=False)
+
+    def _baseline_beside(self, options: Options) -> bool:
+        """Whether the baseline's plan is made in a second process (``ahead``)."""
+        return (
+            not self._widen
+            and options.workers >= 2
+            and options.hints
+            and len(self.scenario.cases) >= BESIDE_CASES
+        )
 
     def baseline_plan(
         self, ahead: Ahead | None = None, deadline: float | None = None, stop: threading.Event | None = None
