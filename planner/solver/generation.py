@@ -300,7 +300,12 @@ class ColumnGeneration:
                 and self._arrivals_by is not None
                 and self._party_size <= ARRIVALS_SIZE
             )
-            self.value = m.solve()
+            due = (number - 1) % parties_every == 0 if parties_every else not self.rounds
+            fits = due and self._parties_fit(deadline)
+            # Timed rounds that price no bound but the Lagrangian's solve the master by the
+            # primal simplex: more rounds in the time, and the bounds made at the duals of the
+            # dual simplex, the better multipliers (docs/solver.md).  Untimed rounds as before.
+            self.value = m.solve(primal=deadline is not None and not (last or keyed or fits or arrivals))
             current = m.row_dual.copy()
             if center is None:
                 center = current
@@ -310,8 +315,6 @@ class ColumnGeneration:
             alpha = smoothing
             while True:
                 duals = alpha * center + (1 - alpha) * current
-                due = (number - 1) % parties_every == 0 if parties_every else not self.rounds
-                fits = due and self._parties_fit(deadline)
                 lagrangian, bound, found = self._price(
                     duals,
                     current,

@@ -47,6 +47,9 @@ NEEDS = ("medical", "psychosocial", "female_escort")
 # by the interior point method (``Master._choose``).
 BARRIER_ROWS = 20_000
 BARRIER_COLUMNS = 500
+# HiGHS's ``simplex_strategy`` values.
+SIMPLEX_DUAL = 1
+SIMPLEX_PRIMAL = 4
 
 RowKey = tuple[Hashable, ...]
 
@@ -293,15 +296,19 @@ class Master:
                 )
             start = end
 
-    def _choose(self) -> None:
+    def _choose(self, primal: bool = False) -> None:
         """How HiGHS solves next: a master that has grown large by a round's columns by the
         interior point method (then a crossover to a basis, so the duals are a vertex's as the
         simplex's are); a small one, or one whose columns were only bounded (diving), by the
         dual simplex from the last basis, which a large master's round of new columns leaves
-        far from its optimum (docs/solver.md)."""
+        far from its optimum (docs/solver.md).  With ``primal``, a small one by the primal
+        simplex from the last basis instead: several times faster after a round's new
+        columns, but its duals are other optimal duals of the master, worse multipliers for
+        the bounds."""
         self._hand()
         barrier = len(self.row_keys) >= BARRIER_ROWS and self._added >= BARRIER_COLUMNS
         self.h.setOptionValue("solver", "ipm" if barrier else "simplex")
+        self.h.setOptionValue("simplex_strategy", SIMPLEX_PRIMAL if primal else SIMPLEX_DUAL)
         self._added = 0
 
     def journey(self, journey: Journey) -> int:
@@ -472,15 +479,16 @@ class Master:
 
     # -- solving ----------------------------------------------------------------------------------
 
-    def solve(self) -> float:
-        """Solve the LP from the last basis; its value in rupiah."""
+    def solve(self, primal: bool = False) -> float:
+        """Solve the LP from the last basis (``primal``: by the primal simplex, see
+        ``_choose``); its value in rupiah."""
         if not self.columns:
             # Nobody can travel yet: everyone waits, and every dual is 0.
             self.row_dual = np.zeros(len(self.row_keys))
             self.col_value = np.zeros(0)
             self.solved = True
             return self.constant * MONEY
-        self._choose()
+        self._choose(primal)
         self.h.run()
         status = self.h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
