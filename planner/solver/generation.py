@@ -111,10 +111,11 @@ class ColumnGeneration:
         self.dived: frozenset[int] = frozenset()  # the columns a dive's last master used
         self.longest_round = 0.0  # seconds
         self.party_seconds: float | None = None  # what the last bound over the party rows took
+        self.priced_seconds = 0.0  # the longest pricing pass (``priced``)
+        self.keyed_seconds: float | None = None  # what the last bound by the way parties leave took
         self._hard: float | None = None  # when a round of this run is given up
         self._arrivals_by: float | None = None  # when the last round's keyed bound is given up
         self._keyed_tried = False  # whether a round of this run tried the bound below
-        self.arrivals_made = False  # whether the bound over parties by the way they leave was made
         self._party_size = _party_size(scenario, self.units)
         # The bound over the party rows at the empty master, solved beside the rounds.
         self._beside: Beside | None = None
@@ -422,25 +423,38 @@ class ColumnGeneration:
         """Each unit's least reduced cost, and each escort's least duty with each of the
         master's escorted itineraries, at the master's present duals."""
         m, pricing = self.master, self.pricing
+        began = time.perf_counter()
         pricing.refresh()
         present: dict[tuple[str, str], list[int]] = defaultdict(list)
         for j, rows in enumerate(m.journeys):
             present[(rows.origin, rows.home)].append(j)
         units = pricing.units_priced(present)
         keep = DUTIES_KEPT if len(self.scenario.escorts) >= LOCAL_FIRST_FROM else None
-        return units, pricing.duties_priced(self._escorted(), keep=keep)
+        duties = pricing.duties_priced(self._escorted(), keep=keep)
+        self.priced_seconds = max(self.priced_seconds, time.perf_counter() - began)
+        return units, duties
 
-    def bound_by_arrivals(self, deadline: float | None) -> None:
+    def bound_by_arrivals(self, seconds: float | None = None, solve_by: float | None = None) -> None:
         """The bound over parties by the way they leave (``planner.solver.arrivals``) at the
-        master's own duals, kept where it is the best so far; not made if it would not be
-        made by ``deadline``, nor on weeks of more than ``ARRIVALS_SIZE`` escorted units times
-        escorts."""
-        if self._party_size > ARRIVALS_SIZE or (
-            deadline is not None and time.perf_counter() + self.longest_round > deadline
-        ):
+        master's own duals, kept where it is the best so far.  The master is solved first
+        (given up at ``solve_by``, and the bound with it); the bound is not made if a pricing
+        pass and the bound would not end within ``seconds`` after (as long as the longest
+        pass and the last such bound; a round where none was made), nor on weeks of more
+        than ``ARRIVALS_SIZE`` escorted units times escorts."""
+        if self._party_size > ARRIVALS_SIZE:
             return
         m = self.master
-        self.value = m.solve()
+        value = m.solve() if solve_by is None else m.solve_within(solve_by - time.perf_counter())
+        if value is None:
+            return
+        self.value = value
+        deadline = None
+        if seconds is not None:
+            deadline = time.perf_counter() + seconds
+            known = self.keyed_seconds is not None and self.priced_seconds > 0
+            needs = self.priced_seconds + (self.keyed_seconds or 0.0) if known else self.longest_round
+            if time.perf_counter() + needs > deadline:
+                return
         units, _ = self.priced()
         found = self._keyed_bound(units, deadline)
         if found is not None:
@@ -451,12 +465,14 @@ class ColumnGeneration:
         small weeks then, in the time left, its keys split by arrival too, the better kept.
         The split one is often the tighter but may need many times as long, so it comes second
         (docs/solver.md)."""
+        began = time.perf_counter()
         found = arrival_bound(self.master, self.pricing, units, deadline)
         if self._party_size <= ARRIVALS_FINE:
             fine = arrival_bound(self.master, self.pricing, units, deadline, fine=True)
             if fine is not None and (found is None or fine > found):
                 found = fine
-        self.arrivals_made = self.arrivals_made or found is not None
+        if found is not None:
+            self.keyed_seconds = time.perf_counter() - began
         return found
 
     def _escorted(self) -> list[int]:

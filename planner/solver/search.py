@@ -344,18 +344,14 @@ class ColumnOptimizer(Optimizer):
                 # A first round longer than the time (5,000 cases) leaves nothing to search:
                 # the first-come plan with the round's bound, in time.
                 raise OutOfTime
-        if (
-            not later
-            and self._work is None
-            and generation.rounds
-            and not generation.converged
-            and not generation.arrivals_made
-        ):
-            # The bound over parties by the way they leave, at the last master's duals, where
-            # the rounds did not make it (they ended before their last was due, the master
-            # standing still, or it gave up there) and it can be made in a share of the time.
+        if not later and self._work is None and generation.rounds and not generation.converged:
+            # The bound over parties by the way they leave, at the duals of the master with
+            # every column made, where it fits a share of the time: the rounds make it at most
+            # in their last, at that round's duals, and a degenerate master's duals move it by
+            # several percent from one optimal vertex to the next (docs/solver.md); the better
+            # is kept.  Its solve is the one that picks the search's columns, given up as late.
             # Not on reproducible runs: whether it fits is a matter of time.
-            generation.bound_by_arrivals(time.perf_counter() + ARRIVALS_SHARE * limit)
+            generation.bound_by_arrivals(ARRIVALS_SHARE * limit, solve_by=late)
         if later:
             assert seed is not None
             generation.seed(seed() if callable(seed) else seed)
