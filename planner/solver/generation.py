@@ -451,8 +451,9 @@ class ColumnGeneration:
         deadline = None
         if seconds is not None:
             deadline = time.perf_counter() + seconds
-            known = self.keyed_seconds is not None and self.priced_seconds > 0
-            needs = self.priced_seconds + (self.keyed_seconds or 0.0) if known else self.longest_round
+            needs = self.longest_round
+            if self.keyed_seconds is not None and self.priced_seconds > 0:
+                needs = self.priced_seconds + self.keyed_seconds
             if time.perf_counter() + needs > deadline:
                 return
         units, _ = self.priced()
