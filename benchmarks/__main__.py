@@ -1,7 +1,7 @@
 """``python -m benchmarks run`` (the column generation solver beside the old optimizer and the
 baseline), ``python -m benchmarks scale --size M`` (or ``--all``), ``python -m benchmarks busy``,
-``python -m benchmarks prep``, ``python -m benchmarks flows``: measure repat against its
-baselines."""
+``python -m benchmarks prep``, ``python -m benchmarks flows``, ``python -m benchmarks relaxation``:
+measure repat against its baselines."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from benchmarks.prep import PREP_WEEKS, measure
 from benchmarks.prep import markdown as prep_markdown
 from benchmarks.report import markdown, scaling_plot, suite_csv, suite_markdown, suite_scaling_plot, write_csv
 from benchmarks.runner import BUSY_TARGET, BUSY_WEEKS, TARGETS, Comparison, Instance, busy_week, compare
-from benchmarks.suite import GROUPS, LABELS, Measurement, Unknown, entries
+from benchmarks.suite import ESCORT_SCARCE, GROUPS, LABELS, SURGE, TIGHT_BUDGET, Measurement, Unknown, entries
 from benchmarks.suite import measure as measure_week
 
 app = typer.Typer(add_completion=False, help="Benchmarks of repat: scale, speed and quality.")
@@ -272,6 +272,47 @@ def flows(
     size = f"{len(program.lp.cost):,} columns, {len(program.lp.row_lower):,} rows"
     found = "not solved" if value is None else f"bound Rp {value:,.0f}"
     console.print(f"{week}: {size}; {found} in {seconds:.0f} s", markup=False, highlight=False)
+
+
+@app.command()
+def relaxation(
+    week: Annotated[
+        list[str] | None,
+        typer.Option(help="A busy week CASES-SEED, tight-budget, surge or escort-scarce; again for more."),
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds of the plan, as in the benchmark.")] = 30.0,
+) -> None:
+    """The master's relaxation against the exact model's over the same columns: each week is
+    planned as in the benchmark, then the master solved once more and the linear relaxation of
+    the exact model (``planner.model``, the contract's money rows) solved over every itinerary
+    and duty the generation made.  Both relax the same integer plans, so the distance between
+    them is what the master's rows lose (docs/solver.md)."""
+    from planner.milp import HighsModel
+    from planner.model import ReturnModel
+    from planner.optimizer import Options
+    from planner.solver.search import ColumnOptimizer
+
+    named = {e.group: e.instance for e in (TIGHT_BUDGET, SURGE, ESCORT_SCARCE)}
+    for name in week or ["80-1"]:
+        if name in named:
+            scenario = named[name].scenario()
+        else:
+            cases, seed = (int(part) for part in name.split("-"))
+            scenario = busy_week(cases, seed).scenario()
+        optimizer = ColumnOptimizer(scenario)
+        plan = optimizer.plan(Options(time_limit=time_limit))
+        assert optimizer.generation is not None
+        master = optimizer.generation.master.solve()
+        exact = HighsModel(ReturnModel(optimizer.every_column()))
+        solved = exact.relaxation(600.0) is not None
+        found = f"Rp {exact.relaxation_bound():,}" if solved else "not solved in 600 s"
+        console.print(
+            f"{name}: plan Rp {plan.objective.total_idr:,}, bound Rp {plan.objective.lower_bound_idr:,}; "
+            f"over {len(optimizer.generation.master.columns):,} columns the master Rp {master:,.0f}, "
+            f"the exact model's relaxation {found}",
+            markup=False,
+            highlight=False,
+        )
 
 
 def _print(comparison: Comparison) -> None:

@@ -5,6 +5,7 @@ measured by the benchmarks themselves, never asserted here)."""
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -327,3 +328,17 @@ def test_a_helpers_memory_is_its_own_not_what_the_solve_held_when_it_started_it(
         subprocess.run([sys.executable, "-c", grow], check=True)
     assert held.sum() > 0
     assert 150 <= helpers.peak_mib < 350
+
+
+def test_the_relaxation_command_sets_the_master_beside_the_exact_model_over_its_columns() -> None:
+    done = CliRunner().invoke(app, ["relaxation", "--week", "20-1", "--time-limit", "4"])
+    assert done.exit_code == 0, done.output
+    found = re.search(
+        r"20-1: plan Rp ([\d,]+), bound Rp ([\d,]+); over [\d,]+ columns the master Rp ([\d,]+), "
+        r"the exact model's relaxation Rp ([\d,]+)",
+        " ".join(done.output.split()),
+    )
+    assert found is not None, done.output
+    plan, bound, master, exact = (int(group.replace(",", "")) for group in found.groups())
+    # The exact model's relaxation is over columns that hold the plan's; the bound is the week's.
+    assert master > 0 and exact <= plan and bound <= plan

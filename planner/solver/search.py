@@ -361,6 +361,12 @@ class ColumnOptimizer(Optimizer):
             generation.dived = self.dive.columns
         return self._columns(generation, relaxed=late)
 
+    def every_column(self) -> Problem:
+        """After ``plan``: the exact model's problem over every itinerary and duty generated,
+        as the search's second pass has it."""
+        assert self.generation is not None, "plan first"
+        return self._columns(self.generation, every=True)
+
     def _columns(
         self, generation: ColumnGeneration, every: bool = False, relaxed: float | None = None
     ) -> Problem:
