@@ -21,7 +21,17 @@ from benchmarks.prep import PREP_WEEKS, measure
 from benchmarks.prep import markdown as prep_markdown
 from benchmarks.report import markdown, scaling_plot, suite_csv, suite_markdown, suite_scaling_plot, write_csv
 from benchmarks.runner import BUSY_TARGET, BUSY_WEEKS, TARGETS, Comparison, Instance, busy_week, compare
-from benchmarks.suite import ESCORT_SCARCE, GROUPS, LABELS, SURGE, TIGHT_BUDGET, Measurement, Unknown, entries
+from benchmarks.suite import (
+    ESCORT_SCARCE,
+    GROUPS,
+    LABELS,
+    SURGE,
+    TIGHT_BUDGET,
+    WEEK,
+    Measurement,
+    Unknown,
+    entries,
+)
 from benchmarks.suite import measure as measure_week
 
 app = typer.Typer(add_completion=False, help="Benchmarks of repat: scale, speed and quality.")
@@ -296,9 +306,13 @@ def relaxation(
     for name in week or ["80-1"]:
         if name in named:
             scenario = named[name].scenario()
+        elif (busy := WEEK.match(name)) is not None:
+            scenario = busy_week(int(busy[1]), int(busy[2])).scenario()
         else:
-            cases, seed = (int(part) for part in name.split("-"))
-            scenario = busy_week(cases, seed).scenario()
+            known = ", ".join(sorted(named))
+            raise typer.BadParameter(
+                f"{name!r}: give a busy week CASES-SEED (such as 80-1) or one of {known}"
+            )
         optimizer = ColumnOptimizer(scenario)
         plan = optimizer.plan(Options(time_limit=time_limit))
         assert optimizer.generation is not None

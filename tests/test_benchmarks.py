@@ -342,3 +342,9 @@ def test_the_relaxation_command_sets_the_master_beside_the_exact_model_over_its_
     plan, bound, master, exact = (int(group.replace(",", "")) for group in found.groups())
     # The exact model's relaxation is over columns that hold the plan's; the bound is the week's.
     assert master > 0 and exact <= plan and bound <= plan
+
+
+def test_the_relaxation_command_says_which_weeks_it_knows() -> None:
+    done = CliRunner().invoke(app, ["relaxation", "--week", "eighty"])
+    assert done.exit_code == 2
+    assert "give a busy week CASES-SEED" in " ".join(done.output.split())
