@@ -223,8 +223,7 @@ class ColumnOptimizer(Optimizer):
     def _improve(self, best: Plan, deadline: float, options: Options, stop: threading.Event | None) -> Plan:
         """The best plan, searched one neighbourhood at a time over every column made
         (``planner.solver.lns``) until ``deadline``."""
-        assert self.generation is not None
-        problem = self._columns(self.generation, every=True)
+        problem = self.every_column()
         found = self.improved = improve(problem, best, deadline, options.seed, options.workers, stop)
         if found is None or found.total_idr >= best.objective.total_idr:
             return best
@@ -362,8 +361,8 @@ class ColumnOptimizer(Optimizer):
         return self._columns(generation, relaxed=late)
 
     def every_column(self) -> Problem:
-        """After ``plan``: the exact model's problem over every itinerary and duty generated,
-        as the search's second pass has it."""
+        """Once columns are generated: the exact model's problem over every itinerary and duty
+        made, as the second pass and the neighbourhoods search it."""
         assert self.generation is not None, "plan first"
         return self._columns(self.generation, every=True)
 
