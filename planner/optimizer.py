@@ -49,6 +49,9 @@ Narrow = Callable[[Problem], Problem]
 # 0.25 ended at 3.85%, 0.4 at 2.50% and 0.55 at 2.39%; the 80-case week ended within its
 # usual spread with each (its narrowed search is solved in about 1.5 s).
 LP_START_SHARE = 0.4
+# The part of that time a timed search waits for the relaxation before it takes the choices
+# of a relaxation the optimizer already has (``Optimizer.support``, docs/solver.md).
+SUPPORT_WAIT = 0.25
 # The most of a part's time the linear relaxation may take.  Without it there is neither a
 # good hint nor a bound, and the search alone does worse: on the 150-case busy week at 30 s,
 # a relaxation cut short at half the time (it took 5-9 s there before the vehicle rows of
@@ -393,12 +396,20 @@ class Optimizer:
         """
         started = time.perf_counter()
         seconds = share * LP_START_SHARE
-        values, bound = relaxation.result()
-        if values is None:
-            return 0
-        model.add_cuts(relaxation.cuts)
+        # A timed search waits a little for the relaxation; then what the optimizer's own
+        # relaxation uses, if it has one, picks the choices (the search keeps the relaxation).
+        support = None
+        if work is None and not relaxation.rooted(seconds * SUPPORT_WAIT):
+            support = self.support(model.p)
+        bound = 0
+        if support is None:
+            values, bound = relaxation.result()
+            if values is None:
+                return 0
+            model.add_cuts(relaxation.cuts)
+            support = model.used(values)
         travel, escorts = seed
-        relaxed_travel, relaxed_escorts = model.used(values)
+        relaxed_travel, relaxed_escorts = support
         narrow = model.p.narrowed(relaxed_travel | set(travel), relaxed_escorts | escorts)
         small = ReturnModel(narrow)
         if options.hints and self.baseline is not None:
@@ -411,6 +422,12 @@ class Optimizer:
             model.hint(found.travel, model.p.duties(found.escorts))
             relaxation.offer(found)
         return bound
+
+    def support(self, problem: Problem) -> tuple[set[tuple[int, int]], set[tuple[int, int]]] | None:
+        """The journeys of units and the escort options (``(journey, option index)``) of
+        ``problem`` that a relaxation already solved uses, for ``_polish`` not to wait for the
+        part's own: None here, where there is none."""
+        return None
 
     def _fallback(self, started: float, bound: int) -> Plan:
         """No model found a plan in time: the baseline's plan, with the bound proven so far."""
@@ -618,6 +635,10 @@ class Relaxation:
     def _check(self) -> None:
         if self.incumbent is not None and _gap(self.incumbent, self._bound) <= self._gap:
             self.proven.set()
+
+    def rooted(self, seconds: float) -> bool:
+        """Whether the relaxation has ended (solved or given up) within ``seconds``."""
+        return self._rooted.wait(seconds)
 
     def result(self) -> tuple[list[float] | None, int]:
         """The relaxation's values by variable index and its bound, once solved (None and 0

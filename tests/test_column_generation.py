@@ -26,8 +26,9 @@ from hypothesis import strategies as st
 from planner.assemble import EscortTrip, PartyChoice, build_plan
 from planner.charging import NoCharging, allocate
 from planner.check import check_plan
+from planner.model import ReturnModel
 from planner.network import MAX_LAYOVER, Itinerary, TransportNetwork
-from planner.optimizer import Optimizer, Options
+from planner.optimizer import Optimizer, Options, Relaxation, restrict
 from planner.plan import Leg, Plan, Unplanned
 from planner.scenario import Case, Costs, Escort, Link, Location, Scenario, Service, Settings
 from planner.solver import generation as generation_module
@@ -381,6 +382,31 @@ def test_a_woman_escort_two_islands_away_comes_out_for_the_victims() -> None:
     assert duty.return_legs[-1].to_id == "KOTA-MKS"
     # The old optimizer looks for ways out at most four days before the party leaves.
     assert first_departure(party.legs) - duty.start > timedelta(days=4)
+
+
+def test_the_master_s_choices_narrow_the_search_and_keep_the_best_plan() -> None:
+    """When the exact model's relaxation is late, the search starts from what the master's
+    last solution uses: choices of the part's own, among which the best plan is."""
+    s = woman_escort_in_makassar()
+    optimizer = ColumnOptimizer(s)
+    problem = optimizer.problem()
+    part = restrict(problem, list(range(len(problem.units))))
+    support = optimizer.support(part)
+    assert support is not None
+    travel, escorts = support
+    assert travel and travel <= {(u, j) for u, js in part.usable.items() for j in js}
+    assert escorts and escorts <= {(j, o) for j, os in part.options.items() for o in range(len(os))}
+    whole = ReturnModel(part).solve(10, seed=0)
+    narrow = ReturnModel(part.narrowed(travel, escorts)).solve(10, seed=0)
+    assert whole.status == narrow.status == "optimal"
+    assert narrow.objective == whole.objective
+
+
+def test_a_search_that_does_not_wait_for_the_relaxation_still_finds_the_best_plan() -> None:
+    with mock.patch.object(Relaxation, "rooted", return_value=False) as rooted:
+        plan, _ = solved(woman_escort_in_makassar())
+    assert rooted.called
+    assert plan.objective.total_idr == 12_600_000 - 1_320_000  # the exhaustive optimum above
 
 
 def test_first_duties_sought_at_the_party_s_start_still_bring_the_woman_from_makassar(
