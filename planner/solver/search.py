@@ -415,8 +415,8 @@ class ColumnOptimizer(Optimizer):
 
     def support(self, problem: Problem) -> tuple[set[tuple[int, int]], set[tuple[int, int]]] | None:
         """What the master's last solution uses, in the indices of ``problem`` (a part of the
-        problem ``_columns`` made): on 500 cases the exact model's relaxation over two rounds'
-        columns kept the search waiting 7 s of the 15 s it had (docs/solver.md)."""
+        problem ``_columns`` made last): the master is solved already, the exact model's
+        relaxation over many columns may take much of the search's time (docs/solver.md)."""
         generation = self.generation
         if generation is None:
             return None
@@ -436,8 +436,8 @@ class ColumnOptimizer(Optimizer):
         escorts: set[tuple[int, int]] = set()
         for j, options in problem.options.items():
             rows = m.journeys[self._kept[whole[j]]]
-            taken = [m.columns[c].option for c in rows.duties if value[c] > 1e-6]
-            escorts |= {(j, o) for o, option in enumerate(options) if any(option is t for t in taken)}
+            taken = {id(m.columns[c].option) for c in rows.duties if value[c] > 1e-6}
+            escorts |= {(j, o) for o, option in enumerate(options) if id(option) in taken}
         return travel, escorts
 
     def parts(self, problem: Problem, options: Options) -> list[tuple[list[int], Narrow | None]]:
