@@ -6,6 +6,8 @@ best plan once the master has converged."""
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -123,6 +125,38 @@ def test_the_escorts_time_is_held_by_the_program_where_the_masters_duals_leave_i
         value = arrival_bound(m, generation.pricing, units, fine=fine)
         assert value is not None and value <= best + 1, "a bound of the week is at most its best plan"
         assert value >= 0.9 * best  # the girl left waiting is counted
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        four_services_to_lombok,
+        woman_escort_in_makassar,
+        escort_waits_for_the_ferry_back,
+        one_escort_for_two_girls,
+    ],
+)
+def test_made_at_a_rounds_duals_after_its_columns_the_bound_is_at_most_the_best_plan(
+    make: Callable[[], Scenario],
+) -> None:
+    # Where the master cannot be solved again in time, the bound is made at the last round's
+    # duals, and the rows its columns made since count 0.
+    s = make()
+    best = exhaustive(s)
+    generation = ColumnGeneration(s, TransportNetwork(s))
+    made = 0
+    for _ in range(4):
+        generation.run(max_rounds=1, smoothing=0.0)
+        m = generation.master
+        if len(m.row_dual) == len(m.row_keys):
+            continue  # no rows made since its solve
+        generation.bound, generation.keyed_seconds = -math.inf, None
+        generation.bound_by_arrivals(solve_by=time.perf_counter() - 1.0)
+        assert len(m.col_value) < len(m.columns), "the master was not solved again"
+        assert math.isfinite(generation.bound), "the bound was made"
+        assert generation.bound <= best + 1, "a bound of the week is at most its best plan"
+        made += 1
+    assert made
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -71,7 +71,8 @@ def arrival_bound(
     the starts and homes done so far and by the keys its programs hold; past it, the best
     point so far, or None with ``fine``.  With ``fine``, the keys of ways onto a first
     service are split by arrival too (``_Keys.arrivals``): tighter once its programs are
-    done, and a search per arrival."""
+    done, and a search per arrival.  ``parts``, if given, gets the bound's parts in rupiah,
+    or where it gave up before its programs, ``needs``: the seconds it judged it needed."""
     m = master
     escorted = {u for u, unit in enumerate(m.units) if unit.escorted}
     total = m.constant
@@ -115,6 +116,8 @@ def arrival_bound(
         if deadline is not None and (
             began + spent > deadline or (judged and began + spent * len(pairs) / done * 1.3 > deadline)
         ):
+            if parts is not None:
+                parts["needs"] = spent * len(pairs) / done * 1.3
             return None
     # The escorted units' rows are priced at multipliers of their own: the master's duals to
     # begin with, then the duals of those rows in one program over the keys found negative so
@@ -126,6 +129,8 @@ def arrival_bound(
     # Each key left negative by the quick test is a program of its own, a few milliseconds.
     programs = sum(keys.screened(block, price) for block in blocks)
     if deadline is not None and time.perf_counter() + PROGRAM_SECONDS * programs > deadline:
+        if parts is not None:
+            parts["needs"] = time.perf_counter() - began + PROGRAM_SECONDS * programs
         return None
     best = -math.inf
     # The keys of the master's own parties are in the program from the start: their escorts'

@@ -113,6 +113,7 @@ class ColumnGeneration:
         self.party_seconds: float | None = None  # what the last bound over the party rows took
         self.priced_seconds = 0.0  # the longest pricing pass (``priced``)
         self.keyed_seconds: float | None = None  # what the last bound by the way parties leave took
+        self.keyed_needs = 0.0  # the most time that bound judged it needed, where it gave up
         self._hard: float | None = None  # when a round of this run is given up
         self._arrivals_by: float | None = None  # when the last round's keyed bound is given up
         self._keyed_tried = False  # whether a round of this run tried the bound below
@@ -313,7 +314,9 @@ class ColumnGeneration:
             center = np.concatenate([center, np.zeros(len(current) - len(center))])
             # Wentges smoothing: price at a point between the duals of the best bound so far
             # and the master's; where nothing prices out there, at the master's own.
-            alpha = smoothing
+            # The last round's bound over parties by the way they leave is made at the master's
+            # own duals: at the smoothed point it was several percent lower on the surge.
+            alpha = 0.0 if keyed else smoothing
             while True:
                 duals = alpha * center + (1 - alpha) * current
                 lagrangian, bound, found = self._price(
@@ -436,24 +439,34 @@ class ColumnGeneration:
 
     def bound_by_arrivals(self, seconds: float | None = None, solve_by: float | None = None) -> None:
         """The bound over parties by the way they leave (``planner.solver.arrivals``) at the
-        master's own duals, kept where it is the best so far.  The master is solved first
-        (given up at ``solve_by``, and the bound with it); the bound is not made if a pricing
-        pass and the bound would not end within ``seconds`` after (as long as the longest
-        pass and the last such bound; a round where none was made), nor on weeks of more
-        than ``ARRIVALS_SIZE`` escorted units times escorts."""
+        master's own duals, kept where it is the best so far.  The master is solved first,
+        given up at ``solve_by``; unsolved, the bound is made at the last round's duals where
+        that round made none (any multipliers give a bound), else not at all.  It is not begun
+        if the longest pricing pass and the last such bound (or the time it judged it needed
+        where it gave up) would not end within ``seconds`` (it judges as it goes and gives up
+        past them), nor on weeks of more than ``ARRIVALS_SIZE`` escorted units times escorts."""
         if self._party_size > ARRIVALS_SIZE:
             return
         m = self.master
-        value = m.solve() if solve_by is None else m.solve_within(solve_by - time.perf_counter())
-        if value is None:
+        if solve_by is None:
+            value: float | None = m.solve()
+        else:
+            left = solve_by - time.perf_counter()
+            value = m.solve_within(left) if left > 0 else None
+        if value is not None:
+            self.value = value
+        elif self.keyed_seconds is not None:
             return
-        self.value = value
+        else:
+            # On the surge the last round's bound gives up where that round's solve is slow,
+            # and the solve after is then too late: the bound fell back to the first round's.
+            m.row_dual = np.concatenate([m.row_dual, np.zeros(len(m.row_keys) - len(m.row_dual))])
         deadline = None
         if seconds is not None:
             deadline = time.perf_counter() + seconds
             needs = self.longest_round
-            if self.keyed_seconds is not None and self.priced_seconds > 0:
-                needs = self.priced_seconds + self.keyed_seconds
+            if self.priced_seconds > 0:
+                needs = self.priced_seconds + max(self.keyed_seconds or 0.0, self.keyed_needs)
             if time.perf_counter() + needs > deadline:
                 return
         units, _ = self.priced()
@@ -467,13 +480,15 @@ class ColumnGeneration:
         The split one is often the tighter but may need many times as long, so it comes second
         (docs/solver.md)."""
         began = time.perf_counter()
-        found = arrival_bound(self.master, self.pricing, units, deadline)
+        judged: dict[str, float] = {}
+        found = arrival_bound(self.master, self.pricing, units, deadline, judged)
         if self._party_size <= ARRIVALS_FINE:
             fine = arrival_bound(self.master, self.pricing, units, deadline, fine=True)
             if fine is not None and (found is None or fine > found):
                 found = fine
         if found is not None:
             self.keyed_seconds = time.perf_counter() - began
+        self.keyed_needs = max(self.keyed_needs, judged.get("needs", 0.0))
         return found
 
     def _escorted(self) -> list[int]:
