@@ -459,7 +459,7 @@ class ColumnGeneration:
             return
         else:
             # On the surge the last round's bound gives up where that round's solve is slow,
-            # and the solve after is then too late: the bound fell back to the first round's.
+            # and the solve after is then too late: the bound fell back to the empty master's.
             m.row_dual = np.concatenate([m.row_dual, np.zeros(len(m.row_keys) - len(m.row_dual))])
         deadline = None
         if seconds is not None:
