@@ -314,9 +314,7 @@ class ColumnGeneration:
             center = np.concatenate([center, np.zeros(len(current) - len(center))])
             # Wentges smoothing: price at a point between the duals of the best bound so far
             # and the master's; where nothing prices out there, at the master's own.
-            # The last round's bound over parties by the way they leave is made at the master's
-            # own duals: at the smoothed point it was several percent lower on the surge.
-            alpha = 0.0 if keyed else smoothing
+            alpha = smoothing
             while True:
                 duals = alpha * center + (1 - alpha) * current
                 lagrangian, bound, found = self._price(
