@@ -162,6 +162,7 @@ class Pricing:
         self._searches: dict[tuple[str, float], _EscortSearch] = {}
         self._escort_weights: dict[float, np.ndarray] = {}
         self._afters: dict[tuple[int, bytes], tuple[RoadPath, _After]] = {}
+        self._onward_ways: dict[tuple[str, bytes], _WaysBack] = {}
         self._priced_vehicles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
 
     def _vehicle_multiplier(self, key: tuple[str, object]) -> float:
@@ -197,6 +198,54 @@ class Pricing:
                 departs.append((link_id, at))
             known = self._afters[key] = (path, _After(paid, tuple(departs)))
         return known[1]
+
+    def ways_back(self, place: str, moments: np.ndarray) -> _WaysBack:
+        """Every way on from ``place`` after each of ``moments`` (timestamps) as any escort's
+        way back reads it: staying to catch a departure there, or each road way to another
+        place (rule 2) and on from there.  Made once a round per place and moments: the
+        escorts ask for the same ones, and a loop over the road ways per escort was a fifth of
+        the national week's rounds."""
+        key = (place, moments.tobytes())
+        found = self._onward_ways.get(key)
+        if found is not None:
+            return found
+        net = self.net
+        roads = net.roads_from(place)
+        count = len(roads) + 1
+        at = np.zeros((count, len(moments)), dtype=np.int64)
+        caught = np.zeros((count, len(moments)), dtype=bool)
+        paid = np.zeros((count, len(moments)))
+        slot = net.waits()[1]
+
+        def catch(row: int, target: str, reached: np.ndarray) -> None:
+            # As ``TimeExpanded.onward`` finds the wait node that catches every later departure.
+            chain = net.wait_arrays(target)
+            if chain is None:
+                return
+            times, nodes = chain
+            k = np.searchsorted(times, reached, side="left")
+            at[row] = slot[nodes[np.minimum(k, len(nodes) - 1)]]
+            caught[row] = k < len(nodes)
+
+        catch(0, place, moments)
+        afters: list[_After] = []
+        to: dict[str, list[int]] = defaultdict(list)
+        for row, (target, path, _, span) in enumerate(roads, start=1):
+            catch(row, target, moments + span)
+            after = self.vehicles_after(path, moments)
+            paid[row] = after.paid
+            afters.append(after)
+            to[target].append(row)
+        found = self._onward_ways[key] = _WaysBack(
+            at,
+            caught,
+            np.array([0.0, *(fare for _, _, fare, _ in roads)]),
+            np.array([0.0, *(span for _, _, _, span in roads)]),
+            paid,
+            tuple(afters),
+            {target: np.array(rows) for target, rows in to.items()},
+        )
+        return found
 
     def _link_multipliers(self, link_id: str, departs: np.ndarray) -> np.ndarray:
         """``_vehicle_multiplier`` of the link's vehicle at each of ``departs`` (timestamps),
@@ -1090,6 +1139,20 @@ class _After:
         return paid
 
 
+@dataclass(frozen=True, slots=True)
+class _WaysBack:
+    """``Pricing.ways_back``: a row per way (staying at the place first, then each road way),
+    a column per moment."""
+
+    at: np.ndarray  # the wait node's position in ``TimeExpanded.waits`` where the way goes on
+    caught: np.ndarray  # whether a departure is left to catch there
+    fare: np.ndarray  # per way, per rider (rupiah; 0 for staying)
+    span: np.ndarray  # per way, seconds from the moment to arriving at its place
+    paid: np.ndarray  # what one rider pays for its vehicles in multipliers
+    afters: tuple[_After, ...]  # each road way's vehicles (rows from 1)
+    to: dict[str, np.ndarray]  # the rows of the road ways to each place
+
+
 def _at(priced: tuple[np.ndarray, np.ndarray], moments: np.ndarray, otherwise: float) -> np.ndarray:
     """The values ``priced`` gives at ``moments`` (sorted timestamps and their values),
     ``otherwise`` where it has none."""
@@ -1336,33 +1399,35 @@ class _EscortSearch:
         return best
 
     def _back_values(self, place: str, arrived: list[datetime]) -> np.ndarray:
-        net = self.p.net
         dist, _ = self._search_back()
         moments = np.array([a.timestamp() for a in arrived])
-        best = np.full(len(moments), np.inf)
-        value = net.onward(place, moments, dist, waits=True)
-        ok = value < _REACHED
-        best[ok] = value[ok]
-        for target, path, fare, span in net.roads_from(place):
-            cost = fare / MONEY * self.money
-            reached = moments + span
-            if target == self.escort.base_id:
-                low = np.full(len(moments), np.inf)
-                home = reached < self.deadline
-                at = reached[home]
-                low[home] = cost + (self.rate * net.days_at(target, at) + self.busy.upto(at))
-            else:
-                value = net.onward(target, reached, dist, waits=True)
-                low = np.where(value < _REACHED, cost + value, np.inf)
-            # A way by road is dearer than its low by its vehicles, whoever rides it.
-            after = self.p.vehicles_after(path, moments)
-            paid = after.paid
-            if self.own:
-                if self._own_links is None:
-                    keys = self.p.net.vehicle_keys
-                    self._own_links = _by_link({keys[vehicle]: own for vehicle, own in self.own.items()})
-                paid = paid + after.own(self._own_links)
-            best = np.minimum(best, low + paid)
+        ways = self.p.ways_back(place, moments)
+        reach = np.full(ways.at.shape, np.inf)
+        reach[ways.caught] = dist[ways.at[ways.caught]]
+        cost = ways.fare / MONEY * self.money
+        low = np.where(reach < _REACHED, cost[:, None] + reach, np.inf)
+        home = ways.to.get(self.escort.base_id)
+        if home is not None:
+            # Home by road: its days and busy rows up to the arrival, if in time.
+            net = self.p.net
+            for row in home.tolist():
+                reached = moments + ways.span[row]
+                on = reached < self.deadline
+                at = reached[on]
+                low[row] = np.inf
+                low[row, on] = cost[row] + (
+                    self.rate * net.days_at(self.escort.base_id, at) + self.busy.upto(at)
+                )
+        # A way by road is dearer than its low by its vehicles, whoever rides it.
+        paid = ways.paid
+        if self.own:
+            if self._own_links is None:
+                keys = self.p.net.vehicle_keys
+                self._own_links = _by_link({keys[vehicle]: own for vehicle, own in self.own.items()})
+            paid = paid.copy()
+            for row, after in enumerate(ways.afters, start=1):
+                paid[row] = paid[row] + after.own(self._own_links)
+        best: np.ndarray = (low + paid).min(axis=0)
         return best
 
     def way_back(self, place: str, arrived: datetime) -> tuple[float, tuple[Leg, ...]] | None:
