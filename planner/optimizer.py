@@ -280,8 +280,16 @@ class Optimizer:
                     solved_total[part] = best
                     found[part] = True
                 solved_bound[part] = max(0, lower, proven)
-                if progress is not None and all(found[: part + 1]):
-                    progress(time.perf_counter() - started, sum(solved_total), sum(solved_bound))
+                if progress is None:
+                    return
+                now = time.perf_counter() - started
+                if all(found):
+                    progress(now, sum(solved_total), sum(solved_bound))
+                elif self.baseline is not None:
+                    # The parts searched so far are not a plan of the week: until every part has
+                    # one, the best whole plan known is the hint's (the baseline's, or the first
+                    # pass's in a second pass).
+                    progress(now, self.baseline.objective.total_idr, sum(solved_bound))
 
             return inner
 

@@ -104,3 +104,17 @@ def test_with_more_or_less_money_the_regions_apart_match_the_whole_week(ceiling:
     whole, _ = planned(s, regions_from=10**6)
     apart, _ = planned(s, regions_from=1)
     assert apart.objective.total_idr == whole.objective.total_idr
+
+
+def test_while_the_regions_are_searched_the_progress_shows_whole_plans() -> None:
+    # The first region's plan alone is not a plan of the week: shown as the best plan, it lay
+    # below the week's bound.
+    s = two_regions()
+    shown: list[tuple[int, int]] = []
+    optimizer = ColumnOptimizer(s)
+    optimizer.regions_from = 1
+    plan = optimizer.plan(OPTIONS, progress=lambda seconds, best, bound: shown.append((best, bound)))
+    assert optimizer.stats is not None and optimizer.stats.components == 2
+    assert shown
+    assert all(best >= plan.objective.total_idr for best, _ in shown)
+    assert all(best >= bound for best, bound in shown)
