@@ -212,7 +212,7 @@ class Pricing:
         net = self.net
         roads = net.roads_from(place)
         count = len(roads) + 1
-        at = np.zeros((count, len(moments)), dtype=np.int64)
+        at = np.zeros((count, len(moments)), dtype=np.int32)
         caught = np.zeros((count, len(moments)), dtype=bool)
         paid = np.zeros((count, len(moments)))
         slot = net.waits()[1]
