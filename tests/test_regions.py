@@ -107,8 +107,8 @@ def test_with_more_or_less_money_the_regions_apart_match_the_whole_week(ceiling:
 
 
 def test_while_the_regions_are_searched_the_progress_shows_whole_plans() -> None:
-    # The first region's plan alone is not a plan of the week: shown as the best plan, it lay
-    # below the week's bound.
+    # The regions searched so far are not a plan of the week: what is shown as the best plan
+    # must be a whole plan's total.
     s = two_regions()
     shown: list[tuple[int, int]] = []
     optimizer = ColumnOptimizer(s)
