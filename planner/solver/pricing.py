@@ -202,9 +202,9 @@ class Pricing:
     def ways_back(self, place: str, moments: np.ndarray) -> _WaysBack:
         """Every way on from ``place`` after each of ``moments`` (timestamps) as any escort's
         way back reads it: staying to catch a departure there, or each road way to another
-        place (rule 2) and on from there.  Made once a round per place and moments: the
-        escorts ask for the same ones, and a loop over the road ways per escort was a fifth of
-        the national week's rounds."""
+        place (rule 2) and on from there.  Made once a round per place and moments: every
+        escort asks for the same ones, and only its own search's costs differ (measured in
+        docs/solver.md)."""
         key = (place, moments.tobytes())
         found = self._onward_ways.get(key)
         if found is not None:
