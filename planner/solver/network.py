@@ -395,17 +395,29 @@ class TimeExpanded:
         search, or a row per search, of which only ``rows`` where given; with ``waits``, kept
         only at the wait nodes, as ``waits()`` orders them) at the wait node that catches every
         departure still catchable; ``none`` where no departure is left."""
-        found = self.wait_arrays(place)
+        found = self.catch(place, moments, waits)
         shape = dist.shape[:-1] if rows is None else (len(rows),)
         if found is None:
             return np.full((*shape, len(moments)), none)
+        at, caught = found
+        read = dist[..., at] if rows is None else dist[np.ix_(rows, at)]
+        return np.where(caught, read, none)
+
+    def catch(
+        self, place: str, moments: np.ndarray, waits: bool = False
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """For someone at ``place`` at each of ``moments``: the wait node that catches every
+        departure still catchable (with ``waits``, its position in ``waits()``; the last node
+        where none is left), and whether one is left; None where the place has no departures."""
+        found = self.wait_arrays(place)
+        if found is None:
+            return None
         times, nodes = found
         k = np.searchsorted(times, moments, side="left")
         at = nodes[np.minimum(k, len(nodes) - 1)]
         if waits:
             at = self.waits()[1][at]
-        read = dist[..., at] if rows is None else dist[np.ix_(rows, at)]
-        return np.where(k < len(nodes), read, none)
+        return at, k < len(nodes)
 
     def heads(self, place: str) -> list[Head]:
         """Every way onto a first service from ``place``: boarding one that leaves there, or

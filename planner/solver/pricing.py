@@ -215,17 +215,11 @@ class Pricing:
         at = np.zeros((count, len(moments)), dtype=np.int32)
         caught = np.zeros((count, len(moments)), dtype=bool)
         paid = np.zeros((count, len(moments)))
-        slot = net.waits()[1]
 
         def catch(row: int, target: str, reached: np.ndarray) -> None:
-            # As ``TimeExpanded.onward`` finds the wait node that catches every later departure.
-            chain = net.wait_arrays(target)
-            if chain is None:
-                return
-            times, nodes = chain
-            k = np.searchsorted(times, reached, side="left")
-            at[row] = slot[nodes[np.minimum(k, len(nodes) - 1)]]
-            caught[row] = k < len(nodes)
+            found = net.catch(target, reached, waits=True)
+            if found is not None:
+                at[row], caught[row] = found
 
         catch(0, place, moments)
         afters: list[_After] = []
