@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from planner.assemble import EscortTrip, PartyChoice, build_plan
 from planner.charging import NoCharging, allocate
 from planner.check import check_plan
+from planner.journeys import escort_option, price_itinerary
 from planner.model import Problem, ReturnModel
 from planner.network import MAX_LAYOVER, Itinerary, TransportNetwork
 from planner.optimizer import Optimizer, Options, Relaxation, restrict
@@ -34,7 +35,7 @@ from planner.scenario import Case, Costs, Escort, Link, Location, Scenario, Serv
 from planner.solver import generation as generation_module
 from planner.solver import master as master_module
 from planner.solver.generation import ColumnGeneration
-from planner.solver.search import ColumnOptimizer
+from planner.solver.search import ColumnOptimizer, escort_twins, twin_duties
 from tests.test_optimizer import small_scenarios
 from tests.tiny import LINE, LINKS, LOCATIONS, WITA, at, back_ferry, case, escort, ferry
 
@@ -382,6 +383,31 @@ def test_a_woman_escort_two_islands_away_comes_out_for_the_victims() -> None:
     assert duty.return_legs[-1].to_id == "KOTA-MKS"
     # The old optimizer looks for ways out at most four days before the party leaves.
     assert first_departure(party.legs) - duty.start > timedelta(days=4)
+
+
+def test_escorts_of_the_same_base_are_offered_the_duties_made_for_another() -> None:
+    """The search may give a duty made for one escort to another of the same base, on the
+    same ways out and back at its own allowance, if that escort is on duty those days: on a
+    national week the first round makes each party's duties for its cheapest escorts only."""
+    s = woman_escort_in_makassar()
+    twin = escort("E-MKS2", sex="F", base_id="KOTA-MKS", daily_allowance_idr=250_000)
+    away = escort("E-MKS3", sex="F", base_id="KOTA-MKS", available_from=date(2026, 12, 5))
+    s = replace(s, escorts=(*s.escorts, twin, away))
+    plan, _ = solved(s)
+    (party,) = plan.parties
+    (duty,) = plan.escort_duties
+    assert duty.escort_id == "E-MKS"  # the cheaper of the two
+    journey = price_itinerary(s, Itinerary(party.legs))
+    made = escort_option(
+        s, s.escort("E-MKS"), journey, Itinerary(duty.outbound_legs), Itinerary(duty.return_legs)
+    )
+    assert made is not None
+    (offered,) = twin_duties(s, escort_twins(s), journey, [made])
+    assert offered.escort_id == "E-MKS2"  # E-MKS3 is off duty when the way out begins
+    assert (offered.outbound, offered.back, offered.days) == (made.outbound, made.back, 9)
+    assert offered.cost_idr == made.cost_idr + 9 * 50_000
+    # Offered to nobody else: the man at the shelter has a base of his own.
+    assert twin_duties(s, escort_twins(s), journey, [made, offered]) == []
 
 
 def test_the_master_s_choices_narrow_the_search_and_keep_the_best_plan() -> None:

@@ -19,12 +19,12 @@ from dataclasses import dataclass, replace
 
 from planner.ahead import Ahead
 from planner.aside import Aside
-from planner.journeys import EscortOption, Journey
+from planner.journeys import EscortOption, Journey, escort_option
 from planner.model import Problem, idr_bound, money_unit
 from planner.network import TransportNetwork
 from planner.optimizer import Narrow, Optimizer, Options, OutOfTime
 from planner.plan import BoundScope, Plan, Status
-from planner.scenario import Scenario
+from planner.scenario import Escort, Scenario
 from planner.solver.dive import Dive, dive
 from planner.solver.generation import MAX_ROUNDS, PARTIES_EVERY, ColumnGeneration, Round
 from planner.solver.lns import Improved, improve
@@ -64,6 +64,9 @@ ASIDE_SHARE = 0.95
 # Weeks whose largest part has at least this many planning units are searched region by region
 # (``planner.solver.regions``).
 REGION_UNITS = 1000
+# Escorts of the same base offered each party itinerary's duties too, at most this many more
+# per itinerary (``twin_duties``).
+TWINS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +403,10 @@ class ColumnOptimizer(Optimizer):
                 assert option is not None
                 if column in used:
                     options[index].append(option)
+        if TWINS:
+            twins = escort_twins(self.scenario)
+            for index, offered in options.items():
+                offered.extend(twin_duties(self.scenario, twins, journeys[index], offered))
         stats = GenerationStats(
             rounds=len(generation.rounds),
             converged=generation.converged,
@@ -484,6 +491,42 @@ class ColumnOptimizer(Optimizer):
 
     def _fallback(self, started: float, bound: int) -> Plan:
         return _proven(super()._fallback(started, self.bound_idr), self.bound_idr)
+
+
+def escort_twins(scenario: Scenario) -> dict[str, list[Escort]]:
+    """For each escort, the others of its base, the most alike first (sex, skills, cases)."""
+    by_base: dict[str, list[Escort]] = defaultdict(list)
+    for escort in scenario.escorts:
+        by_base[escort.base_id].append(escort)
+    found: dict[str, list[Escort]] = {}
+    for escort in scenario.escorts:
+        found[escort.escort_id] = sorted(
+            (e for e in by_base[escort.base_id] if e.escort_id != escort.escort_id),
+            key=lambda e: (e.sex != escort.sex, e.skills != escort.skills, -e.max_cases, e.escort_id),
+        )
+    return found
+
+
+def twin_duties(
+    scenario: Scenario, twins: dict[str, list[Escort]], journey: Journey, options: list[EscortOption]
+) -> list[EscortOption]:
+    """Duties the generation gave one escort, offered to others of its base on the same
+    ways out and back (at most ``TWINS`` for the itinerary).  The first round makes each new
+    party itinerary's duties for its cheapest escorts only, and on large weeks the search has
+    that round's alone: escorts of the same shelter stayed idle while cases waited for one."""
+    have = {option.escort_id for option in options}
+    extra: list[EscortOption] = []
+    for option in options:
+        for other in twins[option.escort_id]:
+            if len(extra) >= TWINS:
+                return extra
+            if other.escort_id in have:
+                continue
+            found = escort_option(scenario, other, journey, option.outbound, option.back)
+            if found is not None:
+                extra.append(found)
+                have.add(other.escort_id)
+    return extra
 
 
 def _proven(plan: Plan, bound: int) -> Plan:
