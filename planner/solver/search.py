@@ -403,10 +403,6 @@ class ColumnOptimizer(Optimizer):
                 assert option is not None
                 if column in used:
                     options[index].append(option)
-        if TWINS:
-            twins = escort_twins(self.scenario)
-            for index, offered in options.items():
-                offered.extend(twin_duties(self.scenario, twins, journeys[index], offered))
         stats = GenerationStats(
             rounds=len(generation.rounds),
             converged=generation.converged,
@@ -418,6 +414,11 @@ class ColumnOptimizer(Optimizer):
         self.generation_stats = stats
         self._counts = (len(journeys), len(journeys), 0, stats.duties)
         self._kept = kept
+        # The counts above are the generation's duties; these are its duties offered to others.
+        if TWINS:
+            twins = escort_twins(self.scenario)
+            for index, offered in options.items():
+                offered.extend(twin_duties(self.scenario, twins, journeys[index], offered))
         return Problem(self.scenario, units, journeys, usable, dict(options))
 
     def support(self, problem: Problem) -> tuple[set[tuple[int, int]], set[tuple[int, int]]] | None:
