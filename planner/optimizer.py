@@ -112,6 +112,9 @@ class Stats:
 class Optimizer:
     # Whether a second process may make the baseline's plan and the escorts' ways meanwhile.
     AHEAD = True
+    # The share of the time left after the problem is made that the searches take (the
+    # column generation's first pass takes less: a second pass follows).
+    search_share = 1.0
 
     def __init__(self, scenario: Scenario, network: TransportNetwork | None = None) -> None:
         self.scenario = scenario
@@ -259,6 +262,10 @@ class Optimizer:
                 return self._fallback(started, 0)
         parts = self.parts(problem, options)
         sizes = [max(1, len(part)) for part, _ in parts]
+        # The searches end by the time limit, less the assembly's share, or sooner: a share of
+        # the time left (``search_share``) where another search follows.
+        search_ends = started + options.time_limit * (1 - ASSEMBLY_SHARE)
+        search_ends = time.perf_counter() + self.search_share * (search_ends - time.perf_counter())
         travel: dict[tuple[int, int], int] = {}
         escorts: dict[int, list[EscortOption]] = {}
         objective = bound = 0
@@ -320,16 +327,16 @@ class Optimizer:
             relaxation = None
             ends: float | None = None  # when the duty tree must end, if there is one
             if options.engine == "cp-sat" and options.lp_start:
-                limit = _time_share(options, started, sizes, index) * RELAXATION_SHARE
+                limit = _time_share(search_ends, sizes, index) * RELAXATION_SHARE
                 # The tree's bound depends on how many nodes it opens in the time: a search
                 # to a work limit, reproducible, has the relaxation's bound alone.
                 if options.work_limit is None:
-                    ends = time.perf_counter() + _time_share(options, started, sizes, index)
+                    ends = time.perf_counter() + _time_share(search_ends, sizes, index)
                 relaxation = Relaxation(model, max(0.1, limit), ends, options.gap)
             seed = baseline_hint(sub, self.baseline) if options.hints else ({}, set())
             if options.hints:
                 model.hint(*seed)
-            share = _time_share(options, started, sizes, index)
+            share = _time_share(search_ends, sizes, index)
             work = _share(options.work_limit, sizes, index)
             if options.engine == "highs":
                 solution = HighsModel(model).solve(share, options.workers, options.gap)
@@ -697,9 +704,10 @@ def _with_bound(solution: Solution, bound: int) -> Solution:
     return replace(solution, bound=bound, status="optimal" if bound >= solution.objective else "feasible")
 
 
-def _time_share(options: Options, started: float, sizes: list[int], index: int) -> float:
-    """Part ``index``'s share of the seconds left, by its size among the parts left."""
-    left = options.time_limit * (1 - ASSEMBLY_SHARE) - (time.perf_counter() - started)
+def _time_share(ends: float, sizes: list[int], index: int) -> float:
+    """Part ``index``'s share of the seconds left till ``ends``, by its size among the parts
+    left."""
+    left = ends - time.perf_counter()
     return left * sizes[index] / sum(sizes[index:])
 
 

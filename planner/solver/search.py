@@ -61,6 +61,8 @@ BESIDE_CASES = 1000
 # The bound solved beside ends its last slice by this part of the time limit: one that ends
 # after the plan is lost with the process, and M's last slices are seconds long.
 ASIDE_SHARE = 0.95
+# The first pass's share of the search's time on weeks of ``BESIDE_CASES`` cases or more.
+FIRST_PASS_SHARE = 0.2
 # Weeks whose largest part has at least this many planning units are searched region by region
 # (``planner.solver.regions``).
 REGION_UNITS = 1000
@@ -184,7 +186,15 @@ class ColumnOptimizer(Optimizer):
         stop: threading.Event | None,
         started: float,
     ) -> Plan:
-        first = super().plan(options, progress, stop)
+        # On large weeks the first pass (what the relaxation uses) soon finds what it will
+        # find, and the second (every column, from the first's plan) goes on finding better
+        # plans with time: the first has a share of the search's time (docs/solver.md).
+        if options.work_limit is None and len(self.scenario.cases) >= BESIDE_CASES:
+            self.search_share = FIRST_PASS_SHARE
+        try:
+            first = super().plan(options, progress, stop)
+        finally:
+            self.search_share = 1.0
         left = options.time_limit - (time.perf_counter() - started)
         if (
             options.work_limit is not None  # a reproducible plan: one pass
