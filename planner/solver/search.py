@@ -61,8 +61,11 @@ BESIDE_CASES = 1000
 # The bound solved beside ends its last slice by this part of the time limit: one that ends
 # after the plan is lost with the process, and M's last slices are seconds long.
 ASIDE_SHARE = 0.95
-# The first pass's share of the search's time on weeks of ``BESIDE_CASES`` cases or more.
+# The first pass's share of the search's time on weeks of ``BESIDE_CASES`` cases or more and
+# fewer than ``FIRST_PASS_UNTIL``: on 20,000 cases the second pass gains less than the first
+# (docs/solver.md).
 FIRST_PASS_SHARE = 0.2
+FIRST_PASS_UNTIL = 10_000
 # Weeks whose largest part has at least this many planning units are searched region by region
 # (``planner.solver.regions``).
 REGION_UNITS = 1000
@@ -188,8 +191,9 @@ class ColumnOptimizer(Optimizer):
     ) -> Plan:
         # On large weeks the first pass (what the relaxation uses) soon finds what it will
         # find, and the second (every column, from the first's plan) goes on finding better
-        # plans with time: the first has a share of the search's time (docs/solver.md).
-        if options.work_limit is None and len(self.scenario.cases) >= BESIDE_CASES:
+        # plans with time: the first has a share of the search's time, up to a size where the
+        # second's problem is too large to gain as much (docs/solver.md).
+        if options.work_limit is None and BESIDE_CASES <= len(self.scenario.cases) < FIRST_PASS_UNTIL:
             self.search_share = FIRST_PASS_SHARE
         try:
             first = super().plan(options, progress, stop)
