@@ -193,19 +193,24 @@ class ColumnOptimizer(Optimizer):
         # find, and the second (every column, from the first's plan) goes on finding better
         # plans with time: the first has a share of the search's time, up to a size where the
         # second's problem is too large to gain as much (docs/solver.md).
-        if options.work_limit is None and BESIDE_CASES <= len(self.scenario.cases) < FIRST_PASS_UNTIL:
+        shortened = options.work_limit is None and BESIDE_CASES <= len(self.scenario.cases) < FIRST_PASS_UNTIL
+        if shortened:
             self.search_share = FIRST_PASS_SHARE
         try:
             first = super().plan(options, progress, stop)
         finally:
             self.search_share = 1.0
         left = options.time_limit - (time.perf_counter() - started)
+        # A shortened first pass whose search found nothing in its share (the first-come plan,
+        # ``timeout``) leaves the rest of the time to the second, once columns are made.
+        searched = shortened and self.generation is not None and bool(self.generation.rounds)
         if (
             options.work_limit is not None  # a reproducible plan: one pass
             or left < max(SECOND_PASS_SECONDS, SECOND_PASS_SHARE * options.time_limit)
             or (stop is not None and stop.is_set())
             or self.generation is None
-            or first.status in ("optimal", "timeout")
+            or first.status == "optimal"
+            or (first.status == "timeout" and not searched)
         ):
             return first
         best = self._best = self._second_pass(options, progress, stop, left, first)
