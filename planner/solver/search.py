@@ -112,7 +112,6 @@ class ColumnOptimizer(Optimizer):
         self._rounds = rounds
         self._share = GENERATION_SHARE
         self._widen = False  # the second pass: every column, from the first pass's plan
-        self._shortened = False  # a first pass with a share of the search's time
         self._work: float | None = None
         self._started: float | None = None  # set by ``plan``, with its time limit
         self._limit: float | None = None
@@ -197,12 +196,10 @@ class ColumnOptimizer(Optimizer):
         shortened = options.work_limit is None and BESIDE_CASES <= len(self.scenario.cases) < FIRST_PASS_UNTIL
         if shortened:
             self.search_share = FIRST_PASS_SHARE
-        self._shortened = shortened
         try:
             first = super().plan(options, progress, stop)
         finally:
             self.search_share = 1.0
-            self._shortened = False
         left = options.time_limit - (time.perf_counter() - started)
         # A shortened first pass whose search found nothing in its share (the first-come plan,
         # ``timeout``) leaves the rest of the time to the second, once columns are made.
@@ -437,10 +434,10 @@ class ColumnOptimizer(Optimizer):
         self._counts = (len(journeys), len(journeys), 0, stats.duties)
         self._kept = kept
         # The counts above are the generation's duties; these are its duties offered to others:
-        # in the second pass, and in a first pass that has a share of the search (weeks of
-        # ``BESIDE_CASES`` and more).  In the 500-case week's only pass the larger problem left
-        # the search without a plan better than the first-come one in 30 s (docs/solver.md).
-        if TWINS and (every or self._shortened):
+        # in the second pass, and in the first on the weeks whose first pass has a share of the
+        # search's time.  In the 500-case week's only pass the larger problem left the search
+        # without a plan better than the first-come one in 30 s (docs/solver.md).
+        if TWINS and (every or BESIDE_CASES <= len(self.scenario.cases) < FIRST_PASS_UNTIL):
             twins = escort_twins(self.scenario)
             needs = _party_needs(units, usable)
             for index, offered in options.items():
@@ -546,9 +543,9 @@ def twin_duties(
     """Duties the generation gave one escort, offered to others of its base on the same
     ways out and back (at most ``TWINS`` for the itinerary).  The first round makes each new
     party itinerary's duties for its cheapest escorts only, and on large weeks the search has
-    that round's alone: escorts of the same shelter stayed idle while cases waited for one."""
+    that round's alone: escorts of the same shelter stayed idle while cases waited for one.
+    Those meeting one of the party's ``needs`` that no escort offered meets come first."""
     have = {option.escort_id for option in options}
-    # Escorts meeting a need of the party that none offered meets come first.
     lacking = [need for need in sorted(needs) if not any(suits(scenario, e, need) for e in have)]
 
     def helps(escort: Escort) -> int:
