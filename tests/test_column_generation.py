@@ -34,7 +34,6 @@ from planner.plan import Leg, Plan, Unplanned
 from planner.scenario import Case, Costs, Escort, Link, Location, Scenario, Service, Settings
 from planner.solver import generation as generation_module
 from planner.solver import master as master_module
-from planner.solver import search as search_module
 from planner.solver.generation import ColumnGeneration
 from planner.solver.search import ColumnOptimizer, escort_twins, twin_duties
 from tests.test_optimizer import small_scenarios
@@ -409,28 +408,6 @@ def test_escorts_of_the_same_base_are_offered_the_duties_made_for_another() -> N
     assert offered.cost_idr == made.cost_idr + 9 * 50_000
     # Offered to nobody else: the man at the shelter has a base of his own.
     assert twin_duties(s, escort_twins(s), journey, [made, offered]) == []
-
-
-def test_an_escort_who_meets_a_need_none_offered_meets_is_offered_first(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Of the escorts of a base, one who meets a need of the party that no escort offered
-    meets comes before those most like the escort the duty was made for."""
-    s = woman_escort_in_makassar()
-    man = escort("E-MKS-M", sex="M", base_id="KOTA-MKS", daily_allowance_idr=200_000)
-    other = escort("E-MKS-M2", sex="M", base_id="KOTA-MKS", daily_allowance_idr=200_000)
-    s = replace(s, escorts=(*s.escorts, man, other))
-    plan, _ = solved(s)
-    (party,) = plan.parties
-    (duty,) = plan.escort_duties
-    journey = price_itinerary(s, Itinerary(party.legs))
-    made = escort_option(s, man, journey, Itinerary(duty.outbound_legs), Itinerary(duty.return_legs))
-    assert made is not None
-    monkeypatch.setattr(search_module, "TWINS", 1)
-    (alike,) = twin_duties(s, escort_twins(s), journey, [made])
-    assert alike.escort_id == "E-MKS-M2"  # the most alike: a man
-    (able,) = twin_duties(s, escort_twins(s), journey, [made], {"female_escort"})
-    assert able.escort_id == "E-MKS"  # the sisters need a woman
 
 
 def test_the_master_s_choices_narrow_the_search_and_keep_the_best_plan() -> None:

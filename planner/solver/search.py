@@ -13,14 +13,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 
 from planner.ahead import Ahead
 from planner.aside import Aside
 from planner.journeys import EscortOption, Journey, escort_option
-from planner.model import Problem, Unit, idr_bound, money_unit
+from planner.model import Problem, idr_bound, money_unit
 from planner.network import TransportNetwork
 from planner.optimizer import Narrow, Optimizer, Options, OutOfTime
 from planner.plan import BoundScope, Plan, Status
@@ -28,7 +28,7 @@ from planner.scenario import Escort, Scenario
 from planner.solver.dive import Dive, dive
 from planner.solver.generation import MAX_ROUNDS, PARTIES_EVERY, ColumnGeneration, Round
 from planner.solver.lns import Improved, improve
-from planner.solver.master import MONEY, NEEDS, suits
+from planner.solver.master import MONEY
 from planner.solver.regions import regions
 
 # The part of the time for which columns are generated; the search has the rest.  Once no
@@ -439,11 +439,8 @@ class ColumnOptimizer(Optimizer):
         # without a plan better than the first-come one in 30 s (docs/solver.md).
         if TWINS and (every or BESIDE_CASES <= len(self.scenario.cases) < FIRST_PASS_UNTIL):
             twins = escort_twins(self.scenario)
-            needs = _party_needs(units, usable)
             for index, offered in options.items():
-                offered.extend(
-                    twin_duties(self.scenario, twins, journeys[index], offered, needs.get(index, set()))
-                )
+                offered.extend(twin_duties(self.scenario, twins, journeys[index], offered))
         return Problem(self.scenario, units, journeys, usable, dict(options))
 
     def support(self, problem: Problem) -> tuple[set[tuple[int, int]], set[tuple[int, int]]] | None:
@@ -534,26 +531,16 @@ def escort_twins(scenario: Scenario) -> dict[str, list[Escort]]:
 
 
 def twin_duties(
-    scenario: Scenario,
-    twins: dict[str, list[Escort]],
-    journey: Journey,
-    options: list[EscortOption],
-    needs: Collection[str] = (),
+    scenario: Scenario, twins: dict[str, list[Escort]], journey: Journey, options: list[EscortOption]
 ) -> list[EscortOption]:
     """Duties the generation gave one escort, offered to others of its base on the same
     ways out and back (at most ``TWINS`` for the itinerary).  The first round makes each new
     party itinerary's duties for its cheapest escorts only, and on large weeks the search has
-    that round's alone: escorts of the same shelter stayed idle while cases waited for one.
-    Those meeting one of the party's ``needs`` that no escort offered meets come first."""
+    that round's alone: escorts of the same shelter stayed idle while cases waited for one."""
     have = {option.escort_id for option in options}
-    lacking = [need for need in sorted(needs) if not any(suits(scenario, e, need) for e in have)]
-
-    def helps(escort: Escort) -> int:
-        return -sum(suits(scenario, escort.escort_id, need) for need in lacking)
-
     extra: list[EscortOption] = []
     for option in options:
-        for other in sorted(twins[option.escort_id], key=helps) if lacking else twins[option.escort_id]:
+        for other in twins[option.escort_id]:
             if len(extra) >= TWINS:
                 return extra
             if other.escort_id in have:
@@ -563,19 +550,6 @@ def twin_duties(
                 extra.append(found)
                 have.add(other.escort_id)
     return extra
-
-
-def _party_needs(units: list[Unit], usable: dict[int, list[int]]) -> dict[int, set[str]]:
-    """The needs of the escorted cases that may travel on each itinerary."""
-    found: dict[int, set[str]] = defaultdict(set)
-    for u, journeys in usable.items():
-        unit = units[u]
-        if not unit.escorted:
-            continue
-        needs = {need for need in NEEDS if unit.needs(need)}
-        for j in journeys:
-            found[j] |= needs
-    return found
 
 
 def _proven(plan: Plan, bound: int) -> Plan:
