@@ -193,7 +193,7 @@ class ColumnOptimizer(Optimizer):
         # find, and the second (every column, from the first's plan) goes on finding better
         # plans with time: the first has a share of the search's time, up to a size where the
         # second's problem is too large to gain as much (docs/solver.md).
-        shortened = options.work_limit is None and BESIDE_CASES <= len(self.scenario.cases) < FIRST_PASS_UNTIL
+        shortened = options.work_limit is None and self._first_pass_shared
         if shortened:
             self.search_share = FIRST_PASS_SHARE
         try:
@@ -382,6 +382,12 @@ class ColumnOptimizer(Optimizer):
             generation.dived = self.dive.columns
         return self._columns(generation, relaxed=late)
 
+    @property
+    def _first_pass_shared(self) -> bool:
+        """Whether the week's size is one whose first pass has a share of the search's time
+        (``FIRST_PASS_SHARE``) in a timed solve."""
+        return BESIDE_CASES <= len(self.scenario.cases) < FIRST_PASS_UNTIL
+
     def every_column(self) -> Problem:
         """Once columns are generated: the exact model's problem over every itinerary and duty
         made, as the second pass and the neighbourhoods search it."""
@@ -437,7 +443,7 @@ class ColumnOptimizer(Optimizer):
         # in the second pass, and in the first on the weeks whose first pass has a share of the
         # search's time.  In the 500-case week's only pass the larger problem left the search
         # without a plan better than the first-come one in 30 s (docs/solver.md).
-        if TWINS and (every or BESIDE_CASES <= len(self.scenario.cases) < FIRST_PASS_UNTIL):
+        if TWINS and (every or self._first_pass_shared):
             twins = escort_twins(self.scenario)
             for index, offered in options.items():
                 offered.extend(twin_duties(self.scenario, twins, journeys[index], offered))
