@@ -5,10 +5,13 @@ the relaxation of the week, and the bounds of the rounds it priced are still bou
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from planner.baseline import plan_baseline
+from planner.check import check_plan
 from planner.network import TransportNetwork
 from planner.optimizer import Options
 from planner.scenario import Scenario
@@ -76,3 +79,34 @@ def test_after_a_dive_every_bound_is_still_at_most_the_best_plan(s: Scenario) ->
     assert generation.value <= before + 1e-3
     if found.whole and math.isfinite(found.value):
         assert found.value >= before - 1e-3
+
+
+def test_a_dive_may_stop_with_some_columns_fractional_and_names_its_whole_ones() -> None:
+    s = woman_escort_in_makassar()
+    generation = generated(s, 2)
+    found = dive(generation, None, max_steps=100, until=1.0, reprice=False, resolve=False)
+    m = generation.master
+    # Stopped at once: every column it names whole is whole in the master's last solution.
+    assert found.steps == 0
+    for column, value in found.taken.items():
+        assert m.columns[column].kind in ("x", "y")
+        assert abs(m.col_value[column] - value) <= 1e-6
+    assert set(found.taken) <= found.columns
+
+
+def test_the_search_starts_from_the_dive_s_plan_where_it_is_better() -> None:
+    for s in (woman_escort_in_makassar(), one_seat_in_the_first_week()):
+        best = exhaustive(s)
+        optimizer = ColumnOptimizer(s)
+        optimizer.generation = generation = generated(s, 2)
+        optimizer._started = time.perf_counter()
+        optimizer.baseline = first = plan_baseline(s, optimizer.network)
+        found = dive(generation, None, max_steps=100, reprice=False, resolve=False)
+        problem = optimizer._columns(generation)
+        optimizer._start_from_dive(problem, found, time.perf_counter() + 5.0, None)
+        start = optimizer.baseline
+        assert check_plan(s, start) == []
+        assert best <= start.objective.total_idr <= first.objective.total_idr
+        if optimizer.dived_plan is not None:
+            assert start is optimizer.dived_plan
+            assert start.objective.total_idr < first.objective.total_idr

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from planner.ahead import Ahead
 from planner.aside import Aside
 from planner.journeys import EscortOption, Journey, escort_option
-from planner.model import Problem, idr_bound, money_unit
+from planner.model import Problem, ReturnModel, idr_bound, money_unit
 from planner.network import TransportNetwork
 from planner.optimizer import Narrow, Optimizer, Options, OutOfTime
 from planner.plan import BoundScope, Plan, Status
@@ -50,6 +50,18 @@ SECOND_PASS_SECONDS = 2.0
 SECOND_PASS_SHARE = 0.05
 # At most this part of the time limit goes to diving after generation, before the search.
 DIVE_SHARE = 0.1
+# On weeks seeded after their first round (``BESIDE_CASES``), the search starts from the
+# master of two rounds, dived (docs/solver.md): the second round and the master's solve after
+# it each take about this many times the first round, and are begun only where they would end
+# by ``DIVE_FIRST_BY`` of the time limit; the solve is given up at ``SOLVED_BY``, the dive ends
+# at ``DIVED_BY`` or once ``DIVE_LEFT`` of its columns are fractional, and the exact model
+# over its columns is searched from its whole ones until ``REPAIRED_BY``.
+ROUND_GROWTH = 3.0
+DIVE_FIRST_BY = 0.7
+SOLVED_BY = 0.75
+DIVED_BY = 0.82
+DIVE_LEFT = 0.15
+REPAIRED_BY = 0.92
 # At most this part goes to the neighbourhoods of the best plan after the search, before the
 # rounds for the bound.
 LNS_SHARE = 0.15
@@ -117,6 +129,7 @@ class ColumnOptimizer(Optimizer):
         self._limit: float | None = None
         self._hint: Plan | None = None
         self.dive: Dive | None = None
+        self.dived_plan: Plan | None = None  # the search's start made from the dive, if any
         self.improved: Improved | None = None
         self._aside: Aside | None = None  # the bound beside, till a generation takes it
 
@@ -131,6 +144,7 @@ class ColumnOptimizer(Optimizer):
         self._limit = options.time_limit
         self._work = options.work_limit
         self._widen = False
+        self.dive = self.dived_plan = None
         # The bound solved beside is started at once, while this process prepares the week
         # on one core: made at the empty master, it needs nothing from here.
         self._aside = self._aside_for(started + ASIDE_SHARE * options.time_limit, options)
@@ -373,14 +387,95 @@ class ColumnOptimizer(Optimizer):
             # is kept.  Its solve is the one that picks the search's columns, given up as late.
             # Not on reproducible runs: whether it fits is a matter of time.
             generation.bound_by_arrivals(ARRIVALS_SHARE * limit, solve_by=late)
+        start_dive = False
         if later:
             assert seed is not None
             generation.seed(seed() if callable(seed) else seed)
-        if self.diving:
+            start_dive = self._work is None and self._second_round(
+                generation, started, limit, ends, halt, late
+            )
+        if start_dive:
+            # The master of two rounds, solved in time, dived towards whole and searched over
+            # its columns: the search's start (docs/solver.md, "The national plan from the master").
+            dived_by = started + DIVED_BY * limit
+            value = generation.master.solve_within(started + SOLVED_BY * limit - time.perf_counter())
+            if value is not None:
+                generation.value = value
+                self.dive = dive(generation, dived_by, halt, until=DIVE_LEFT, reprice=False, resolve=False)
+                generation.dived = self.dive.columns
+        elif self.diving:
             dives = None if self._work is not None else time.perf_counter() + DIVE_SHARE * limit
             self.dive = dive(generation, dives, halt)
             generation.dived = self.dive.columns
-        return self._columns(generation, relaxed=late)
+        problem = self._columns(generation, relaxed=late)
+        if start_dive and self.dive is not None:
+            self._start_from_dive(problem, self.dive, started + REPAIRED_BY * limit, stop)
+        return problem
+
+    def _second_round(
+        self,
+        generation: ColumnGeneration,
+        started: float,
+        limit: float,
+        ends: float,
+        halt: Callable[[], bool] | None,
+        late: float | None,
+    ) -> bool:
+        """On a week seeded after its first round: a second round, where it and the master's
+        solve after it may end by ``DIVE_FIRST_BY`` of the time limit, judged by the first
+        round (each took about three times as long on 3,000 cases).  Whether it ended."""
+        if not generation.rounds or generation.converged:
+            return False
+        longest = generation.longest_round
+        if time.perf_counter() + 2 * ROUND_GROWTH * longest > started + DIVE_FIRST_BY * limit:
+            return False
+        before = len(generation.rounds)
+        generation.run(ends, halt, self._rounds, max_rounds=1, until_stalled=False, hard=late)
+        return len(generation.rounds) > before and not generation.converged
+
+    def _start_from_dive(
+        self, problem: Problem, found: Dive, deadline: float, stop: threading.Event | None
+    ) -> None:
+        """The exact model over the columns the dive's master used, from its whole ones (the
+        dive's money rows are the master's, which the contract's may not meet), searched until
+        ``deadline``: where its plan is better than the first-come one it is the search's start."""
+        assert self.generation is not None and self._started is not None
+        m = self.generation.master
+        where = {j: index for index, j in enumerate(self._kept)}
+        offered = {j: {id(o): k for k, o in enumerate(options)} for j, options in problem.options.items()}
+        keep: set[tuple[int, int]] = set()
+        duties: set[tuple[int, int]] = set()
+        travel: dict[tuple[int, int], int] = {}
+        escorts: set[tuple[int, int]] = set()
+        for c in found.columns:
+            column = m.columns[c]
+            if column.kind not in ("x", "y") or column.journey not in where:
+                continue
+            j = where[column.journey]
+            if column.kind == "x":
+                keep.add((column.unit, j))
+                if found.taken.get(c):
+                    travel[(column.unit, j)] = found.taken[c]
+            else:
+                k = offered.get(j, {}).get(id(column.option))
+                if k is None:
+                    continue
+                duties.add((j, k))
+                if found.taken.get(c):
+                    escorts.add((j, k))
+        model = ReturnModel(problem.narrowed(keep, duties))
+        model.hint(travel, escorts)
+        solution = model.solve(max(0.1, deadline - time.perf_counter()), 2, 0, stop=stop)
+        if solution.status not in ("optimal", "feasible"):
+            return
+        seconds = time.perf_counter() - self._started
+        plan = self._assemble(problem, solution.travel, solution.escorts, "feasible", 0, seconds)
+        baseline = self.baseline
+        if baseline is None or plan.objective.total_idr < baseline.objective.total_idr:
+            self.baseline = self.dived_plan = plan
+            # The search over the dive's columns goes on from it, with the time that is left:
+            # no second pass would have the time to build the problem over every column.
+            self.search_share = 1.0
 
     @property
     def _first_pass_shared(self) -> bool:
@@ -519,6 +614,12 @@ class ColumnOptimizer(Optimizer):
         return _proven(plan, self.bound_idr)
 
     def _fallback(self, started: float, bound: int) -> Plan:
+        if self.dived_plan is not None and self.baseline is self.dived_plan:
+            # No time to search beyond the dive's plan: still a plan the optimizer made, not
+            # the first-come one that ``timeout`` names.
+            return _proven(
+                replace(self.dived_plan, solve_seconds=time.perf_counter() - started), self.bound_idr
+            )
         return _proven(super()._fallback(started, self.bound_idr), self.bound_idr)
 
 
