@@ -128,6 +128,7 @@ class ColumnOptimizer(Optimizer):
         self._started: float | None = None  # set by ``plan``, with its time limit
         self._limit: float | None = None
         self._hint: Plan | None = None
+        self._options = Options()  # those of the solve under way
         self.dive: Dive | None = None
         self.dived_plan: Plan | None = None  # the search's start made from the dive, if any
         self.improved: Improved | None = None
@@ -143,6 +144,7 @@ class ColumnOptimizer(Optimizer):
         started = self._started = time.perf_counter()
         self._limit = options.time_limit
         self._work = options.work_limit
+        self._options = options
         self._widen = False
         self.dive = self.dived_plan = None
         # The bound solved beside is started at once, while this process prepares the week
@@ -465,7 +467,10 @@ class ColumnOptimizer(Optimizer):
                     escorts.add((j, k))
         model = ReturnModel(problem.narrowed(keep, duties))
         model.hint(travel, escorts)
-        solution = model.solve(max(0.1, deadline - time.perf_counter()), 2, 0, stop=stop)
+        options = self._options
+        solution = model.solve(
+            max(0.1, deadline - time.perf_counter()), options.workers, options.seed, stop=stop
+        )
         if solution.status not in ("optimal", "feasible"):
             return
         seconds = time.perf_counter() - self._started
