@@ -198,6 +198,29 @@ def test_a_large_week_seeds_the_master_with_the_baseline_made_beside_after_one_r
     assert replace(again, solve_seconds=0) == replace(plan, solve_seconds=0)
 
 
+def test_a_large_week_timed_has_a_second_round_and_its_search_starts_from_the_dived_master(
+    week: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = Baseline(week, TransportNetwork(week)).plan()
+    _large(monkeypatch)
+    optimizer = ColumnOptimizer(week)
+    plan = optimizer.plan(Options(time_limit=10, seed=3))
+    generation = optimizer.generation
+    assert generation is not None
+    assert len(generation.rounds) >= 2  # the second round came before the search
+    assert optimizer.dive is not None  # and the master was dived
+    assert generation.dived == optimizer.dive.columns
+    assert check_plan(week, plan) == []
+    assert plan.objective.total_idr <= made.objective.total_idr
+    started = optimizer.dived_plan
+    if started is not None:
+        # The dive's plan is a plan of the week, better than the first-come one, and the
+        # search never hands back a worse one.
+        assert check_plan(week, started) == []
+        assert started.objective.total_idr < made.objective.total_idr
+        assert plan.objective.total_idr <= started.objective.total_idr
+
+
 def test_a_large_week_has_no_second_process_without_hints_nor_in_its_second_pass(
     week: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
