@@ -55,13 +55,16 @@ DIVE_SHARE = 0.1
 # it each take about this many times the first round, and are begun only where they would end
 # by ``DIVE_FIRST_BY`` of the time limit; the solve is given up at ``SOLVED_BY``, the dive ends
 # at ``DIVED_BY`` or once ``DIVE_LEFT`` of its columns are fractional, and the exact model
-# over its columns is searched from its whole ones until ``REPAIRED_BY``.
+# over its columns is searched from its whole ones until ``REPAIRED_BY``, or for at least
+# ``REPAIR_SHARE`` of the limit; the search's first pass, over those columns and the seed's,
+# goes on from its plan.
 ROUND_GROWTH = 3.0
-DIVE_FIRST_BY = 0.7
+DIVE_FIRST_BY = 0.72
 SOLVED_BY = 0.75
-DIVED_BY = 0.82
-DIVE_LEFT = 0.15
-REPAIRED_BY = 0.92
+DIVED_BY = 0.78
+DIVE_LEFT = 0.3
+REPAIRED_BY = 0.8
+REPAIR_SHARE = 0.06
 # At most this part goes to the neighbourhoods of the best plan after the search, before the
 # rounds for the bound.
 LNS_SHARE = 0.15
@@ -411,7 +414,8 @@ class ColumnOptimizer(Optimizer):
             generation.dived = self.dive.columns
         problem = self._columns(generation, relaxed=late)
         if start_dive and self.dive is not None:
-            self._start_from_dive(problem, self.dive, started + REPAIRED_BY * limit, stop)
+            repaired_by = max(started + REPAIRED_BY * limit, time.perf_counter() + REPAIR_SHARE * limit)
+            self._start_from_dive(problem, self.dive, repaired_by, stop)
         return problem
 
     def _second_round(
