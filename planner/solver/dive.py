@@ -83,8 +83,8 @@ def dive(
             if fractional <= until * used:
                 break
             steps += 1
-            # Batches grow while they fit and shrink when they do not: at 3,000 cases the
-            # master has some 1,500 fractional columns and a step takes a tenth of a second.
+            # Batches grow while they fit and shrink when they do not: a large week's master
+            # has too many fractional columns to fix one a step in the time (docs/solver.md).
             almost = sum(1 for _, part in chosen if part >= ALMOST_WHOLE)
             batch = min(len(chosen), max(2 * batch, almost, 1))
             fits, batch = _fix(generation, chosen, batch, fixed)
