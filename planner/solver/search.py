@@ -17,6 +17,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from planner.ahead import Ahead
 from planner.aside import Aside
 from planner.journeys import EscortOption, Journey, escort_option
@@ -446,29 +448,15 @@ class ColumnOptimizer(Optimizer):
         dive's money rows are the master's, which the contract's may not meet), searched until
         ``deadline``: where its plan is better than the first-come one it is the search's start."""
         assert self.generation is not None and self._started is not None
-        m = self.generation.master
-        where = {j: index for index, j in enumerate(self._kept)}
-        offered = {j: {id(o): k for k, o in enumerate(options)} for j, options in problem.options.items()}
-        keep: set[tuple[int, int]] = set()
-        duties: set[tuple[int, int]] = set()
-        travel: dict[tuple[int, int], int] = {}
-        escorts: set[tuple[int, int]] = set()
-        for c in found.columns:
-            column = m.columns[c]
-            if column.kind not in ("x", "y") or column.journey not in where:
-                continue
-            j = where[column.journey]
-            if column.kind == "x":
-                keep.add((column.unit, j))
-                if found.taken.get(c):
-                    travel[(column.unit, j)] = found.taken[c]
-            else:
-                k = offered.get(j, {}).get(id(column.option))
-                if k is None:
-                    continue
-                duties.add((j, k))
-                if found.taken.get(c):
-                    escorts.add((j, k))
+        count = len(self.generation.master.columns)
+        used, whole = np.zeros(count), np.zeros(count)
+        used[sorted(found.columns)] = 1.0
+        for column, value in found.taken.items():
+            whole[column] = value
+        keep, duties = self._in_problem(problem, used)
+        taken, chosen = self._in_problem(problem, whole)
+        travel = {key: round(value) for key, value in taken.items()}
+        escorts = set(chosen)
         model = ReturnModel(problem.narrowed(keep, duties))
         model.hint(travel, escorts)
         options = self._options
@@ -561,23 +549,35 @@ class ColumnOptimizer(Optimizer):
         if generation is None:
             return None
         m = generation.master
-        value = m.col_value
-        if len(value) < len(m.columns):
+        if len(m.col_value) < len(m.columns):
             return None  # columns made since the last solve have no value
-        index = {id(unit): u for u, unit in enumerate(generation.units)}
+        travel, escorts = self._in_problem(problem, m.col_value)
+        return set(travel), set(escorts)
+
+    def _in_problem(
+        self, problem: Problem, values: np.ndarray
+    ) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
+        """The master's unit and duty columns whose ``values`` (one a column) are above zero,
+        in the indices of ``problem`` (a part of the problem ``_columns`` made last): the
+        units' journeys and the escort options, each with its value."""
+        assert self.generation is not None
+        m = self.generation.master
+        index = {id(unit): u for u, unit in enumerate(self.generation.units)}
         whole = problem.global_journeys or list(range(len(problem.journeys)))
-        travel: set[tuple[int, int]] = set()
+        travel: dict[tuple[int, int], float] = {}
         for local, journeys in problem.usable.items():
             u = index[id(problem.units[local])]
             for j in journeys:
                 column = m.x_index.get((u, self._kept[whole[j]]))
-                if column is not None and value[column] > 1e-6:
-                    travel.add((local, j))
-        escorts: set[tuple[int, int]] = set()
+                if column is not None and values[column] > 1e-6:
+                    travel[(local, j)] = float(values[column])
+        escorts: dict[tuple[int, int], float] = {}
         for j, options in problem.options.items():
             rows = m.journeys[self._kept[whole[j]]]
-            taken = {id(m.columns[c].option) for c in rows.duties if value[c] > 1e-6}
-            escorts |= {(j, o) for o, option in enumerate(options) if id(option) in taken}
+            taken = {id(m.columns[c].option): float(values[c]) for c in rows.duties if values[c] > 1e-6}
+            for o, option in enumerate(options):
+                if id(option) in taken:
+                    escorts[(j, o)] = taken[id(option)]
         return travel, escorts
 
     def parts(self, problem: Problem, options: Options) -> list[tuple[list[int], Narrow | None]]:
