@@ -385,6 +385,32 @@ def test_a_woman_escort_two_islands_away_comes_out_for_the_victims() -> None:
     assert first_departure(party.legs) - duty.start > timedelta(days=4)
 
 
+def victims_ready_days_apart() -> Scenario:
+    """Two trafficking victims of the same shelter and home, one ready on 1 Dec, the other on
+    4 Dec; ferries on 2 and 6 Dec, back on 4 and 8 Dec; one escort at the shelter.  Whoever
+    leaves on 2 Dec leaves alone, so whatever escorts her does not share the duty."""
+    services = (ferry("F2", 2), ferry("F6", 6), back_ferry("R4", 4), back_ferry("R8", 8))
+    victims = (case("C1", category="tppo"), case("C2", category="tppo", ready=date(2026, 12, 4)))
+    return week(victims, services, escorts=(escort("E1"),))
+
+
+def test_a_party_leaving_before_the_others_are_ready_pays_a_whole_duty_in_the_bound() -> None:
+    s = victims_ready_days_apart()
+    best = exhaustive(s)
+    bounds = {}
+    for by_departure in (False, True):
+        generation = ColumnGeneration(s, TransportNetwork(s))
+        generation.departure_shares = by_departure
+        generation.empty_bound()
+        bounds[by_departure] = generation.bound
+    # Counted among both victims, a party leaving on 2 Dec pays half a duty; among those
+    # ready by then, the whole one: a better bound, still a bound.
+    assert bounds[False] < bounds[True] <= best
+    plan, optimizer = solved(s)
+    assert plan.objective.total_idr == best
+    assert optimizer.bound_idr <= best
+
+
 def test_escorts_of_the_same_base_are_offered_the_duties_made_for_another() -> None:
     """The search may give a duty made for one escort to another of the same base, on the
     same ways out and back at its own allowance, if that escort is on duty those days: on a

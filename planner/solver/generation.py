@@ -66,6 +66,10 @@ BESIDE_SIZE = 5000
 # it needs most of the time limit; where it gives up, its pricing pass and first keys are taken
 # from the integer search (docs/solver.md).
 ARRIVALS_SIZE = 1500
+# Pricing shares escorts by departure (``Pricing.by_departure``) below this many cases: on the
+# national week the searches it adds to the first round leave no time for the second
+# (docs/solver.md, "Shares by departure").
+DEPARTURE_SHARES_UNTIL = 1000
 # Up to which its keys of a way onto a first service are split by arrival too: tighter on the
 # 50-case busy weeks and the demo week, too slow above (docs/solver.md).
 ARRIVALS_FINE = 100
@@ -102,6 +106,7 @@ class ColumnGeneration:
         self.net = TimeExpanded(scenario, transport)
         self.master = Master(scenario, self.units)
         self.pricing = Pricing(scenario, self.net, self.master, self.units)
+        self.departure_shares = len(scenario.cases) < DEPARTURE_SHARES_UNTIL  # ``Pricing.by_departure``
         self.bound = 0.0  # the best bound of any round: each is valid
         self.value = float("inf")
         self.rounds: list[Round] = []
@@ -425,6 +430,7 @@ class ColumnGeneration:
         master's escorted itineraries, at the master's present duals."""
         m, pricing = self.master, self.pricing
         began = time.perf_counter()
+        pricing.by_departure = self.departure_shares
         pricing.refresh()
         present: dict[tuple[str, str], list[int]] = defaultdict(list)
         for j, rows in enumerate(m.journeys):

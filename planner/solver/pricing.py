@@ -16,6 +16,7 @@ network's rules; the columns added are priced again exactly by the master before
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -43,6 +44,29 @@ _REACHED = 1e17
 
 # An escorted unit's reduced cost on each head of its start, and on each way by road alone.
 EscortedValues = tuple[np.ndarray, list[tuple[RoadWay, float]]]
+_Offer = tuple[float, Itinerary, tuple[int, tuple[int, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Share:
+    """What an escorted unit pays of the least duty (``share``, on the row of ``need``) on
+    itineraries leaving from ``lo`` to before ``hi`` (seconds)."""
+
+    lo: float
+    hi: float
+    share: float
+    need: str | None
+
+
+@dataclass(slots=True)
+class _Fresh:
+    """A unit's best itinerary the master does not have, among those of one ``_Share``."""
+
+    best: float  # thousands, a step; 0 when none beats waiting
+    itinerary: Itinerary | None
+    path: tuple[int, tuple[int, ...]] | None
+    others: list[_Offer]  # more first departures that price out, besides the best one
+    first: _Offer | None = None  # the best first departure, where it prices out
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +118,23 @@ class Pricing:
         # Steps, not units: a count of identical cases moves a step at a time, and a duty
         # earns a unit's row's multiplier once per step (``upper`` times).
         self._escorted_steps: Counter[tuple[str, str]] = Counter()
+        ready: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
         for unit in units:
             if unit.escorted:
                 self._escorted_steps[(unit.origin, unit.home)] += unit.upper
+                ready[(unit.origin, unit.home)].append((unit.earliest.timestamp(), unit.upper))
+        # An escorted unit's share of the least duty is counted among the escorted units of its
+        # start and home that may leave by its itinerary's departure (``escort_share``); without
+        # ``by_departure``, among all of them (fewer searches, a smaller share: as valid).
+        self.by_departure = True
+        # Per start and home, the moments its escorted units may first leave (sorted) and the
+        # steps that may have left by each: who may share a party leaving then.
+        self._ready_steps: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        for key, moments in ready.items():
+            moments.sort()
+            times = np.array([t for t, _ in moments])
+            steps = np.cumsum([n for _, n in moments])
+            self._ready_steps[key] = (times, steps)
         self._arc_seconds = np.where(
             self._sink_arc, 0.0, net.node_time[net.arc_head] - net.node_time[net.arc_tail]
         )
@@ -382,20 +420,20 @@ class Pricing:
         """Each unit's least reduced cost; ``present`` lists the master's journeys by (start,
         home)."""
         net = self.net
-        classes: dict[tuple[float, float, float, str | None], list[int]] = defaultdict(list)
+        classes: dict[tuple[float, float, float, str | None], list[tuple[int, _Share]]] = defaultdict(list)
         for u, unit in enumerate(self.units):
             if unit.ready >= self.scenario.settings.end_date:
                 continue
             fare = sum(self._pool("fare", c.case_id) for c in unit.per_step) / unit.persons
             meal = sum(self._pool("meal", c.case_id) for c in unit.per_step) / unit.persons
-            share = self.escort_share(u) / unit.persons
-            classes[(fare, meal, share, self.escort_need(u))].append(u)
-        prices: list[UnitPrice] = []
+            for part in self._shares(u):
+                classes[(fare, meal, part.share / unit.persons, part.need)].append((u, part))
+        found: dict[int, list[_Fresh]] = defaultdict(list)
         for (fare, meal, share, need), members in classes.items():
             rate = self.floor.rate(need)
             rider = _Rider(1 + fare + share, 1 + share, self.meal * (1 + meal) / MONEY, share * rate, need)
             weights = self._weights(rider)
-            homes = sorted({self.units[u].home for u in members})
+            homes = sorted({self.units[u].home for u, _ in members})
             if share:
                 for home in homes:
                     into, floor = self._sinks_floor(need, home)
@@ -403,11 +441,11 @@ class Pricing:
             sinks = [net.sink[h] for h in homes]
             dist, pred = shortest_paths(self._graph(weights, reverse=True), sinks)
             row = {h: k for k, h in enumerate(homes)}
-            for u in members:
+            for u, part in members:
                 self.tick()
                 at = row[self.units[u].home]
                 if u not in self.ride:
-                    prices.append(self._unit(u, rider, weights, dist[at], pred[at], present))
+                    found[u].append(self._fresh(u, part, rider, weights, dist[at], pred[at], present))
                     continue
                 # The unit's own vehicle rows change its arc costs: a search of its own.
                 mine = weights.copy()
@@ -415,36 +453,60 @@ class Pricing:
                 for vehicle, value in self.ride[u].items():
                     mine[self._vehicle_arcs.get(vehicle, [])] += value / persons
                 own, back = shortest_paths(self._graph(mine, reverse=True), net.sink[self.units[u].home])
-                prices.append(self._unit(u, rider, mine, own, back, present))
-        return prices
+                found[u].append(self._fresh(u, part, rider, mine, own, back, present))
+        return [self._unit(u, parts, present) for u, parts in found.items()]
 
-    def _unit(
+    def _shares(self, u: int) -> list[_Share]:
+        """The unit's share of the least duty (``escort_share``) by the moment its itinerary
+        leaves: a part per run of moments with the same share and need."""
+        unit = self.units[u]
+        key = (unit.origin, unit.home)
+        total = self._escorted_steps[key]
+        if not unit.escorted or not self.by_departure or total == unit.upper:
+            return [_Share(-math.inf, math.inf, self._share_of(u, total), self._need_of(u, total))]
+        times, steps = self._ready_steps[key]
+        first = int(np.searchsorted(times, unit.earliest.timestamp(), side="right")) - 1
+        parts: list[_Share] = []
+        lo = -math.inf
+        for i in range(first, len(times)):
+            if i + 1 < len(times) and times[i + 1] == times[i]:
+                continue
+            k = int(steps[i])
+            share, need = self._share_of(u, k), self._need_of(u, k)
+            if parts and (parts[-1].share, parts[-1].need) == (share, need):
+                lo = parts.pop().lo
+            hi = float(times[i + 1]) if i + 1 < len(times) else math.inf
+            parts.append(_Share(lo, hi, share, need))
+            lo = hi
+        return parts
+
+    def _fresh(
         self,
         u: int,
+        part: _Share,
         rider: _Rider,
         weights: np.ndarray,
         dist: np.ndarray,
         pred: np.ndarray,
         present: dict[tuple[str, str], list[int]],
-    ) -> UnitPrice:
-        unit, m = self.units[u], self.master
-        share = self.escort_share(u)
-        best = 0.0
-        chosen: int | RoadWay | None = None  # a head's index, or a way by road alone
+    ) -> _Fresh:
+        """The unit's best itineraries the master does not have among those leaving within
+        ``part``'s moments, at its share."""
+        unit = self.units[u]
+        share = part.share
         heads, a = self._origin(unit.origin)
-        mine = present.get((unit.origin, unit.home), [])
         # An escorted unit's cost on a master journey has the journey's own escort rows, which
         # the search does not see: it looks for the best journey not in the master, and the
-        # master's own are priced one by one below.  (Without escorted cases there are no such
-        # rows, and the search prices master journeys exactly.)
+        # master's own are priced one by one (``_unit``).  (Without escorted cases there are
+        # no such rows, and the search prices master journeys exactly.)
         avoid: dict[int, list[tuple[int, ...]]] = defaultdict(list)
         if unit.escorted:
-            for j in mine:
+            for j in present.get((unit.origin, unit.home), []):
                 if j in self.paths:
                     first, nodes = self.paths[j]
                     avoid[first].append(nodes)
         deviations: dict[int, tuple[float, tuple[int, ...]]] = {}
-        others: list[int] = []
+        found = _Fresh(0.0, None, None, [])
         if len(heads):
             on = dist[a["service"]].copy()
             for k, paths in avoid.items():
@@ -453,20 +515,46 @@ class Pricing:
             value = self._on_heads(u, rider, on)
             if share:
                 value = value + share * self._heads_floor(rider.need, unit.origin)
+            value = np.where((a["depart"] >= part.lo) & (a["depart"] < part.hi), value, np.inf)
+
+            def way(k: int) -> tuple[Itinerary, tuple[int, tuple[int, ...]]]:
+                nodes = (
+                    deviations[k][1]
+                    if k in deviations
+                    else self._tree_path(heads[k].service, unit.home, pred)
+                )
+                return Itinerary((*heads[k].legs, *self.net.legs_of(list(nodes)))), (k, nodes)
+
             if np.isfinite(value).any():
                 k = int(np.argmin(value))
-                if value[k] < best:
-                    best, chosen = float(value[k]), k
+                if value[k] < found.best:
+                    found.best = float(value[k])
+                    found.itinerary, found.path = way(k)
                 if unit.escorted:
                     # Escorted units' columns often price out and are then not taken, their
                     # escorts dearer than the floor: offer several first departures at once.
                     order = np.argsort(value)[:ALTERNATIVES]
-                    others = [int(i) for i in order if i != k and value[i] < -1e-3]
-        for way, by_road in self._by_road(u, rider, share):
-            if by_road < best:
-                best, chosen = by_road, way
+                    found.others = [
+                        (float(value[i]), *way(int(i))) for i in order if i != k and value[i] < -1e-3
+                    ]
+                    if value[k] < -1e-3:
+                        assert found.itinerary is not None and found.path is not None
+                        found.first = (float(value[k]), found.itinerary, found.path)
+        for road, by_road in self._by_road(u, rider, share):
+            if part.lo <= road.depart.timestamp() < part.hi and by_road < found.best:
+                found.best, found.itinerary, found.path = by_road, Itinerary(road.legs), None
+        return found
+
+    def _unit(self, u: int, parts: list[_Fresh], present: dict[tuple[str, str], list[int]]) -> UnitPrice:
+        """The unit's price from its best itineraries the master does not have (a part per
+        share, ``_fresh``) and the master's own journeys, with their escort rows' duals."""
+        unit, m = self.units[u], self.master
+        best, pick = 0.0, None
+        for part in parts:
+            if part.itinerary is not None and part.best < best:
+                best, pick = part.best, part
         least = best
-        # The master's own journeys, with their escort rows' duals.
+        mine = present.get((unit.origin, unit.home), [])
         own: int | None = None
         joining: list[tuple[float, int]] = []  # master journeys the unit has no column on
         for j in mine:
@@ -479,28 +567,22 @@ class Pricing:
         itinerary = None
         path: tuple[int, tuple[int, ...]] | None = None
         offered: int | None = None  # the master journey offered as the itinerary
-        if chosen is not None and best < least + 1e-9:
-            if isinstance(chosen, int):
-                head = heads[chosen]
-                nodes = (
-                    deviations[chosen][1]
-                    if chosen in deviations
-                    else self._tree_path(head.service, unit.home, pred)
-                )
-                itinerary = Itinerary((*head.legs, *self.net.legs_of(list(nodes))))
-                path = (chosen, nodes)
-            else:
-                itinerary = Itinerary(chosen.legs)
+        if pick is not None and best < least + 1e-9:
+            itinerary, path = pick.itinerary, pick.path
         elif own is not None and (u, own) not in m.x_index:
             # A master journey the unit has no column on yet prices out best: offer it.
             itinerary = m.journeys[own].journey.itinerary
             path = self.paths.get(own)
             offered = own
         more: list[tuple[Itinerary, tuple[int, tuple[int, ...]] | None]] = []
-        for k in others if itinerary is not None else []:
-            head = heads[k]
-            nodes = deviations[k][1] if k in deviations else self._tree_path(head.service, unit.home, pred)
-            more.append((Itinerary((*head.legs, *self.net.legs_of(list(nodes)))), (k, nodes)))
+        if itinerary is not None:
+            # The other first departures that price out: each part's besides its best, and
+            # the best of the parts not picked.
+            others = [o for part in parts for o in part.others]
+            if len(parts) > 1:
+                others += [part.first for part in parts if part is not pick and part.first is not None]
+            others.sort(key=lambda o: o[0])
+            more += [(it, p) for _, it, p in others[: ALTERNATIVES - 1]]
         # A master journey whose party already has its escorts is often what the unit can
         # really take, while a new one cheaper at the floor waits for escorts who are busy:
         # offer the best of those it could join as well.
@@ -624,36 +706,54 @@ class Pricing:
             entries.pop(("unit", u), None)
         cost += self.units[u].persons * self.absent_vehicles(journey.vehicles)
         if ("cap", j) not in m.rows and self.units[u].escorted:
-            cost += self._least_duty(journey, self.escort_need(u)) * self.escort_share(u)
+            moment = journey.depart.timestamp()
+            cost += self._least_duty(journey, self.escort_need(u, moment)) * self.escort_share(u, moment)
         return m.reduced_cost(cost, entries)
 
-    def escort_share(self, u: int) -> float:
+    def escort_share(self, u: int, moment: float | None = None) -> float:
         """The part of the least duty a party itinerary can have (``_least_duty``) that unit
-        ``u`` pays on an itinerary whose escort rows the master does not have yet.
+        ``u`` pays on an itinerary leaving at ``moment`` whose escort rows the master does not
+        have yet.
 
-        Those rows' multipliers: where a start and home have at most as many escorted steps
-        (households, and each case of a count) as an escort takes cases, each unit's own row
-        (an escort wherever it travels, which a duty earns once per step) gets an equal part
-        of the least duty per step; elsewhere the escort row of the party (escorts enough for
-        its cases) gets the least duty per case an escort may take.  Either way no duty with
-        such a party has a negative reduced cost, as the bound needs."""
-        unit = self.units[u]
-        if not unit.escorted:
-            return 0.0
-        if self._rows_share(u):
-            return 1.0 / self._escorted_steps[(unit.origin, unit.home)]
-        return unit.escorted / self.most_cases
+        Those rows' multipliers: where the escorted units of its start and home that may
+        leave by then have at most as many steps (households, and each case of a count) as an
+        escort takes cases, each unit's own row (an escort wherever it travels, which a duty
+        earns once per step) gets an equal part of the least duty per step; elsewhere the
+        escort row of the party (escorts enough for its cases) gets the least duty per case an
+        escort may take.  Either way no duty with such a party has a negative reduced cost, as
+        the bound needs: a unit not ready by then has no such rows.  Without ``moment``, every
+        escorted unit of the start and home is counted (a smaller part, so as valid)."""
+        return self._share_of(u, self._sharing(u, moment))
 
-    def _rows_share(self, u: int) -> bool:
-        unit = self.units[u]
-        return self._escorted_steps[(unit.origin, unit.home)] <= self.most_cases
-
-    def escort_need(self, u: int) -> str | None:
+    def escort_need(self, u: int, moment: float | None = None) -> str | None:
         """Whose duties the unit's share is the least of: where it is taken on the unit's own
         rows and it has a need, the escorts able to meet its rarest need (the multiplier then
         sits on that need's row, which only their duties enter)."""
+        return self._need_of(u, self._sharing(u, moment))
+
+    def _sharing(self, u: int, moment: float | None) -> int:
+        """The escorted steps of the unit's start and home that may leave by ``moment``."""
         unit = self.units[u]
-        if not unit.escorted or not self._rows_share(u):
+        key = (unit.origin, unit.home)
+        if not unit.escorted:
+            return 0
+        if moment is None or not self.by_departure:
+            return self._escorted_steps[key]
+        times, steps = self._ready_steps[key]
+        at = int(np.searchsorted(times, moment, side="right")) - 1
+        return max(int(steps[at]) if at >= 0 else 0, unit.upper)
+
+    def _share_of(self, u: int, sharing: int) -> float:
+        unit = self.units[u]
+        if not unit.escorted:
+            return 0.0
+        if sharing <= self.most_cases:
+            return 1.0 / sharing
+        return unit.escorted / self.most_cases
+
+    def _need_of(self, u: int, sharing: int) -> str | None:
+        unit = self.units[u]
+        if not unit.escorted or sharing > self.most_cases:
             return None
         needs = [need for need in NEEDS if unit.needs(need)]
         if not needs:
