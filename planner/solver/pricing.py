@@ -710,7 +710,7 @@ class Pricing:
             cost += self._least_duty(journey, self.escort_need(u, moment)) * self.escort_share(u, moment)
         return m.reduced_cost(cost, entries)
 
-    def escort_share(self, u: int, moment: float | None = None) -> float:
+    def escort_share(self, u: int, moment: float) -> float:
         """The part of the least duty a party itinerary can have (``_least_duty``) that unit
         ``u`` pays on an itinerary leaving at ``moment`` whose escort rows the master does not
         have yet.
@@ -721,23 +721,26 @@ class Pricing:
         earns once per step) gets an equal part of the least duty per step; elsewhere the
         escort row of the party (escorts enough for its cases) gets the least duty per case an
         escort may take.  Either way no duty with such a party has a negative reduced cost, as
-        the bound needs: a unit not ready by then has no such rows.  Without ``moment``, every
-        escorted unit of the start and home is counted (a smaller part, so as valid)."""
+        the bound needs: a unit not ready by then has no such rows.  Without ``by_departure``,
+        every escorted unit of the start and home is counted (a part no larger).  One pricing
+        counts one way for every unit, so that an itinerary's rows have one set of multipliers
+        (the party row's and the units' own rows' multipliers must not both be taken)."""
         return self._share_of(u, self._sharing(u, moment))
 
-    def escort_need(self, u: int, moment: float | None = None) -> str | None:
+    def escort_need(self, u: int, moment: float) -> str | None:
         """Whose duties the unit's share is the least of: where it is taken on the unit's own
         rows and it has a need, the escorts able to meet its rarest need (the multiplier then
         sits on that need's row, which only their duties enter)."""
         return self._need_of(u, self._sharing(u, moment))
 
-    def _sharing(self, u: int, moment: float | None) -> int:
-        """The escorted steps of the unit's start and home that may leave by ``moment``."""
+    def _sharing(self, u: int, moment: float) -> int:
+        """The escorted steps of the unit's start and home that may leave by ``moment`` (all
+        of them without ``by_departure``)."""
         unit = self.units[u]
         key = (unit.origin, unit.home)
         if not unit.escorted:
             return 0
-        if moment is None or not self.by_departure:
+        if not self.by_departure:
             return self._escorted_steps[key]
         times, steps = self._ready_steps[key]
         at = int(np.searchsorted(times, moment, side="right")) - 1
