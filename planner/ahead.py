@@ -8,6 +8,11 @@ drafts the cases' journeys; the problem takes the baseline's plan once its journ
 drafted, and the ways once it comes to the escorts.  Both are what this process would have
 made, so the plan is the same: only the time to the first search changes.
 
+For the column generation on large weeks the second process makes the baseline's plan only,
+and then a bound of the week that needs nothing from this one: the Lagrangian bound at the
+empty master with the escorts' shares counted by departure, which this process leaves out of
+its first round there for the time it takes (docs/solver.md).
+
 The second process is started with the interpreter, not forked or spawned by
 ``multiprocessing``: the API's worker processes are daemons, which may have no
 ``multiprocessing`` children, and a fork would copy their threads and database connections.
@@ -37,20 +42,24 @@ _POLL_SECONDS = 0.05
 # What the second process writes, in this order, into the folder it is given.
 BASELINE = "baseline.pickle"
 WAYS = "ways.pickle"
+BOUND = "bound.pickle"
 
 
 class Ahead:
     """The baseline's plan and the escort ways of ``scenario``, made in a second process from
     the moment this is made.  ``close`` ends the process whatever it is doing."""
 
-    def __init__(self, scenario: Scenario, ways: bool = True) -> None:
-        """Without ``ways``, the second process makes the baseline's plan only."""
+    def __init__(self, scenario: Scenario, ways: bool = True, bound: bool = False) -> None:
+        """Without ``ways``, the second process makes the baseline's plan only; with ``bound``,
+        it then prices the bound (``bound``)."""
         self._folder = tempfile.TemporaryDirectory(prefix="repat-ahead-")
         folder = Path(self._folder.name)
         self._asked = folder / "scenario.pickle"
         with self._asked.open("wb") as file:
             pickle.dump(
-                (scenario, escort_places(scenario) if ways else []), file, protocol=pickle.HIGHEST_PROTOCOL
+                (scenario, escort_places(scenario) if ways else [], bound),
+                file,
+                protocol=pickle.HIGHEST_PROTOCOL,
             )
         self._errors = (folder / "errors.txt").open("wb")
         self._process = subprocess.Popen(
@@ -78,6 +87,14 @@ class Ahead:
             return found if isinstance(found, dict) else {}
         finally:
             self.close()
+
+    def bound(self, wait: bool = False, stop: threading.Event | None = None) -> float | None:
+        """The Lagrangian bound of the week at the empty master with the escorts' shares by
+        departure, in rupiah, once the second process has priced it (``wait``: until it has, or
+        ``stop`` is set); None if it has not yet, failed, or was not asked to."""
+        deadline = None if wait else time.perf_counter()
+        found = self._read(Path(self._folder.name) / BOUND, deadline, stop)
+        return float(found) if isinstance(found, float) else None
 
     def _read(self, path: Path, deadline: float | None, stop: threading.Event | None) -> object:
         """What the second process wrote to ``path``, once it has; None if it ended without
@@ -132,11 +149,25 @@ def main(folder: str, parent: str) -> None:
     # The parent is named, not read here: it may be gone before this process has started.
     threading.Thread(target=_orphaned, args=(int(parent), Path(folder)), daemon=True).start()
     with (Path(folder) / "scenario.pickle").open("rb") as file:
-        scenario, places = pickle.load(file)
+        scenario, places, bound = pickle.load(file)
     network = TransportNetwork(scenario)
     write_whole(Baseline(scenario, network).plan(), Path(folder) / BASELINE)
     trips = EscortTrips(scenario, network)
     write_whole({pair: trips.between(*pair) for pair in places}, Path(folder) / WAYS)
+    if bound:
+        write_whole(_empty_bound(scenario, network), Path(folder) / BOUND)
+
+
+def _empty_bound(scenario: Scenario, network: TransportNetwork) -> float:
+    # Imported here: the solver's search imports this module.
+    from planner.solver.generation import ColumnGeneration
+
+    # Only the bound is left to make: the search needs both cores more.
+    os.nice(19)
+    generation = ColumnGeneration(scenario, network)
+    generation.departure_shares = True
+    generation.empty_bound()
+    return float(generation.bound)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.generator import generate
 from planner import optimizer as optimizer_module
-from planner.ahead import BASELINE, WAYS, Ahead
+from planner.ahead import BASELINE, BOUND, WAYS, Ahead
 from planner.baseline import Baseline
 from planner.check import check_plan
 from planner.journeys import EscortTrips, Ways, escort_places
@@ -25,8 +25,11 @@ from planner.network import TransportNetwork
 from planner.optimizer import Optimizer, Options
 from planner.plan import Plan
 from planner.scenario import Scenario
+from planner.solver import generation as generation_module
 from planner.solver import search as search_module
+from planner.solver.generation import ColumnGeneration
 from planner.solver.search import ColumnOptimizer
+from tests.test_column_generation import exhaustive, victims_ready_days_apart
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +123,9 @@ def test_what_cannot_be_read_is_none(week: Scenario) -> None:
         folder = Path(ahead._folder.name)
         (folder / BASELINE).write_bytes(b"half a pickle")
         (folder / WAYS).write_bytes(b"half a pickle")
+        (folder / BOUND).write_bytes(b"half a pickle")
         assert ahead.baseline() is None
+        assert ahead.bound() is None
         assert ahead.ways() == {}
 
 
@@ -239,3 +244,41 @@ def test_a_large_week_has_no_second_process_without_hints_nor_in_its_second_pass
         assert ahead is None
     with optimizer.ahead(Options()) as ahead:
         assert isinstance(ahead, Ahead)
+
+
+def test_the_bound_priced_ahead_is_the_empty_master_s_with_shares_by_departure() -> None:
+    s = victims_ready_days_apart()
+    here = ColumnGeneration(s, TransportNetwork(s))
+    here.departure_shares = True
+    here.empty_bound()
+    with Ahead(s, ways=False, bound=True) as ahead:
+        found = ahead.bound(wait=True)
+    assert found == here.bound
+    with Ahead(s, ways=False) as ahead:
+        assert ahead.bound(wait=True) is None  # not asked for
+
+
+def test_a_large_week_takes_the_bound_priced_beside(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first round of a large week leaves the escorts' shares by departure out; the second
+    process prices them at the empty master, and the plan's bound is the better one."""
+    s = victims_ready_days_apart()
+    best = exhaustive(s)
+    alone = ColumnGeneration(s, TransportNetwork(s))
+    alone.departure_shares = False
+    alone.empty_bound()
+    _large(monkeypatch)
+    # As on a week of thousands of cases: no shares by departure in the rounds, nor a bound
+    # over the party rows.
+    monkeypatch.setattr(generation_module, "DEPARTURE_SHARES_UNTIL", 0)
+    monkeypatch.setattr(generation_module, "PARTIES_SIZE", -1)
+    optimizer = ColumnOptimizer(s)
+    plan = optimizer.plan(Options(time_limit=600, seed=3, work_limit=1.0))
+    generation = optimizer.generation
+    assert generation is not None and not generation.departure_shares
+    assert check_plan(s, plan) == []
+    assert plan.objective.total_idr == best
+    # Half a duty each among both victims in the first round; a whole one for the first to
+    # leave in the second process's bound.
+    assert [r.bound_idr for r in generation.rounds] == [alone.bound]
+    assert alone.bound < generation.bound <= best
+    assert alone.bound < plan.objective.lower_bound_idr <= best

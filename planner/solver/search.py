@@ -75,6 +75,9 @@ ARRIVALS_SHARE = 0.2
 # From this many cases on, the baseline's plan is made in a second process, and seeds the
 # master after the first round instead of before it.
 BESIDE_CASES = 1000
+# Below this many cases, that process then prices the bound at the empty master with the
+# escorts' shares by departure (``Ahead.bound``); on 20,000 cases it would need another 1.7 GiB.
+AHEAD_BOUND_UNTIL = 10_000
 # The bound solved beside ends its last slice by this part of the time limit: one that ends
 # after the plan is lost with the process, and M's last slices are seconds long.
 ASIDE_SHARE = 0.95
@@ -294,11 +297,14 @@ class ColumnOptimizer(Optimizer):
 
     def ahead(self, options: Options) -> AbstractContextManager[Ahead | None]:
         """On weeks of ``BESIDE_CASES`` or more, the second core makes the baseline's plan while
-        this one runs the first round of generation (the escorts' ways are priced here).  The
-        second pass starts from the first pass's plan, and needs none."""
+        this one runs the first round of generation (the escorts' ways are priced here), and
+        then, on a week planned afresh of fewer than ``AHEAD_BOUND_UNTIL`` cases, a bound
+        (``Ahead.bound``).  The second pass starts from the first pass's plan, and needs none."""
         if not self._baseline_beside(options):
             return nullcontext(None)
-        return Ahead(self.scenario, ways=False)
+        scenario = self.scenario
+        bound = self.booked is None and scenario.bookings is None and len(scenario.cases) < AHEAD_BOUND_UNTIL
+        return Ahead(scenario, ways=False, bound=bound)
 
     def _baseline_beside(self, options: Options) -> bool:
         """Whether the baseline's plan is made in a second process (``ahead``)."""
@@ -398,6 +404,7 @@ class ColumnOptimizer(Optimizer):
         if later:
             assert seed is not None
             generation.seed(seed() if callable(seed) else seed)
+            self._bound_ahead(ahead, wait=False, stop=stop)
             start_dive = self._work is None and self._second_round(
                 generation, started, limit, ends, halt, late
             )
@@ -414,11 +421,21 @@ class ColumnOptimizer(Optimizer):
             dives = None if self._work is not None else time.perf_counter() + DIVE_SHARE * limit
             self.dive = dive(generation, dives, halt)
             generation.dived = self.dive.columns
+        if later:
+            # Under a work limit the bound is waited for: the plan's status may depend on it.
+            self._bound_ahead(ahead, wait=self._work is not None, stop=stop)
         problem = self._columns(generation, relaxed=late)
         if start_dive and self.dive is not None:
             repaired_by = max(started + REPAIRED_BY * limit, time.perf_counter() + REPAIR_SHARE * limit)
             self._start_from_dive(problem, self.dive, repaired_by, stop)
         return problem
+
+    def _bound_ahead(self, ahead: object | None, wait: bool, stop: threading.Event | None) -> None:
+        """Keep the bound the second process priced (``Ahead.bound``), if it has."""
+        if isinstance(ahead, Ahead) and self.generation is not None:
+            found = ahead.bound(wait, stop)
+            if found is not None:
+                self.generation.bound = max(self.generation.bound, found)
 
     def _second_round(
         self,
