@@ -258,19 +258,24 @@ def test_the_bound_priced_ahead_is_the_empty_master_s_with_shares_by_departure()
         assert ahead.bound(wait=True) is None  # not asked for
 
 
+def _bound_in_rounds(s: Scenario, monkeypatch: pytest.MonkeyPatch) -> float:
+    """The week taken for one of thousands of cases: no shares by departure in the rounds, nor
+    a bound over the party rows.  The first round's bound, at the empty master."""
+    alone = ColumnGeneration(s, TransportNetwork(s))
+    alone.departure_shares = False
+    alone.empty_bound()
+    _large(monkeypatch)
+    monkeypatch.setattr(generation_module, "DEPARTURE_SHARES_UNTIL", 0)
+    monkeypatch.setattr(generation_module, "PARTIES_SIZE", -1)
+    return alone.bound
+
+
 def test_a_large_week_takes_the_bound_priced_beside(monkeypatch: pytest.MonkeyPatch) -> None:
     """The first round of a large week leaves the escorts' shares by departure out; the second
     process prices them at the empty master, and the plan's bound is the better one."""
     s = victims_ready_days_apart()
     best = exhaustive(s)
-    alone = ColumnGeneration(s, TransportNetwork(s))
-    alone.departure_shares = False
-    alone.empty_bound()
-    _large(monkeypatch)
-    # As on a week of thousands of cases: no shares by departure in the rounds, nor a bound
-    # over the party rows.
-    monkeypatch.setattr(generation_module, "DEPARTURE_SHARES_UNTIL", 0)
-    monkeypatch.setattr(generation_module, "PARTIES_SIZE", -1)
+    first = _bound_in_rounds(s, monkeypatch)
     optimizer = ColumnOptimizer(s)
     plan = optimizer.plan(Options(time_limit=600, seed=3, work_limit=1.0))
     generation = optimizer.generation
@@ -279,6 +284,29 @@ def test_a_large_week_takes_the_bound_priced_beside(monkeypatch: pytest.MonkeyPa
     assert plan.objective.total_idr == best
     # Half a duty each among both victims in the first round; a whole one for the first to
     # leave in the second process's bound.
-    assert [r.bound_idr for r in generation.rounds] == [alone.bound]
-    assert alone.bound < generation.bound <= best
-    assert alone.bound < plan.objective.lower_bound_idr <= best
+    assert [r.bound_idr for r in generation.rounds] == [first]
+    assert first < generation.bound <= best
+    assert first < plan.objective.lower_bound_idr <= best
+
+
+def test_a_bound_priced_after_the_problem_is_made_is_still_the_plan_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a second round the problem is made right after the first, often before the
+    second process has priced its bound: the process is left to it, and read at the end."""
+    s = victims_ready_days_apart()
+    first = _bound_in_rounds(s, monkeypatch)
+    asked: list[bool] = []
+    priced = Ahead.bound
+
+    def late(self: Ahead, wait: bool = False, stop: threading.Event | None = None) -> float | None:
+        asked.append(wait)
+        return None if len(asked) < 3 else priced(self, True, stop)  # not priced before
+
+    monkeypatch.setattr(Ahead, "bound", late)
+    optimizer = ColumnOptimizer(s)
+    plan = optimizer.plan(Options(time_limit=600, seed=3, work_limit=1.0))
+    assert asked == [False, True, False]  # after the seed, before the search, at the end
+    assert optimizer._bounding is None  # and the process ended
+    assert check_plan(s, plan) == []
+    assert first < plan.objective.lower_bound_idr <= plan.objective.total_idr

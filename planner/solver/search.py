@@ -13,8 +13,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -137,6 +137,7 @@ class ColumnOptimizer(Optimizer):
         self._limit: float | None = None
         self._hint: Plan | None = None
         self._options = Options()  # those of the solve under way
+        self._bounding: Ahead | None = None  # the second process, still pricing its bound
         self.dive: Dive | None = None
         self.dived_plan: Plan | None = None  # the search's start made from the dive, if any
         self.improved: Improved | None = None
@@ -155,6 +156,7 @@ class ColumnOptimizer(Optimizer):
         self._options = options
         self._widen = False
         self.dive = self.dived_plan = None
+        self._bounding = None
         # The bound solved beside is started at once, while this process prepares the week
         # on one core: made at the empty master, it needs nothing from here.
         self._aside = self._aside_for(started + ASIDE_SHARE * options.time_limit, options)
@@ -186,6 +188,10 @@ class ColumnOptimizer(Optimizer):
                 # Started but never handed to a generation (the week ended before one).
                 self._aside.finish()
                 self._aside = None
+            if self._bounding is not None:
+                self._bound_ahead(self._bounding, wait=False, stop=None)
+                self._bounding.close()
+                self._bounding = None
         return _proven(plan, self.bound_idr)
 
     def _aside_for(self, until: float, options: Options) -> Aside | None:
@@ -303,8 +309,26 @@ class ColumnOptimizer(Optimizer):
         if not self._baseline_beside(options):
             return nullcontext(None)
         scenario = self.scenario
-        bound = self.booked is None and scenario.bookings is None and len(scenario.cases) < AHEAD_BOUND_UNTIL
-        return Ahead(scenario, ways=False, bound=bound)
+        if (
+            self.booked is not None
+            or scenario.bookings is not None
+            or len(scenario.cases) >= AHEAD_BOUND_UNTIL
+        ):
+            return Ahead(scenario, ways=False)
+        return self._ahead_bounding(Ahead(scenario, ways=False, bound=True))
+
+    @contextmanager
+    def _ahead_bounding(self, ahead: Ahead) -> Iterator[Ahead]:
+        """``ahead``, left to price its bound once the problem is made: without a second round
+        the first-come plan is handed over right after the first, before the bound is priced.
+        ``plan`` reads it and ends the process."""
+        try:
+            yield ahead
+        finally:
+            if self._started is None:
+                ahead.close()  # a problem asked for alone: no ``plan`` to read it
+            else:
+                self._bounding = ahead
 
     def _baseline_beside(self, options: Options) -> bool:
         """Whether the baseline's plan is made in a second process (``ahead``)."""
