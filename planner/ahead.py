@@ -9,9 +9,10 @@ drafted, and the ways once it comes to the escorts.  Both are what this process 
 made, so the plan is the same: only the time to the first search changes.
 
 For the column generation on large weeks the second process makes the baseline's plan only,
-and then a bound of the week that needs nothing from this one: the Lagrangian bound at the
+and then bounds of the week that need nothing from this one: the Lagrangian bound at the
 empty master with the escorts' shares counted by departure, which this process leaves out of
-its first round there for the time it takes (docs/solver.md).
+its first round there for the time it takes, and then with multipliers on the seats
+(``ColumnGeneration.seat_bounds``), writing each better one (docs/solver.md).
 
 The second process is started with the interpreter, not forked or spawned by
 ``multiprocessing``: the API's worker processes are daemons, which may have no
@@ -21,6 +22,7 @@ The second process is started with the interpreter, not forked or spawned by
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import pickle
 import shutil
@@ -49,15 +51,15 @@ class Ahead:
     """The baseline's plan and the escort ways of ``scenario``, made in a second process from
     the moment this is made.  ``close`` ends the process whatever it is doing."""
 
-    def __init__(self, scenario: Scenario, ways: bool = True, bound: bool = False) -> None:
+    def __init__(self, scenario: Scenario, ways: bool = True, bound: bool = False, steps: int = 0) -> None:
         """Without ``ways``, the second process makes the baseline's plan only; with ``bound``,
-        it then prices the bound (``bound``)."""
+        it then prices the bound (``bound``), and ``steps`` more with multipliers on the seats."""
         self._folder = tempfile.TemporaryDirectory(prefix="repat-ahead-")
         folder = Path(self._folder.name)
         self._asked = folder / "scenario.pickle"
         with self._asked.open("wb") as file:
             pickle.dump(
-                (scenario, escort_places(scenario) if ways else [], bound),
+                (scenario, escort_places(scenario) if ways else [], bound, steps),
                 file,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
@@ -89,9 +91,9 @@ class Ahead:
             self.close()
 
     def bound(self, wait: bool = False, stop: threading.Event | None = None) -> float | None:
-        """The Lagrangian bound of the week at the empty master with the escorts' shares by
-        departure, in rupiah, once the second process has priced it (``wait``: until it has, or
-        ``stop`` is set); None if it has not yet, failed, or was not asked to."""
+        """The best bound of the week the second process has priced so far, in rupiah (``wait``:
+        once it has priced one, or ``stop`` is set); None if none yet, it failed, or was not
+        asked to."""
         deadline = None if wait else time.perf_counter()
         found = self._read(Path(self._folder.name) / BOUND, deadline, stop)
         return float(found) if isinstance(found, float) else None
@@ -149,25 +151,33 @@ def main(folder: str, parent: str) -> None:
     # The parent is named, not read here: it may be gone before this process has started.
     threading.Thread(target=_orphaned, args=(int(parent), Path(folder)), daemon=True).start()
     with (Path(folder) / "scenario.pickle").open("rb") as file:
-        scenario, places, bound = pickle.load(file)
+        scenario, places, bound, steps = pickle.load(file)
     network = TransportNetwork(scenario)
-    write_whole(Baseline(scenario, network).plan(), Path(folder) / BASELINE)
+    baseline = Baseline(scenario, network).plan()
+    write_whole(baseline, Path(folder) / BASELINE)
     trips = EscortTrips(scenario, network)
     write_whole({pair: trips.between(*pair) for pair in places}, Path(folder) / WAYS)
     if bound:
-        write_whole(_empty_bound(scenario, network), Path(folder) / BOUND)
+        _bounds(scenario, network, baseline.objective.total_idr, steps, Path(folder) / BOUND)
 
 
-def _empty_bound(scenario: Scenario, network: TransportNetwork) -> float:
+def _bounds(scenario: Scenario, network: TransportNetwork, target: float, steps: int, path: Path) -> None:
+    """The empty master's bound with the shares by departure, then ``steps`` more with the
+    seats' multipliers, each better one written to ``path``."""
     # Imported here: the solver's search imports this module.
     from planner.solver.generation import ColumnGeneration
 
-    # Only the bound is left to make: the search needs both cores more.
+    # Only bounds are left to make: the search needs both cores more.
     os.nice(19)
     generation = ColumnGeneration(scenario, network)
     generation.departure_shares = True
-    generation.empty_bound()
-    return float(generation.bound)
+    best = -math.inf
+    for number, bound in enumerate(generation.seat_bounds(target)):
+        if bound > best:
+            best = bound
+            write_whole(float(bound), path)
+        if number >= steps:
+            break
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.assemble import EscortTrip, PartyChoice, build_plan
+from planner.baseline import Baseline
 from planner.charging import NoCharging, allocate
 from planner.check import check_plan
 from planner.journeys import escort_option, price_itinerary
@@ -411,6 +412,29 @@ def test_a_party_leaving_before_the_others_are_ready_pays_a_whole_duty_in_the_bo
     assert optimizer.bound_idr <= best
 
 
+def seat_bounds(s: Scenario, steps: int) -> list[float]:
+    """The empty master's bounds with multipliers on the seats, towards the first-come plan."""
+    generation = ColumnGeneration(s, TransportNetwork(s))
+    target = Baseline(s, TransportNetwork(s)).plan().objective.total_idr
+    found = []
+    for bound in generation.seat_bounds(target):
+        found.append(bound)
+        if len(found) > steps:
+            break
+    return found
+
+
+def test_a_ferry_everyone_would_take_but_one_seat_raises_the_bound_with_its_seats_multiplier() -> None:
+    """Three people, a ferry on 1 Dec with one seat at Rp 200.000 and one on 3 Dec with ten at
+    Rp 600.000.  Each alone would take the first; with its seat priced, the bound sees that
+    two of them cannot."""
+    services = (ferry("F1", 1, seats=1, fare=200_000), ferry("F3", 3, fare=600_000))
+    s = week(tuple(case(f"C{i}") for i in (1, 2, 3)), services)
+    best = exhaustive(s)
+    bounds = seat_bounds(s, 30)
+    assert bounds[0] < max(bounds) <= best
+
+
 def test_escorts_of_the_same_base_are_offered_the_duties_made_for_another() -> None:
     """The search may give a duty made for one escort to another of the same base, on the
     same ways out and back at its own allowance, if that escort is on duty those days: on a
@@ -689,6 +713,12 @@ def test_masters_solved_by_the_interior_point_method_give_the_same_best_plan_and
     best = exhaustive(s)
     assert optimizer.bound_idr <= best <= plan.objective.total_idr
     assert plan.objective.total_idr == best
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(far_weeks())
+def test_every_bound_with_the_seats_multipliers_is_below_the_best_plan(s: Scenario) -> None:
+    assert max(seat_bounds(s, 8)) <= exhaustive(s)
 
 
 def party_bounds(s: Scenario, rounds: int) -> list[float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -18,7 +18,7 @@ from planner.plan import Leg, Plan
 from planner.scenario import Scenario
 from planner.solver.arrivals import arrival_bound
 from planner.solver.bound import lagrangian_bound
-from planner.solver.master import Master
+from planner.solver.master import MONEY, Master
 from planner.solver.network import TimeExpanded
 from planner.solver.parties import PartyProgram, head_vehicles, party_program
 from planner.solver.pricing import DutyPrice, Pricing, UnitPrice
@@ -61,6 +61,9 @@ PARTIES_SIZE = 300
 # (``empty_bound``): the only one on weeks too large for it in the rounds.  M is below it;
 # the national week's program is too large to make in its time (docs/solver.md).
 BESIDE_SIZE = 5000
+# The first step's share of the way to the target in ``seat_bounds`` (the first-come plan's
+# total, far above the bound): larger steps lowered the bound at first (docs/solver.md).
+SEAT_STEP = 0.0125
 # Escorted units times escorts above which the bound over parties by the way they leave is
 # not tried in the generation for the search: the Nunukan surge is under it, M over it, where
 # it needs most of the time limit; where it gives up, its pricing pass and first keys are taken
@@ -179,6 +182,46 @@ class ColumnGeneration:
         units, duties = self.priced()
         self.bound = max(self.bound, lagrangian_bound(m, units, duties))
         self.pricing.forget()
+
+    def seat_bounds(self, target: float) -> Iterator[float]:
+        """Lagrangian bounds at the empty master with multipliers on the seats, the first with
+        all of them 0, in rupiah.  Each unit's cheapest itinerary there ignores the others, and
+        where together they overfill a service, its seats' multiplier rises: a subgradient
+        step, Polyak's towards ``target`` (a plan's total), halved wherever the bound fell.
+        Any multipliers of the right sign give a bound, so each is valid; the steps end where
+        no service is overfilled."""
+        m = self.master
+        assert not m.columns, "priced before any column"
+        services = self.scenario.services
+        rows = np.array([m.seat_row(s.service_id) for s in services], dtype=np.int64)
+        seats = np.array([float(s.seats) for s in services])
+        at = {s.service_id: i for i, s in enumerate(services)}
+        raised = np.zeros(len(services))  # thousands of rupiah a seat
+        best, step = -np.inf, SEAT_STEP
+        while True:
+            m.row_dual = np.zeros(len(m.row_keys))
+            m.row_dual[rows] = -raised
+            units, duties = self.priced()
+            bound = lagrangian_bound(m, units, duties)
+            self.bound = max(self.bound, bound)
+            yield bound
+            riders = np.zeros(len(services))
+            for price in units:
+                if price.least < 0 and price.itinerary is not None:
+                    unit = self.units[price.unit]
+                    for leg in price.itinerary.legs:
+                        if leg.service_id is not None:
+                            riders[at[leg.service_id]] += unit.upper * unit.persons
+            over = riders - seats
+            over[(raised <= 0) & (over < 0)] = 0.0  # a multiplier stays at 0 or above
+            norm = float(over @ over)
+            if norm == 0 or target <= bound:
+                return
+            if bound > best:
+                best = bound
+            else:
+                step /= 2
+            raised = np.maximum(0.0, raised + step * (target - bound) / MONEY / norm * over)
 
     def collect(self) -> None:
         """Keep the bound over the party rows solved beside, if it has ended."""

@@ -239,6 +239,10 @@ class Master:
         self.row(key, -_INF, float(self.scenario.service(service_id).seats))
         return key
 
+    def seat_row(self, service_id: str) -> int:
+        """The index of a service's seat row, made if new."""
+        return self.rows[self._seat(service_id)]
+
     # -- columns ----------------------------------------------------------------------------------
 
     def _add(self, column: Column) -> int:

@@ -77,7 +77,10 @@ ARRIVALS_SHARE = 0.2
 BESIDE_CASES = 1000
 # Below this many cases, that process then prices the bound at the empty master with the
 # escorts' shares by departure (``Ahead.bound``); on 20,000 cases it would need another 1.7 GiB.
+# It then takes up to ``SEAT_STEPS`` steps with multipliers on the seats where the time limit
+# rules, and none under a work limit, where the bound is waited for.
 AHEAD_BOUND_UNTIL = 10_000
+SEAT_STEPS = 30
 # The bound solved beside ends its last slice by this part of the time limit: one that ends
 # after the plan is lost with the process, and M's last slices are seconds long.
 ASIDE_SHARE = 0.95
@@ -315,7 +318,8 @@ class ColumnOptimizer(Optimizer):
             or len(scenario.cases) >= AHEAD_BOUND_UNTIL
         ):
             return Ahead(scenario, ways=False)
-        return self._ahead_bounding(Ahead(scenario, ways=False, bound=True))
+        steps = 0 if self._work is not None else SEAT_STEPS
+        return self._ahead_bounding(Ahead(scenario, ways=False, bound=True, steps=steps))
 
     @contextmanager
     def _ahead_bounding(self, ahead: Ahead) -> Iterator[Ahead]:
