@@ -287,3 +287,26 @@ def test_a_large_week_takes_the_bound_priced_beside(monkeypatch: pytest.MonkeyPa
     assert [r.bound_idr for r in generation.rounds] == [first]
     assert first < generation.bound <= best
     assert first < plan.objective.lower_bound_idr <= best
+
+
+def test_a_bound_priced_after_the_problem_is_made_is_still_the_plan_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without a second round the problem is made right after the first, often before the
+    second process has priced its bound: the process is left to it, and read at the end."""
+    s = victims_ready_days_apart()
+    first = _bound_in_rounds(s, monkeypatch)
+    asked: list[bool] = []
+    priced = Ahead.bound
+
+    def late(self: Ahead, wait: bool = False, stop: threading.Event | None = None) -> float | None:
+        asked.append(wait)
+        return None if len(asked) < 3 else priced(self, True, stop)  # not priced before
+
+    monkeypatch.setattr(Ahead, "bound", late)
+    optimizer = ColumnOptimizer(s)
+    plan = optimizer.plan(Options(time_limit=600, seed=3, work_limit=1.0))
+    assert asked == [False, True, False]  # after the seed, before the search, at the end
+    assert optimizer._bounding is None  # and the process ended
+    assert check_plan(s, plan) == []
+    assert first < plan.objective.lower_bound_idr <= plan.objective.total_idr

@@ -13,8 +13,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -140,6 +140,7 @@ class ColumnOptimizer(Optimizer):
         self._limit: float | None = None
         self._hint: Plan | None = None
         self._options = Options()  # those of the solve under way
+        self._bounding: Ahead | None = None  # the second process, still pricing its bound
         self.dive: Dive | None = None
         self.dived_plan: Plan | None = None  # the search's start made from the dive, if any
         self.improved: Improved | None = None
@@ -158,6 +159,7 @@ class ColumnOptimizer(Optimizer):
         self._options = options
         self._widen = False
         self.dive = self.dived_plan = None
+        self._bounding = None
         # The bound solved beside is started at once, while this process prepares the week
         # on one core: made at the empty master, it needs nothing from here.
         self._aside = self._aside_for(started + ASIDE_SHARE * options.time_limit, options)
@@ -189,6 +191,10 @@ class ColumnOptimizer(Optimizer):
                 # Started but never handed to a generation (the week ended before one).
                 self._aside.finish()
                 self._aside = None
+            if self._bounding is not None:
+                self._bound_ahead(self._bounding, wait=False, stop=None)
+                self._bounding.close()
+                self._bounding = None
         return _proven(plan, self.bound_idr)
 
     def _aside_for(self, until: float, options: Options) -> Aside | None:
@@ -313,7 +319,20 @@ class ColumnOptimizer(Optimizer):
         ):
             return Ahead(scenario, ways=False)
         steps = 0 if self._work is not None else SEAT_STEPS
-        return Ahead(scenario, ways=False, bound=True, steps=steps)
+        return self._ahead_bounding(Ahead(scenario, ways=False, bound=True, steps=steps))
+
+    @contextmanager
+    def _ahead_bounding(self, ahead: Ahead) -> Iterator[Ahead]:
+        """``ahead``, left to price its bound once the problem is made: without a second round
+        the first-come plan is handed over right after the first, before the bound is priced.
+        ``plan`` reads it and ends the process."""
+        try:
+            yield ahead
+        finally:
+            if self._started is None:
+                ahead.close()  # a problem asked for alone: no ``plan`` to read it
+            else:
+                self._bounding = ahead
 
     def _baseline_beside(self, options: Options) -> bool:
         """Whether the baseline's plan is made in a second process (``ahead``)."""
@@ -430,15 +449,13 @@ class ColumnOptimizer(Optimizer):
             dives = None if self._work is not None else time.perf_counter() + DIVE_SHARE * limit
             self.dive = dive(generation, dives, halt)
             generation.dived = self.dive.columns
+        if later:
+            # Under a work limit the bound is waited for: the plan's status may depend on it.
+            self._bound_ahead(ahead, wait=self._work is not None, stop=stop)
         problem = self._columns(generation, relaxed=late)
         if start_dive and self.dive is not None:
             repaired_by = max(started + REPAIRED_BY * limit, time.perf_counter() + REPAIR_SHARE * limit)
             self._start_from_dive(problem, self.dive, repaired_by, stop)
-        if later:
-            # The second process is ended once the problem is made: left to price bounds during
-            # the search, it made L's plans worse in three benchmark runs of four (docs/solver.md).
-            # Under a work limit its bound is waited for: the plan's status may depend on it.
-            self._bound_ahead(ahead, wait=self._work is not None, stop=stop)
         return problem
 
     def _bound_ahead(self, ahead: object | None, wait: bool, stop: threading.Event | None) -> None:
@@ -447,8 +464,6 @@ class ColumnOptimizer(Optimizer):
             found = ahead.bound(wait, stop)
             if found is not None:
                 self.generation.bound = max(self.generation.bound, found)
-                if self.generation_stats is not None:
-                    self.generation_stats = replace(self.generation_stats, bound_idr=self.bound_idr)
 
     def _second_round(
         self,
