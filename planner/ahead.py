@@ -45,6 +45,7 @@ _POLL_SECONDS = 0.05
 BASELINE = "baseline.pickle"
 WAYS = "ways.pickle"
 BOUND = "bound.pickle"
+SETTLED = "settled"  # written by this process: no more steps
 
 
 class Ahead:
@@ -97,6 +98,12 @@ class Ahead:
         deadline = None if wait else time.perf_counter()
         found = self._read(Path(self._folder.name) / BOUND, deadline, stop)
         return float(found) if isinstance(found, float) else None
+
+    def settle(self) -> None:
+        """Ask the second process to begin no more of its bound's steps: the search is about to
+        use both cores.  Whatever it has priced can still be read."""
+        with contextlib.suppress(OSError):
+            (Path(self._folder.name) / SETTLED).touch()
 
     def _read(self, path: Path, deadline: float | None, stop: threading.Event | None) -> object:
         """What the second process wrote to ``path``, once it has; None if it ended without
@@ -158,12 +165,13 @@ def main(folder: str, parent: str) -> None:
     trips = EscortTrips(scenario, network)
     write_whole({pair: trips.between(*pair) for pair in places}, Path(folder) / WAYS)
     if bound:
-        _bounds(scenario, network, baseline.objective.total_idr, steps, Path(folder) / BOUND)
+        _bounds(scenario, network, baseline.objective.total_idr, steps, Path(folder))
 
 
-def _bounds(scenario: Scenario, network: TransportNetwork, target: float, steps: int, path: Path) -> None:
-    """The empty master's bound with the shares by departure, then ``steps`` more with the
-    seats' multipliers, each better one written to ``path``."""
+def _bounds(scenario: Scenario, network: TransportNetwork, target: float, steps: int, folder: Path) -> None:
+    """The empty master's bound with the shares by departure, then up to ``steps`` more with the
+    seats' multipliers until this process is settled (``Ahead.settle``), each better one
+    written."""
     # Imported here: the solver's search imports this module.
     from planner.solver.generation import ColumnGeneration
 
@@ -175,8 +183,8 @@ def _bounds(scenario: Scenario, network: TransportNetwork, target: float, steps:
     for number, bound in enumerate(generation.seat_bounds(target)):
         if bound > best:
             best = bound
-            write_whole(float(bound), path)
-        if number >= steps:
+            write_whole(float(bound), folder / BOUND)
+        if number >= steps or (folder / SETTLED).exists():
             break
 
 

@@ -332,6 +332,7 @@ class ColumnOptimizer(Optimizer):
             if self._started is None:
                 ahead.close()  # a problem asked for alone: no ``plan`` to read it
             else:
+                ahead.settle()  # the search begins: the bound it is pricing, and no more
                 self._bounding = ahead
 
     def _baseline_beside(self, options: Options) -> bool:
