@@ -45,7 +45,7 @@ _POLL_SECONDS = 0.05
 BASELINE = "baseline.pickle"
 WAYS = "ways.pickle"
 BOUND = "bound.pickle"
-SETTLED = "settled"  # written by this process: no more steps
+SETTLED = "settled"  # written by the parent: the second process begins no more bound steps
 
 
 class Ahead:
