@@ -715,6 +715,42 @@ def test_masters_solved_by_the_interior_point_method_give_the_same_best_plan_and
     assert plan.objective.total_idr == best
 
 
+@pytest.mark.parametrize("large", [False, True])
+def test_highs_holds_the_master_s_rows_and_columns_however_they_are_handed(large: bool) -> None:
+    # A large master's new rows go to HiGHS in one call and its new columns in another: a row
+    # made after columns HiGHS has (an escort's busy row, a party's escort rows) with its
+    # entries on them, a column with its entries on rows made after it.  A small master's go
+    # in runs, as they were made.
+    from planner.cli import demo_path
+    from planner.io.validate import read_scenario
+
+    s = read_scenario(demo_path())
+    with (
+        mock.patch.object(master_module, "BARRIER_ROWS", 0 if large else 10**9),
+        mock.patch.object(master_module, "BARRIER_COLUMNS", 1),
+    ):
+        generation = ColumnGeneration(s, TransportNetwork(s))
+        generation.run(None, max_rounds=2, until_stalled=False)
+        m = generation.master
+        m.solve()
+    lp = m.h.getLp()
+    assert lp.num_row_ == len(m.row_keys) and lp.num_col_ == len(m.columns)
+    assert list(lp.row_lower_) == pytest.approx(m.row_lower)
+    assert list(lp.row_upper_) == pytest.approx(m.row_upper)
+    assert list(lp.col_cost_) == pytest.approx([column.cost for column in m.columns])
+    a = lp.a_matrix_
+    held = {
+        (int(a.index_[k]), c): float(a.value_[k])
+        for c in range(lp.num_col_)
+        for k in range(a.start_[c], a.start_[c + 1])
+    }
+    made = {
+        (m.rows[key], c): value for c, column in enumerate(m.columns) for key, value in column.entries.items()
+    }
+    assert held == pytest.approx(made)
+    assert any(m.row_keys[r][0] == "cap" for r, _ in made), "the week makes escort rows"
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(far_weeks())
 def test_every_bound_with_the_seats_multipliers_is_below_the_best_plan(s: Scenario) -> None:

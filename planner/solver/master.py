@@ -270,10 +270,16 @@ class Master:
         self.solved = False
         return index
 
-    def _hand(self) -> None:
+    def _hand(self, together: bool = False) -> None:
         """Give HiGHS what was made since it was last given, a run of rows or of columns at a
-        time, in the order made."""
+        time, in the order made; ``together``: every new row in one call, then every new
+        column in one.  The LP is the same either way, and one call per run is slow on a large
+        master (docs/solver.md); but from a simplex basis the order changes which of a
+        degenerate master's optimal duals HiGHS returns, so runs stay for the simplex."""
         pending, self._pending = self._pending, []
+        if together and pending:
+            self._hand_together(pending)
+            return
         start = 0
         while start < len(pending):
             kind = pending[start][0]
@@ -281,24 +287,50 @@ class Master:
             while end < len(pending) and pending[end][0] == kind:
                 end += 1
             run = [payload for _, payload in pending[start:end]]
-            firsts = np.cumsum([0] + [len(p[2]) for p in run[:-1]]).astype(np.int32)
-            indices = np.concatenate([p[2] for p in run]).astype(np.int32)
-            values = np.concatenate([p[3] for p in run]).astype(np.float64)
-            bounds = np.array([[p[0], p[1]] for p in run], dtype=np.float64).reshape(-1, 2)
-            if kind == "row":
-                self.h.addRows(len(run), bounds[:, 0], bounds[:, 1], len(indices), firsts, indices, values)
-            else:
-                self.h.addCols(
-                    len(run),
-                    bounds[:, 0],
-                    np.zeros(len(run)),
-                    bounds[:, 1],
-                    len(indices),
-                    firsts,
-                    indices,
-                    values,
-                )
+            self._give(kind, run)
             start = end
+
+    def _give(self, kind: str, run: list[tuple[float, float, np.ndarray, np.ndarray]]) -> None:
+        firsts = np.cumsum([0] + [len(p[2]) for p in run[:-1]]).astype(np.int32)
+        indices = np.concatenate([p[2] for p in run]).astype(np.int32)
+        values = np.concatenate([p[3] for p in run]).astype(np.float64)
+        bounds = np.array([[p[0], p[1]] for p in run], dtype=np.float64).reshape(-1, 2)
+        if kind == "row":
+            self.h.addRows(len(run), bounds[:, 0], bounds[:, 1], len(indices), firsts, indices, values)
+        else:
+            self.h.addCols(
+                len(run),
+                bounds[:, 0],
+                np.zeros(len(run)),
+                bounds[:, 1],
+                len(indices),
+                firsts,
+                indices,
+                values,
+            )
+
+    def _hand_together(self, pending: list[tuple[str, tuple[float, float, np.ndarray, np.ndarray]]]) -> None:
+        # A new row's entries on new columns go with those columns, which by then have every
+        # row made after them in their entries.
+        handed = self.h.getNumCol()
+        rows = []
+        for kind, (lower, upper, columns, values) in pending:
+            if kind == "row":
+                old = columns < handed
+                rows.append((lower, upper, columns[old], values[old]))
+        if rows:
+            self._give("row", rows)
+        made = [
+            (
+                self.columns[c].cost,
+                self.columns[c].upper,
+                np.array([self.rows[key] for key in self.columns[c].entries], dtype=np.int32),
+                np.fromiter(self.columns[c].entries.values(), dtype=np.float64),
+            )
+            for c in range(handed, len(self.columns))
+        ]
+        if made:
+            self._give("column", made)
 
     def _choose(self, primal: bool = False) -> None:
         """How HiGHS solves next: a master that has grown large by a round's columns by the
@@ -309,8 +341,8 @@ class Master:
         simplex from the last basis instead: several times faster after a round's new
         columns, but its duals are other optimal duals of the master, worse multipliers for
         the bounds."""
-        self._hand()
         barrier = len(self.row_keys) >= BARRIER_ROWS and self._added >= BARRIER_COLUMNS
+        self._hand(together=barrier)
         self.h.setOptionValue("solver", "ipm" if barrier else "simplex")
         self.h.setOptionValue("simplex_strategy", SIMPLEX_PRIMAL if primal else SIMPLEX_DUAL)
         self._added = 0
