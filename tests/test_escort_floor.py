@@ -1,6 +1,6 @@
 """The escort floors (``planner.solver.floor``) made for every need at once are the floors made
-need by need, a single moment's floor read from them is the one found alone, and leaving out
-the escorts another one dominates changes no floor."""
+need by need, a single moment's floor read from them is the one found alone, leaving out the
+escorts another one dominates changes no floor, and a duty's floor counts its calendar days."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from benchmarks.generator import generate
 from planner.network import TransportNetwork
 from planner.solver.floor import FLOOR_KEYS, EscortFloor
 from planner.solver.generation import ColumnGeneration
-from planner.solver.master import Busy
+from planner.solver.master import MONEY, Busy
+from tests.tiny import LINKS, at, back_ferry, case, escort, ferry, scenario
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +116,27 @@ def test_an_escort_with_busy_duals_dominates_no_one(
     monkeypatch.setattr(EscortFloor, "_busy", lambda self, escort: charged)
     floor = EscortFloor(generation.pricing)
     assert len(floor.escorts) == len(floor.able[None])
+
+
+def test_a_duty_s_floor_counts_the_part_of_its_first_day_gone_and_of_its_last_day_left() -> None:
+    # The shelter's escort leaves with a party at 06:30 on 1 Dec: its way out costs nothing but
+    # the six and a half hours of that day gone.  From Grobogan, reached at 11:00 on 2 Dec, its
+    # way back is the ferry of 6 Dec, home on 7 Dec: the fare, and every hour from the arrival to
+    # the end of 7 Dec, the last calendar day of its duty.  (The cars cost nothing here.)
+    links = tuple(replace(link, vehicle_cost_idr=0) for link in LINKS)
+    week = scenario(
+        (case("C1", sex="F", age=12),),
+        services=(ferry("F1", 1), back_ferry("R6", 6)),
+        escorts=(escort("E1"),),
+        links=links,
+    )
+    generation = ColumnGeneration(week, TransportNetwork(week))
+    generation.pricing.refresh()
+    floor = generation.pricing.floor
+    (e1,) = week.escorts
+    rate = floor.rates["E1"]
+    leaves = np.array([at(1, 6, 30).timestamp()])
+    assert floor._escort_out(e1, "SHL-PKB", leaves, leaves)[0] == pytest.approx(rate * 6.5 * 3600)
+    arrives = at(2, 11)
+    back = floor.back(None, "REG-GROBOGAN", np.array([arrives.timestamp()]))[0]
+    assert back == pytest.approx(400_000 / MONEY + rate * (at(8, 0) - arrives).total_seconds())

@@ -3,9 +3,11 @@ an itinerary whose escort rows the master does not have yet.
 
 For each escort, each round: the cheapest way from its base to a party's start arriving in
 time for the party's departure, and back from its home after its arrival, home within the
-escort's availability, at the master's duals; a duty's days are at least its hours on the road
-over 24.  For a need (a woman escort, a skill), the least over the escorts able to meet it.
-Every duty with a party on an itinerary of the network's rules costs at least
+escort's availability, at the master's duals.  A duty's calendar days at its base are its
+hours over 24, plus the part of its first day gone when it leaves and the part of its last day
+left when it is back: the way out counts the first part and the way back the second.  For a
+need (a woman escort, a skill), the least over the escorts able to meet it.  Every duty with a
+party on an itinerary of the network's rules costs at least
 
     OUT(start, departure) + ALONG + rate * (arrival - departure) + BACK(home, arrival)
 
@@ -120,6 +122,7 @@ class EscortFloor:
             if a["depart"][k] < earliest:
                 continue
             cost = head.fare_idr / MONEY + p._vehicles(head.vehicles) + rate * (self.top - a["depart"][k])
+            cost += rate * DAY * float(self._gone(escort.base_id, a["depart"][k]))
             cost += busy.all - float(busy.before(a["depart"][k]))
             if cost < best.get(head.service, np.inf):
                 best[head.service] = cost
@@ -159,7 +162,11 @@ class EscortFloor:
         arrive = net.node_time[net.arc_tail]
         into = net.arc_head == sink
         busy = self._busy(escort)
-        home = rate * (arrive - self.zero) + busy.upto(arrive)
+        home = (
+            rate * (arrive - self.zero)
+            + busy.upto(arrive)
+            + rate * DAY * (1 - self._gone(escort.base_id, arrive))
+        )
         weights = np.where(into, np.where(arrive < deadline, home, _FAR), self._weights())
         dist, _ = shortest_paths(p._graph(weights, reverse=True), sink)
         return dist
@@ -242,7 +249,7 @@ class EscortFloor:
         base = p.scenario.location(escort.base_id)
         earliest = base.midnight(escort.available_from).timestamp()
         if escort.base_id == place:
-            return np.where(depart >= earliest, 0.0, NO_ESCORT)
+            return np.where(depart >= earliest, rate * DAY * self._gone(place, depart), NO_ESCORT)
         result = np.full(len(depart), NO_ESCORT)
         busy = self._busy(escort)
         arrivals = p._arrivals.get(place)
@@ -264,6 +271,7 @@ class EscortFloor:
             span = (p.scenario.settings.start - way.depart).total_seconds()
             start = ready_by - span
             value = way.fare_idr / MONEY + rate * (depart - start) + busy.before(depart) - busy.before(start)
+            value += rate * DAY * self._gone(escort.base_id, start)
             result = np.minimum(result, np.where(start >= earliest, value, NO_ESCORT))
         return np.asarray(np.maximum(result, 0.0))
 
@@ -293,7 +301,10 @@ class EscortFloor:
             value = fare / MONEY + self._wait_rows(target, reached, every, rows.index)
             for i in np.flatnonzero(rows.bases == target).tolist():
                 home = (
-                    fare / MONEY + rows.rates[i] * (reached - self.zero) + self._busy(able[i]).upto(reached)
+                    fare / MONEY
+                    + rows.rates[i] * (reached - self.zero)
+                    + self._busy(able[i]).upto(reached)
+                    + rows.rates[i] * DAY * (1 - self._gone(target, reached))
                 )
                 value[i] = np.where(reached < rows.deadlines[i], home, _FAR)
             best = np.minimum(best, value)
@@ -302,7 +313,8 @@ class EscortFloor:
         best = best - rows.rates[:, None] * (arrive - self.zero)[None, :] - busy
         result = np.where(best < _REACHED, np.maximum(best, 0.0), NO_ESCORT)
         for i in np.flatnonzero(rows.bases == place).tolist():
-            result[i] = np.where(arrive < rows.deadlines[i], 0.0, NO_ESCORT)
+            left = rows.rates[i] * DAY * (1 - self._gone(place, arrive))
+            result[i] = np.where(arrive < rows.deadlines[i], left, NO_ESCORT)
         return np.asarray(result)
 
     def back_by(self, base: str, place: str, arrive: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -368,6 +380,11 @@ class EscortFloor:
         (``Pricing.distances_from``): a search from each took most of the time to make the
         bound's program of 500 cases."""
         return self.p.distances_from(self._weights(), sources)
+
+    def _gone(self, base: str, moment: float | np.ndarray) -> np.ndarray:
+        """The part of its day at ``base`` gone at each moment (0 at local midnight)."""
+        offset = self.p.scenario.location(base).utc_offset.total_seconds()
+        return np.asarray(np.mod(np.asarray(moment) + offset, DAY) / DAY)
 
     def _deadline(self, escort: Escort) -> float:
         base = self.p.scenario.location(escort.base_id)
