@@ -210,9 +210,8 @@ def test_a_large_week_timed_has_a_second_round_and_its_search_starts_from_the_di
     _large(monkeypatch)
     optimizer = ColumnOptimizer(week)
     # A second round is begun only where five and a half first rounds would end by 0.72 of the
-    # limit:
-    # here the first ends before a second has passed, and 30 s leave room for a slow machine
-    # (with 10 s a fresh clone's run once went without it).
+    # limit: here the first ends before a second has passed, and 30 s leave room for a slow
+    # machine (with 10 s a fresh clone's run once went without it).
     plan = optimizer.plan(Options(time_limit=30, seed=3))
     generation = optimizer.generation
     assert generation is not None

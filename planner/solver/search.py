@@ -55,11 +55,11 @@ DIVE_SHARE = 0.1
 # On weeks seeded after their first round (``BESIDE_CASES``), the search starts from the
 # master of two rounds, dived (docs/solver.md): the second round takes about ``ROUND_GROWTH``
 # times the first round and the master's solve after it ``SOLVE_GROWTH`` times, and they are
-# begun only where they would end by ``DIVE_FIRST_BY`` of the time limit; the solve is given up at ``SOLVED_BY``, the dive ends
-# at ``DIVED_BY`` or once ``DIVE_LEFT`` of its columns are fractional, and the exact model
-# over its columns is searched from its whole ones until ``REPAIRED_BY``, or for at least
-# ``REPAIR_SHARE`` of the limit; the search's first pass, over those columns and the seed's,
-# goes on from its plan.
+# begun only where they would end by ``DIVE_FIRST_BY`` of the time limit; the solve is given
+# up at ``SOLVED_BY``, the dive ends at ``DIVED_BY`` or once ``DIVE_LEFT`` of its columns are
+# fractional, and the exact model over its columns is searched from its whole ones until
+# ``REPAIRED_BY``, or for at least ``REPAIR_SHARE`` of the limit; the search's first pass, over
+# those columns and the seed's, goes on from its plan.
 ROUND_GROWTH = 3.0
 SOLVE_GROWTH = 2.5
 DIVE_FIRST_BY = 0.72
