@@ -22,7 +22,6 @@ The second process is started with the interpreter, not forked or spawned by
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import pickle
 import shutil
@@ -179,10 +178,8 @@ def _bounds(scenario: Scenario, network: TransportNetwork, target: float, steps:
     os.nice(19)
     generation = ColumnGeneration(scenario, network)
     generation.departure_shares = True
-    best = -math.inf
     for number, bound in enumerate(generation.seat_bounds(target)):
-        if bound > best:
-            best = bound
+        if bound >= generation.bound:  # the best so far: ``seat_bounds`` keeps it there
             write_whole(float(bound), folder / BOUND)
         if number >= steps or (folder / SETTLED).exists():
             break
