@@ -412,6 +412,64 @@ def test_a_party_leaving_before_the_others_are_ready_pays_a_whole_duty_in_the_bo
     assert optimizer.bound_idr <= best
 
 
+def empty_master_bound(s: Scenario, old_rows: bool = False) -> float:
+    """The Lagrangian bound at the empty master; with ``old_rows``, each escorted unit's share
+    on one row only (its rarest need's) and counted among every escorted unit ready."""
+    generation = ColumnGeneration(s, TransportNetwork(s))
+    if old_rows:
+        pricing = generation.pricing
+        pricing._apart = set()
+        pricing._own = [pricing._own_need(unit) for unit in pricing.units]
+        pricing._kinds = [frozenset({"medical", "psychosocial", "female_escort"})]
+        pricing._met_steps = {key: steps[None, :] for key, (_, steps) in pricing._ready_steps.items()}
+    generation.empty_bound()
+    return generation.bound
+
+
+def test_a_victim_needing_a_nurse_and_a_counsellor_pays_for_both_duties_in_the_bound() -> None:
+    """One victim needs a medical and a psychosocial escort, and no escort is both: whatever
+    party she travels in has two duties, so the rows of each need carry its least duty."""
+    services = (ferry("F2", 2), back_ferry("R4", 4))
+    victim = case("C1", category="tppo", needs=frozenset({"medical", "psychosocial"}))
+    nurse = escort("E-NURSE", sex="M", skills=frozenset({"medical"}))
+    counsellor = escort("E-PSY", skills=frozenset({"psychosocial"}))
+    s = week((victim,), services, escorts=(nurse, counsellor))
+    best = exhaustive(s)
+    assert empty_master_bound(s, old_rows=True) < empty_master_bound(s) <= best
+
+
+def test_a_nurse_who_is_also_a_counsellor_is_one_duty_in_the_bound() -> None:
+    """The same victim, and an escort who is both: one duty may serve both needs, so the
+    bound may not charge her two (the plan's one duty is the best)."""
+    services = (ferry("F2", 2), back_ferry("R4", 4))
+    victim = case("C1", category="tppo", needs=frozenset({"medical", "psychosocial"}))
+    both = escort("E-BOTH", skills=frozenset({"medical", "psychosocial"}))
+    nurse = escort("E-NURSE", sex="M", skills=frozenset({"medical"}))
+    s = week((victim,), services, escorts=(both, nurse))
+    best = exhaustive(s)
+    assert empty_master_bound(s) <= best
+    plan, optimizer = solved(s)
+    assert plan.objective.total_idr == best
+    assert plan.escort_duties and {d.escort_id for d in plan.escort_duties} == {"E-BOTH"}
+    assert optimizer.bound_idr <= best
+
+
+def test_victims_with_needs_of_different_escorts_share_no_duty_in_the_bound() -> None:
+    """Two victims of the same start and home, one needing a medical escort, the other a
+    psychosocial one, no escort both: no duty serves both needs, so neither victim's need
+    shares its least duty with the other's."""
+    services = (ferry("F2", 2), back_ferry("R4", 4))
+    victims = (
+        case("C1", category="tppo", needs=frozenset({"medical"})),
+        case("C2", category="tppo", needs=frozenset({"psychosocial"})),
+    )
+    nurse = escort("E-NURSE", sex="M", skills=frozenset({"medical"}))
+    counsellor = escort("E-PSY", skills=frozenset({"psychosocial"}))
+    s = week(victims, services, escorts=(nurse, counsellor))
+    best = exhaustive(s)
+    assert empty_master_bound(s, old_rows=True) < empty_master_bound(s) <= best
+
+
 def seat_bounds(s: Scenario, steps: int) -> list[float]:
     """The empty master's bounds with multipliers on the seats, towards the first-come plan."""
     generation = ColumnGeneration(s, TransportNetwork(s))
@@ -616,18 +674,34 @@ FAR_LINKS = (
 )
 
 
+NEEDS_DRAWN = (
+    frozenset(),
+    frozenset({"female_escort"}),
+    frozenset({"medical"}),
+    frozenset({"psychosocial"}),
+    frozenset({"medical", "psychosocial"}),
+    frozenset({"medical", "psychosocial", "female_escort"}),
+)
+SKILLS_DRAWN = (
+    frozenset(),
+    frozenset({"medical"}),
+    frozenset({"psychosocial"}),
+    frozenset({"medical", "psychosocial"}),
+)
+
+
 @st.composite
-def far_weeks(draw: st.DrawFn) -> Scenario:
+def far_weeks(draw: st.DrawFn, skills: bool = False) -> Scenario:
     """One to three people in the wider world, homes up to four services away, weekly ships,
-    escorts at the shelter or in Makassar: small enough to try every plan."""
+    escorts at the shelter or in Makassar: small enough to try every plan.  With ``skills``,
+    victims may need medical and psychosocial escorts too, and escorts have those skills."""
     cases = []
     for i in range(draw(st.integers(1, 3))):
         household = draw(st.sampled_from([None, None, "H1"]))
         home = "REG-GROBOGAN" if household else draw(st.sampled_from(FAR_HOMES))
         category = draw(st.sampled_from(["terlantar", "tppo"]))
-        needs = (
-            draw(st.sampled_from([frozenset(), frozenset({"female_escort"})])) if category == "tppo" else None
-        )
+        drawn = NEEDS_DRAWN if skills else NEEDS_DRAWN[:2]
+        needs = draw(st.sampled_from(drawn)) if category == "tppo" else None
         cases.append(
             case(
                 f"C{i + 1}",
@@ -677,10 +751,25 @@ def far_weeks(draw: st.DrawFn) -> Scenario:
     escorts = []
     if draw(st.sampled_from([True, False])):
         escorts.append(
-            escort("E-PKB", sex=draw(st.sampled_from(["F", "M"])), max_cases=draw(st.integers(1, 2)))
+            escort(
+                "E-PKB",
+                sex=draw(st.sampled_from(["F", "M"])),
+                max_cases=draw(st.integers(1, 2)),
+                skills=draw(st.sampled_from(SKILLS_DRAWN)) if skills else frozenset(),
+            )
         )
+    if skills and draw(st.sampled_from([True, False])):
+        escorts.append(escort("E-PKB2", sex="M", skills=draw(st.sampled_from(SKILLS_DRAWN))))
     if draw(st.sampled_from([True, False])):
-        escorts.append(escort("E-MKS", sex="F", base_id="KOTA-MKS", daily_allowance_idr=200_000))
+        escorts.append(
+            escort(
+                "E-MKS",
+                sex="F",
+                base_id="KOTA-MKS",
+                daily_allowance_idr=200_000,
+                skills=draw(st.sampled_from(SKILLS_DRAWN)) if skills else frozenset(),
+            )
+        )
         services += [
             service("M1", "ferry", "PORT-MKS", "PORT-SUB", at(1, 20, tz=WITA), at(2, 14), 300_000),
             service("K2", "ferry", "PORT-SUB", "PORT-KUMAI", at(2, 18), at(3, 12), 300_000),
@@ -695,6 +784,20 @@ def far_weeks(draw: st.DrawFn) -> Scenario:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(far_weeks())
 def test_on_small_weeks_of_far_homes_the_total_is_the_best_of_every_plan(s: Scenario) -> None:
+    plan, optimizer = solved(s, Options(time_limit=5, seed=0))
+    best = exhaustive(s)
+    assert optimizer.bound_idr <= best <= plan.objective.total_idr
+    assert plan.objective.total_idr == best
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(far_weeks(skills=True))
+def test_with_nurses_and_counsellors_the_total_is_the_best_of_every_plan_and_the_bound_below(
+    s: Scenario,
+) -> None:
+    # Needs no escort meets together put a share on the row of each (``Pricing._own_need``),
+    # and shares are counted per kind of escort (``Pricing._share_at``): still a bound.
+    assert empty_master_bound(s) <= exhaustive(s)
     plan, optimizer = solved(s, Options(time_limit=5, seed=0))
     best = exhaustive(s)
     assert optimizer.bound_idr <= best <= plan.objective.total_idr

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import combinations
 from typing import cast
 
 import numpy as np
@@ -42,6 +43,10 @@ ALTERNATIVES = 4
 _REACHED = 1e17
 
 
+# Whose duties an escorted unit's share is the least of: any escort's (None), the escorts able
+# to meet a need, or, for needs no escort of the week meets together, one duty for each.
+Need = str | tuple[str, ...] | None
+
 # An escorted unit's reduced cost on each head of its start, and on each way by road alone.
 EscortedValues = tuple[np.ndarray, list[tuple[RoadWay, float]]]
 _Offer = tuple[float, Itinerary, tuple[int, tuple[int, ...]]]
@@ -55,7 +60,7 @@ class _Share:
     lo: float
     hi: float
     share: float
-    need: str | None
+    need: Need
 
 
 @dataclass(slots=True)
@@ -119,22 +124,50 @@ class Pricing:
         # earns a unit's row's multiplier once per step (``upper`` times).
         self._escorted_steps: Counter[tuple[str, str]] = Counter()
         ready: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
-        for unit in units:
+        for u, unit in enumerate(units):
             if unit.escorted:
                 self._escorted_steps[(unit.origin, unit.home)] += unit.upper
-                ready[(unit.origin, unit.home)].append((unit.earliest.timestamp(), unit.upper))
+                ready[(unit.origin, unit.home)].append((unit.earliest.timestamp(), u))
         # An escorted unit's share of the least duty is counted among the escorted units of its
         # start and home that may leave by its itinerary's departure (``escort_share``); without
         # ``by_departure``, among all of them (fewer searches, a smaller share: as valid).
         self.by_departure = True
-        # Per start and home, the moments its escorted units may first leave (sorted) and the
-        # steps that may have left by each: who may share a party leaving then.
+        # Needs no escort of the week meets together: a party with a unit needing both has a
+        # duty for each, and each of their rows may carry a share of its own (``_own_need``).
+        self._apart = {
+            (a, b)
+            for i, a in enumerate(NEEDS)
+            for b in NEEDS[i + 1 :]
+            if not any(
+                suits(scenario, e.escort_id, a) and suits(scenario, e.escort_id, b) for e in scenario.escorts
+            )
+        }
+        self._able = {n: sum(suits(scenario, e.escort_id, n) for e in scenario.escorts) for n in NEEDS}
+        self._own = [self._own_need(unit) for unit in units]
+        # The kinds of escort the week has, by the needs each meets.
+        kinds = sorted(
+            {frozenset(n for n in NEEDS if suits(scenario, e.escort_id, n)) for e in scenario.escorts},
+            key=sorted,
+        )
+        # Per start and home: the moments its escorted units may first leave (sorted), the
+        # steps that may have left by each, and per kind of escort the steps of those whose
+        # own rows that kind's duties enter: who may share a party leaving then.
         self._ready_steps: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        self._met_steps: dict[tuple[str, str], np.ndarray] = {}  # kinds x moments
+        self._by_moment: dict[tuple[str, str], list[int]] = {}
         for key, moments in ready.items():
             moments.sort()
             times = np.array([t for t, _ in moments])
-            steps = np.cumsum([n for _, n in moments])
+            steps = np.cumsum([units[u].upper for _, u in moments])
             self._ready_steps[key] = (times, steps)
+            met = np.array(
+                [[units[u].upper * _meets(kind, self._own[u]) for _, u in moments] for kind in kinds],
+                dtype=np.int64,
+            ).reshape(len(kinds), len(moments))
+            self._met_steps[key] = np.cumsum(met, axis=1)
+            self._by_moment[key] = [u for _, u in moments]
+        self._kinds = kinds
+        self._shares_at: dict[tuple[tuple[str, str], int], dict[int, tuple[float, Need]]] = {}
         self._arc_seconds = np.where(
             self._sink_arc, 0.0, net.node_time[net.arc_head] - net.node_time[net.arc_tail]
         )
@@ -407,20 +440,24 @@ class Pricing:
         mode = first.mode if first is not None else self.net.services[head.service].mode
         return head.depart - self.scenario.settings.connection(mode).total_seconds()
 
-    def _heads_floor(self, need: str | None, place: str) -> np.ndarray:
-        return self.floor.heads(place)[need]
+    def _heads_floor(self, need: Need, place: str) -> np.ndarray:
+        arrays = self.floor.heads(place)
+        return cast(np.ndarray, sum(arrays[n] for n in _parts(need)))
 
-    def _sinks_floor(self, need: str | None, place: str) -> tuple[np.ndarray, np.ndarray]:
+    def _sinks_floor(self, need: Need, place: str) -> tuple[np.ndarray, np.ndarray]:
         """The way-back floor on the arcs into ``place``'s sink: those arcs, and its value on
         each (0 on every other arc)."""
         into, floors = self.floor.sinks(place)
-        return into, floors[need]
+        return into, cast(np.ndarray, sum(floors[n] for n in _parts(need)))
+
+    def _rate(self, need: Need) -> float:
+        return sum(self.floor.rate(n) for n in _parts(need))
 
     def units_priced(self, present: dict[tuple[str, str], list[int]]) -> list[UnitPrice]:
         """Each unit's least reduced cost; ``present`` lists the master's journeys by (start,
         home)."""
         net = self.net
-        classes: dict[tuple[float, float, float, str | None], list[tuple[int, _Share]]] = defaultdict(list)
+        classes: dict[tuple[float, float, float, Need], list[tuple[int, _Share]]] = defaultdict(list)
         for u, unit in enumerate(self.units):
             if unit.ready >= self.scenario.settings.end_date:
                 continue
@@ -430,8 +467,15 @@ class Pricing:
                 classes[(fare, meal, part.share / unit.persons, part.need)].append((u, part))
         found: dict[int, list[_Fresh]] = defaultdict(list)
         for (fare, meal, share, need), members in classes.items():
-            rate = self.floor.rate(need)
-            rider = _Rider(1 + fare + share, 1 + share, self.meal * (1 + meal) / MONEY, share * rate, need)
+            # Each escort of the share rides along: its fares and duals, its days.
+            escorts = share * len(_parts(need))
+            rider = _Rider(
+                1 + fare + escorts,
+                1 + escorts,
+                self.meal * (1 + meal) / MONEY,
+                share * self._rate(need),
+                need,
+            )
             weights = self._weights(rider)
             homes = sorted({self.units[u].home for u, _ in members})
             if share:
@@ -460,19 +504,19 @@ class Pricing:
         """The unit's share of the least duty (``escort_share``) by the moment its itinerary
         leaves: a part per run of moments with the same share and need."""
         unit = self.units[u]
+        if not unit.escorted:
+            return [_Share(-math.inf, math.inf, 0.0, None)]
         key = (unit.origin, unit.home)
-        total = self._escorted_steps[key]
-        if not unit.escorted or not self.by_departure or total == unit.upper:
-            return [_Share(-math.inf, math.inf, self._share_of(u, total), self._need_of(u, total))]
-        times, steps = self._ready_steps[key]
+        times, _ = self._ready_steps[key]
+        if not self.by_departure:
+            return [_Share(-math.inf, math.inf, *self._share_at(key, len(times) - 1)[u])]
         first = int(np.searchsorted(times, unit.earliest.timestamp(), side="right")) - 1
         parts: list[_Share] = []
         lo = -math.inf
         for i in range(first, len(times)):
             if i + 1 < len(times) and times[i + 1] == times[i]:
                 continue
-            k = int(steps[i])
-            share, need = self._share_of(u, k), self._need_of(u, k)
+            share, need = self._share_at(key, i)[u]
             if parts and (parts[-1].share, parts[-1].need) == (share, need):
                 lo = parts.pop().lo
             hi = float(times[i + 1]) if i + 1 < len(times) else math.inf
@@ -681,9 +725,10 @@ class Pricing:
                 if share:
                     # The same ways by road for every unit of a start and home: floors kept.
                     depart, arrive = way.depart.timestamp(), way.arrive.timestamp()
-                    value += share * (
-                        self.floor.out_at(rider.need, unit.origin, depart, depart)
-                        + self.floor.back_at(rider.need, unit.home, arrive)
+                    value += share * sum(
+                        self.floor.out_at(n, unit.origin, depart, depart)
+                        + self.floor.back_at(n, unit.home, arrive)
+                        for n in _parts(rider.need)
                     )
                 value += unit.persons * rider.sink * days + per_day * net.day(unit.origin, way.depart)
                 value += constant - unit.persons * rider.sink
@@ -713,59 +758,91 @@ class Pricing:
     def escort_share(self, u: int, moment: float) -> float:
         """The part of the least duty a party itinerary can have (``_least_duty``) that unit
         ``u`` pays on an itinerary leaving at ``moment`` whose escort rows the master does not
-        have yet.
+        have yet (``_share_at``)."""
+        return self._share_moment(u, moment)[0]
 
-        Those rows' multipliers: where the escorted units of its start and home that may
-        leave by then have at most as many steps (households, and each case of a count) as an
-        escort takes cases, each unit's own row (an escort wherever it travels, which a duty
-        earns once per step) gets an equal part of the least duty per step; elsewhere the
-        escort row of the party (escorts enough for its cases) gets the least duty per case an
-        escort may take.  Either way no duty with such a party has a negative reduced cost, as
-        the bound needs: a unit not ready by then has no such rows.  Without ``by_departure``,
-        every escorted unit of the start and home is counted (a part no larger).  One pricing
-        counts one way for every unit, so that an itinerary's rows have one set of multipliers
-        (the party row's and the units' own rows' multipliers must not both be taken)."""
-        return self._share_of(u, self._sharing(u, moment))
-
-    def escort_need(self, u: int, moment: float) -> str | None:
+    def escort_need(self, u: int, moment: float) -> Need:
         """Whose duties the unit's share is the least of: where it is taken on the unit's own
-        rows and it has a need, the escorts able to meet its rarest need (the multiplier then
-        sits on that need's row, which only their duties enter)."""
-        return self._need_of(u, self._sharing(u, moment))
+        rows, its ``_own_need``; else any escort's (None)."""
+        return self._share_moment(u, moment)[1]
 
-    def _sharing(self, u: int, moment: float) -> int:
-        """The escorted steps of the unit's start and home that may leave by ``moment`` (all
-        of them without ``by_departure``)."""
+    def _share_moment(self, u: int, moment: float) -> tuple[float, Need]:
         unit = self.units[u]
+        if not unit.escorted:
+            return 0.0, None
         key = (unit.origin, unit.home)
-        if not unit.escorted:
-            return 0
-        if not self.by_departure:
-            return self._escorted_steps[key]
-        times, steps = self._ready_steps[key]
-        at = int(np.searchsorted(times, moment, side="right")) - 1
-        return max(int(steps[at]) if at >= 0 else 0, unit.upper)
+        times, _ = self._ready_steps[key]
+        at = len(times) - 1
+        if self.by_departure:
+            # At least the unit's own moment: it is one of those who may leave.
+            at = int(np.searchsorted(times, max(moment, unit.earliest.timestamp()), side="right")) - 1
+        return self._share_at(key, at)[u]
 
-    def _share_of(self, u: int, sharing: int) -> float:
-        unit = self.units[u]
-        if not unit.escorted:
-            return 0.0
-        if sharing <= self.most_cases:
-            return 1.0 / sharing
-        return unit.escorted / self.most_cases
+    def _share_at(self, key: tuple[str, str], at: int) -> dict[int, tuple[float, Need]]:
+        """Each escorted unit's share and need on an itinerary from ``key``'s start to its home
+        whose escort rows the master does not have yet, leaving by the ``at``-th moment one of
+        them may first leave (the units not ready by then have no column, so no rows, there).
 
-    def _need_of(self, u: int, sharing: int) -> str | None:
-        unit = self.units[u]
-        if not unit.escorted or sharing > self.most_cases:
+        Those rows' multipliers are one of two sets, for every unit alike (an itinerary's party
+        row and its units' own rows must not both carry one).  Either each unit's own rows
+        (an escort able to meet its ``_own_need`` wherever it travels, which a duty earns once
+        per step) carry the least duty of those escorts over ``n``: for each kind of escort
+        meeting those rows, the steps whose own rows that kind's duties enter, the most of
+        them.  A duty of any kind then earns at most its least duty over the count of the steps
+        it can earn from, times that count.  Or the escort row of the party (escorts enough
+        for its cases) carries the least duty per case an escort may take.  Either way no duty
+        with such a party has a negative reduced cost, as the bound needs (docs/solver.md).
+        The set taken is the one whose shares sum to more."""
+        found = self._shares_at.get((key, at))
+        if found is not None:
+            return found
+        met = self._met_steps[key][:, at]
+        own: dict[int, tuple[float, Need]] = {}
+        party: dict[int, tuple[float, Need]] = {}
+        mine = ours = 0.0
+        for u in self._by_moment[key][: at + 1]:
+            unit = self.units[u]
+            need = self._own[u]
+            count = max(
+                [int(met[k]) for k, kind in enumerate(self._kinds) if _meets(kind, need)] + [unit.upper]
+            )
+            own[u] = (1.0 / count, need)
+            party[u] = (unit.escorted / self.most_cases, None)
+            mine += unit.upper / count
+            ours += unit.upper * unit.escorted / self.most_cases
+        total = int(self._ready_steps[key][1][at])
+        found = self._shares_at[(key, at)] = own if total <= self.most_cases or mine >= ours else party
+        return found
+
+    def _own_need(self, unit: Unit) -> Need:
+        """The rows of its own on which an escorted unit's share is taken: an escort wherever
+        it travels (None) if it has no need; that of its rarest need (fewest escorts meet it);
+        or, where it has needs no escort meets together, one for each of them (each then
+        carries the least duty of the escorts meeting that need: no duty enters two of them)."""
+        if not unit.escorted:
             return None
         needs = [need for need in NEEDS if unit.needs(need)]
         if not needs:
             return None
-        return min(needs, key=lambda need: (len(self.floor.able[need]), need))
+        apart = max(
+            (
+                group
+                for size in range(len(needs), 1, -1)
+                for group in combinations(needs, size)
+                if all(pair in self._apart for pair in combinations(group, 2))
+            ),
+            key=lambda group: (len(group), -sum(self._able[n] for n in group)),
+            default=None,
+        )
+        if apart is not None:
+            return apart
+        return min(needs, key=lambda need: (self._able[need], need))
 
-    def _least_duty(self, journey: Journey, need: str | None) -> float:
+    def _least_duty(self, journey: Journey, need: Need) -> float:
         """The least the duty of an escort able to meet ``need`` (any escort with None) with a
-        party on ``journey`` costs (thousands)."""
+        party on ``journey`` costs (thousands); for needs apart, the sum of each one's."""
+        if isinstance(need, tuple):
+            return sum(self._least_duty(journey, n) for n in need)
         net = self.net
         legs = journey.itinerary.legs
         along = journey.fare_idr / MONEY
@@ -1638,4 +1715,19 @@ class _Rider:
     duals: float
     sink: float
     time: float
-    need: str | None = None  # whose duties its escorts' share is the least of
+    need: Need = None  # whose duties its escorts' share is the least of
+
+
+def _parts(need: Need) -> tuple[str | None, ...]:
+    """The floor's keys whose least duties a share of ``need`` sums."""
+    return need if isinstance(need, tuple) else (need,)
+
+
+def _meets(kind: frozenset[str], need: Need) -> bool:
+    """Whether a duty of an escort meeting ``kind``'s needs enters a unit's own rows of
+    ``need``."""
+    if need is None:
+        return True
+    if isinstance(need, tuple):
+        return any(n in kind for n in need)
+    return need in kind
