@@ -4,8 +4,8 @@ Take the master's row duals (of the right sign) as multipliers of every row but 
 and a multiplier for each row not yet made: 0, except a vehicle row (the vehicle's cost per
 seat) and the escort rows of an itinerary not in the master (a unit's share of the least duty
 any able escort can have with such a party, ``planner.solver.floor``, shared among the units
-that may leave by then, ``Pricing.escort_share``; at that price no such duty has a negative
-reduced cost).  What is left is a problem that splits:
+that may leave by then whose rows the same escorts' duties enter, ``Pricing.escort_share``; at
+that price no such duty has a negative reduced cost).  What is left is a problem that splits:
 
 * each unit takes at most itself on the itinerary of least reduced cost, or waits: its
   ``least`` from pricing, times its size where negative;
