@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -122,11 +122,9 @@ class Pricing:
         self.most_cases = max((e.max_cases for e in scenario.escorts), default=1)
         # Steps, not units: a count of identical cases moves a step at a time, and a duty
         # earns a unit's row's multiplier once per step (``upper`` times).
-        self._escorted_steps: Counter[tuple[str, str]] = Counter()
         ready: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
         for u, unit in enumerate(units):
             if unit.escorted:
-                self._escorted_steps[(unit.origin, unit.home)] += unit.upper
                 ready[(unit.origin, unit.home)].append((unit.earliest.timestamp(), u))
         # An escorted unit's share of the least duty is counted among the escorted units of its
         # start and home that may leave by its itinerary's departure (``escort_share``); without
