@@ -790,7 +790,8 @@ class Pricing:
         it can earn from, times that count.  Or the escort row of the party (escorts enough
         for its cases) carries the least duty per case an escort may take.  Either way no duty
         with such a party has a negative reduced cost, as the bound needs (docs/solver.md).
-        The set taken is the one whose shares sum to more."""
+        The own rows where the steps are at most an escort's cases (no share there is smaller
+        than one over all of them); elsewhere the set whose shares sum to more."""
         found = self._shares_at.get((key, at))
         if found is not None:
             return found
