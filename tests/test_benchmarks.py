@@ -120,10 +120,11 @@ def test_the_solver_benchmark_runs_a_small_week_with_each_method_in_its_own_proc
     assert [(r["instance"], r["method"]) for r in rows] == [
         ("20-tight-1", "columns"),
         ("20-tight-1", "optimizer"),
+        ("20-tight-1", "highs"),
         ("20-tight-1", "baseline"),
     ]
     assert all(r["check"] == "ok" and int(r["cases"]) == 20 for r in rows)
-    columns, optimizer, baseline = rows
+    columns, optimizer, _, baseline = rows
     assert columns["bound_scope"] == "network"
     bound = int(columns["week_bound_idr"])
     assert 0 < bound <= min(int(r["total_idr"]) for r in rows)
@@ -190,6 +191,7 @@ def test_the_solver_benchmark_fails_when_a_plan_fails_the_checker(
         {
             "columns": _result("columns", 100, week_bound=90, check="a party rides a full ship"),
             "optimizer": _result("optimizer", 101),
+            "highs": _result("highs", 102),
             "baseline": _result("baseline", 150),
         },
     )
@@ -209,10 +211,28 @@ def test_the_solver_benchmark_fails_when_its_bound_is_above_a_plan_another_metho
         {
             "columns": _result("columns", 100, week_bound=99),
             "optimizer": _result("optimizer", 98),
+            "highs": _result("highs", 101),
             "baseline": _result("baseline", 150),
         },
     )
     assert "bound of the week, Rp 99, is above the capped journeys (old)'s plan, Rp 98" in report
+
+
+def test_the_solver_benchmark_checks_its_bound_against_the_monolith_s_plan_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    report = _run_with(
+        monkeypatch,
+        tmp_path,
+        {
+            "columns": _result("columns", 100, week_bound=99),
+            "optimizer": _result("optimizer", 100),
+            "highs": _result("highs", 97),
+            "baseline": _result("baseline", 150),
+        },
+    )
+    assert "| HiGHS on the old model |" in report
+    assert "bound of the week, Rp 99, is above the HiGHS on the old model's plan, Rp 97" in report
 
 
 def test_the_solver_benchmark_fails_when_a_method_gives_no_result_and_still_reports_the_others(
@@ -224,6 +244,7 @@ def test_the_solver_benchmark_fails_when_a_method_gives_no_result_and_still_repo
         {
             "columns": RuntimeError("columns on 20-tight-1 stopped without a result (exit code -9)"),
             "optimizer": _result("optimizer", 98),
+            "highs": _result("highs", 99),
             "baseline": _result("baseline", 150),
         },
     )
