@@ -213,8 +213,10 @@ def _verdict(verdict: Verdict) -> str:
 def suite_markdown(measurements: list[Measurement], command: str, machine: str, day: str) -> str:
     """The plans each method made, the targets met or missed with their numbers, and what
     failed; readable as it stands (the project's README copies its tables)."""
+    others = dict.fromkeys(LABELS[r.method] for m in measurements for r in m.results if r.method != "columns")
+    beside = ", ".join(others) if others else "nothing"
     lines = [
-        "# Column generation beside the old optimizer and the baseline",
+        f"# Column generation beside {beside}",
         "",
         f"Command: `{command}`  ",
         f"Machine: {machine}  ",
