@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise, product
 from unittest import mock
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,7 +36,9 @@ from planner.plan import Leg, Plan, Unplanned
 from planner.scenario import Case, Costs, Escort, Link, Location, Scenario, Service, Settings
 from planner.solver import generation as generation_module
 from planner.solver import master as master_module
+from planner.solver.floor import EscortFloor
 from planner.solver.generation import ColumnGeneration
+from planner.solver.master import Busy
 from planner.solver.search import ColumnOptimizer, escort_twins, twin_duties
 from tests.test_optimizer import small_scenarios
 from tests.tiny import LINE, LINKS, LOCATIONS, WITA, at, back_ferry, case, escort, ferry
@@ -468,6 +471,41 @@ def test_victims_with_needs_of_different_escorts_share_no_duty_in_the_bound() ->
     s = week(victims, services, escorts=(nurse, counsellor))
     best = exhaustive(s)
     assert empty_master_bound(s, old_rows=True) < empty_master_bound(s) <= best
+
+
+def test_the_one_nurse_s_busy_duals_during_the_crossing_count_in_the_floor() -> None:
+    """A victim needs a medical escort, and the week's one nurse is wanted elsewhere while the
+    ferry of 2 Dec crosses (a busy row at 3 Dec 00:00 whose dual is Rp 700.000).  Every duty
+    with her party is the nurse's and covers that moment, so the floor her share is of counts
+    it, and stays at most the nurse's cheapest duty with the party."""
+    services = (ferry("F2", 2), back_ferry("R4", 4))
+    victim = case("C1", category="tppo", needs=frozenset({"medical"}))
+    nurse = escort("E-NURSE", sex="M", skills=frozenset({"medical"}))
+    s = week((victim,), services, escorts=(nurse, escort("E-F")))
+    wanted = Busy(np.array([at(3, 0).timestamp()]), np.array([0.0, 700.0]))
+    free = Busy(np.zeros(0), np.zeros(1))
+    generation = ColumnGeneration(s, TransportNetwork(s))
+    m, pricing = generation.master, generation.pricing
+    (itinerary,) = [
+        i
+        for i in TransportNetwork(s).itineraries("SHL-PKB", "REG-GROBOGAN", at(1, 0))
+        if services_of(i.legs) == ["F2"]
+    ]
+    journey = price_itinerary(s, itinerary)
+    with mock.patch.object(master_module.Master, "busy", lambda _, e: wanted if e == "E-NURSE" else free):
+        m.solve()
+        # The party's itinerary in the master (its rows' duals 0), so that the floor and the
+        # nurse's duties are priced at the same multipliers.
+        j = generation._journey(itinerary)
+        m.add_x(0, j)
+        pricing.refresh()
+        floor = pricing._least_duty(journey, "medical")
+        duties = [d.least for d in pricing.duties_priced([j]) if d.escort_id == "E-NURSE"]
+        with mock.patch.object(EscortFloor, "_alone", return_value=None):
+            pricing.forget()
+            apart = pricing._least_duty(journey, "medical")
+    assert floor == pytest.approx(apart + 700.0)
+    assert duties and floor <= min(duties) + 1e-6
 
 
 def seat_bounds(s: Scenario, steps: int) -> list[float]:

@@ -12,8 +12,14 @@ party on an itinerary of the network's rules costs at least
     OUT(start, departure) + ALONG + rate * (arrival - departure) + BACK(home, arrival)
 
 with ALONG one more rider's fares and duals on the itinerary and ``rate`` the least allowance
-and meals of those escorts, per second.  ``Pricing`` charges an escorted unit its share of it;
-the bound's proof needs only that it is at most every such duty's reduced cost.
+and meals of those escorts, per second.  OUT counts the escort's busy rows before the departure
+and BACK those after the arrival; the busy rows during the party's journey are one escort's,
+and a least over escorts taken apart cannot add them.  Where one escort alone meets a need and
+has busy duals, every duty for that need is that escort's: the floors ``Pricing`` reads
+(``heads``, ``sinks``, ``out_at``, ``back_at``) then count them too, OUT less the escort's busy
+duals before the departure and BACK plus those up to the arrival, whose sum is the duals of the
+moments in between.  ``Pricing`` charges an escorted unit its share of the floor; the bound's
+proof needs only that it is at most every such duty's reduced cost.
 """
 
 from __future__ import annotations
@@ -179,7 +185,10 @@ class EscortFloor:
         found = self._heads.get(place)
         if found is None:
             _, a = self.p._origin(place)
-            found = self._heads[place] = self.outs(place, a["depart"], a["ready_by"])
+            found = self.outs(place, a["depart"], a["ready_by"])
+            found = self._heads[place] = {
+                need: self._out_alone(need, v, a["depart"]) for need, v in found.items()
+            }
             moments = zip(a["depart"].tolist(), a["ready_by"].tolist(), strict=True)
             self._head_at[place] = {key: k for k, key in enumerate(moments)}
         return found
@@ -192,7 +201,8 @@ class EscortFloor:
             net = self.p.net
             into = np.nonzero(net.arc_head == net.sink[place])[0]
             arrive = net.node_time[net.arc_tail[into]]
-            found = self._sinks[place] = (into, self.backs(place, arrive))
+            backs = self.backs(place, arrive)
+            found = self._sinks[place] = (into, {n: self._back_alone(n, v, arrive) for n, v in backs.items()})
             self._sink_at[place] = {moment: k for k, moment in enumerate(arrive.tolist())}
         return found
 
@@ -206,7 +216,8 @@ class EscortFloor:
             if k is not None:
                 found = float(self._heads[place][need][k])
             else:
-                found = float(self.out(need, place, np.array([depart]), np.array([ready_by]))[0])
+                at = np.array([depart])
+                found = float(self._out_alone(need, self.out(need, place, at, np.array([ready_by])), at)[0])
             self._one[key] = found
         return found
 
@@ -218,9 +229,33 @@ class EscortFloor:
             if k is not None:
                 found = float(self._sinks[place][1][need][k])
             else:
-                found = float(self.back(need, place, np.array([arrive]))[0])
+                at = np.array([arrive])
+                found = float(self._back_alone(need, self.back(need, place, at), at)[0])
             self._one[key] = found
         return found
+
+    def _alone(self, need: str | None) -> Escort | None:
+        """The escort who alone meets ``need``, where it has busy duals.  (An escort that
+        another one dominates is left out of the floors only where that other one has no busy
+        duals, ``_undominated``: so a need with one such escort has no other able escort.)"""
+        bearers = self.bearers[need]
+        if len(bearers) == 1 and self._busy(bearers[0]).all > 0.0:
+            return bearers[0]
+        return None
+
+    def _out_alone(self, need: str | None, out: np.ndarray, depart: np.ndarray) -> np.ndarray:
+        """``out`` less the busy duals before ``depart`` of the escort alone meeting ``need``."""
+        escort = self._alone(need)
+        if escort is None:
+            return out
+        return np.where(out < NO_ESCORT, out - self._busy(escort).before(depart), out)
+
+    def _back_alone(self, need: str | None, back: np.ndarray, arrive: np.ndarray) -> np.ndarray:
+        """``back`` plus the busy duals up to ``arrive`` of the escort alone meeting ``need``."""
+        escort = self._alone(need)
+        if escort is None:
+            return back
+        return np.where(back < NO_ESCORT, back + self._busy(escort).upto(arrive), back)
 
     def out(self, need: str | None, place: str, depart: np.ndarray, ready_by: np.ndarray) -> np.ndarray:
         """For parties leaving ``place`` at ``depart`` (an escort there by ``ready_by``): the
