@@ -202,37 +202,20 @@ def test_the_solver_benchmark_fails_when_a_plan_fails_the_checker(
     )
 
 
+@pytest.mark.parametrize(
+    ("below", "label"), [("optimizer", "capped journeys (old)"), ("highs", "HiGHS on the old model")]
+)
 def test_the_solver_benchmark_fails_when_its_bound_is_above_a_plan_another_method_found(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, below: Method, label: str
 ) -> None:
-    report = _run_with(
-        monkeypatch,
-        tmp_path,
-        {
-            "columns": _result("columns", 100, week_bound=99),
-            "optimizer": _result("optimizer", 98),
-            "highs": _result("highs", 101),
-            "baseline": _result("baseline", 150),
-        },
-    )
-    assert "bound of the week, Rp 99, is above the capped journeys (old)'s plan, Rp 98" in report
-
-
-def test_the_solver_benchmark_checks_its_bound_against_the_monolith_s_plan_too(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    report = _run_with(
-        monkeypatch,
-        tmp_path,
-        {
-            "columns": _result("columns", 100, week_bound=99),
-            "optimizer": _result("optimizer", 100),
-            "highs": _result("highs", 97),
-            "baseline": _result("baseline", 150),
-        },
-    )
-    assert "| HiGHS on the old model |" in report
-    assert "bound of the week, Rp 99, is above the HiGHS on the old model's plan, Rp 97" in report
+    found: dict[Method, int] = {"columns": 100, "optimizer": 101, "highs": 102, "baseline": 150, below: 98}
+    results: dict[str, Result | Exception] = {
+        method: _result(method, total) for method, total in found.items()
+    }
+    results["columns"] = _result("columns", 100, week_bound=99)
+    report = _run_with(monkeypatch, tmp_path, results)
+    assert f"| {label} |" in report
+    assert f"bound of the week, Rp 99, is above the {label}'s plan, Rp 98" in report
 
 
 def test_the_solver_benchmark_fails_when_a_method_gives_no_result_and_still_reports_the_others(
