@@ -66,10 +66,11 @@ def run(
     ] = None,
 ) -> None:
     """The column generation solver beside the old optimizer, the old model as one HiGHS MILP
-    and the baseline, each in a fresh process: the busy weeks, the tight-budget week, the Nunukan surge, the escort-scarce week and
-    M (all of them unless some are chosen); the national week and the sizes L and XL beside the
-    baseline only, with the scaling plot when two sizes or more are measured.  Fails when a plan
-    fails the checker or the new solver's bound is above a plan."""
+    and the baseline, each in a fresh process: the busy weeks, the tight-budget week, the
+    Nunukan surge, the escort-scarce week and M (all of them unless some are chosen); the
+    national week and the sizes L and XL beside the baseline only, with the scaling plot when
+    two sizes or more are measured.  Fails when a plan fails the checker or the new solver's
+    bound is above a plan."""
     try:
         chosen = entries(only, week, size)
     except Unknown as error:
