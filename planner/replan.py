@@ -31,6 +31,8 @@ from planner.solver.search import ColumnOptimizer
 Why = Literal["under way", "pinned"]
 _FREED = "moved to make better use of what the events freed"
 ProgressFn = Callable[[float, int, int], None]
+# Solves at most, each sending a day later whoever the last would have sent off before ``now``.
+EARLY_TRIES = 4
 
 
 class ReplanError(ValueError):
@@ -111,10 +113,11 @@ def replan(
     _can_keep(scenario, old, kept)
     rest = rest_of_week(scenario, old, kept, now)
     late: set[str] = set()
-    for _ in range(2):
+    for _ in range(EARLY_TRIES):
         new = _solve(rest, old, kept, now, options, progress, stop)
         # A way onto a first service timed just in time may leave before ``now`` on its first
-        # day: those who would, leave a day later (rare; once).
+        # day, and an escort's way out by road: those who would, leave a day later (rare; the
+        # plan made then may send off another early).
         early = _in_the_past(new, now)
         if not early or early <= late:
             break

@@ -44,7 +44,7 @@ import highspy
 import numpy as np
 
 from planner.solver.master import MONEY, NEEDS, Master, RowKey, suits
-from planner.solver.network import RoadWay, distances
+from planner.solver.network import RoadWay, distances, shortest_paths
 from planner.solver.parties import duty_spans
 from planner.solver.pricing import Pricing, UnitPrice, _EscortSearch, _Rider
 from planner.solver.program import INF, Program
@@ -237,6 +237,7 @@ class _Keys:
         self.escorts = scenario.escorts
         # The searches towards each home, by class of riders and by escort.
         self._homes: dict[tuple[object, ...], np.ndarray] = {}
+        self._ways: dict[tuple[object, ...], np.ndarray] = {}  # an escort's search's tree
         count = {need: sum(suits(scenario, e.escort_id, need) for e in self.escorts) for need in NEEDS}
         # Who may be charged a unit's gain: every escort, or those that meet its rarest need.
         self.pays = np.zeros((len(self.escorts), len(master.units)))
@@ -279,7 +280,7 @@ class _Keys:
         ends_of = self._ends(origin, home)
         if ends_of is None:
             return _Block(members, np.empty((0, 0)), np.empty((0, 0)))
-        count, a, into = ends_of
+        count, a, _ = ends_of
         heads = range(count)
         services = a["service"]
         # Each unit's reduced cost (its unit row's dual in) by way onto a first service.
@@ -294,21 +295,45 @@ class _Keys:
             value = p._on_heads(u, rider, np.zeros(len(heads))) + m.units[u].persons * on
             value[on >= _REACHED] = np.inf
             values[i] = value
+        duties, begins, ends = self.head_duties(origin, home)
+        marks = np.column_stack([services.astype(np.float64), a["depart"]])
+        return _Block(members, values, duties, begins, ends, marks)
+
+    def head_duties(
+        self, origin: str, home: str, spans: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each escort's least duty (a row each, its party rows left out, its busy rows in)
+        with a party leaving ``origin`` by each way onto a first service for ``home``, on any
+        way on from there; with ``spans``, what each such duty covers at least
+        (``duty_spans``), else the party's own least span: its departure and its earliest
+        arrival."""
+        p = self.p
+        ends_of = self._ends(origin, home)
+        heads, a = p._origin(origin)
+        duties = np.full((len(self.escorts), len(heads)), np.inf)
+        begins, ends = np.empty_like(duties), np.empty_like(duties)
+        services = a["service"]
+        arrive = p.earliest_arrivals(home)[services] + a["anchor"] if len(heads) else np.empty(0)
+        if ends_of is None:
+            return duties, begins, ends
+        _, _, into = ends_of
         money = p.escort_money(origin, home)
         departs = [datetime.fromtimestamp(float(t), UTC) for t in a["depart"]]
         ready = [datetime.fromtimestamp(float(t), UTC) for t in a["ready_by"]]
         first = a["fare"] / MONEY * money + p._head_vehicles(origin)
-        duties = np.empty((len(self.escorts), len(heads)))
-        begins, ends = np.empty_like(duties), np.empty_like(duties)
-        arrive = p.earliest_arrivals(home)[services] + a["anchor"]
         for e, escort in enumerate(self.escorts):
             search = p.escort_search(escort, money)
             out = search.outs(origin, departs, ready)
             on = self._escort_home(e, search, home, into)[services]
-            duties[e] = np.where(on < _REACHED, out + first + on + search.rate, np.inf)
-            begins[e], ends[e] = duty_spans(p, escort, origin, home, a["depart"], a["ready_by"], arrive)
-        marks = np.column_stack([services.astype(np.float64), a["depart"]])
-        return _Block(members, values, duties, begins, ends, marks)
+            own = first
+            if search.own:
+                own = first + np.array([sum(search.own.get(v, 0.0) for v in head.vehicles) for head in heads])
+            duties[e] = np.where(on < _REACHED, out + own + on + search.rate, np.inf)
+            if spans:
+                begins[e], ends[e] = duty_spans(p, escort, origin, home, a["depart"], a["ready_by"], arrive)
+            else:
+                begins[e], ends[e] = a["depart"], arrive
+        return duties, begins, ends
 
     def arrivals(self, origin: str, home: str, members: list[int]) -> _Block:
         """The keys of a way onto a first service from ``origin`` and an arrival at ``home``:
@@ -392,7 +417,8 @@ class _Keys:
         found = self._homes.get(key)
         if found is None:
             p, net = self.p, self.p.net
-            weights = p._weights(_Rider(search.money, 1.0, 0.0, 0.0, None))
+            # Its fares and duals along, its own vehicle rows (``eride``) too.
+            weights = search.weights
             arrivals = net.arc_tail[into]
             arrive = [datetime.fromtimestamp(float(t), UTC) for t in self._arrived(home, arrivals)]
             cost = weights[into] + search.backs(home, arrive)
@@ -406,11 +432,26 @@ class _Keys:
                 np.minimum.at(joined, first, cost[finite])
                 low = float(joined.min())
                 extra = (nodes, np.full(len(nodes), net.nodes, dtype=np.int64), joined - low)
-                dist = distances(p._graph(weights, True, extra), np.array([net.nodes]))[0]
+                dist, pred = shortest_paths(p._graph(weights, True, extra), net.nodes)
                 reached = np.isfinite(dist)
                 found[reached] = dist[reached] + low
+                self._ways[key] = pred
             self._homes[key] = found
         return found
+
+    def escort_way(self, e: int, money: float, home: str, service: int) -> tuple[int, ...] | None:
+        """The nodes of the escort's least way on from ``service`` to an arrival at ``home``
+        found by the last ``_escort_home`` search (without the node its way back joins)."""
+        pred = self._ways.get((e, money, home))
+        end = self.p.net.nodes
+        if pred is None or pred[service] < 0:
+            return None
+        nodes = [service]
+        while int(pred[nodes[-1]]) != end:
+            nodes.append(int(pred[nodes[-1]]))
+            if nodes[-1] < 0:
+                return None
+        return tuple(nodes)
 
     def _arrived(self, home: str, arrivals: np.ndarray) -> np.ndarray:
         """When each arrival node reaches ``home``: a service's arrival, or a road way's."""
@@ -424,7 +465,7 @@ class _Keys:
         ways: dict[tuple[float, int], RoadWay] = {}
         found: dict[tuple[float, int], dict[int, float]] = defaultdict(dict)
         for i, u in enumerate(members):
-            for way, value in p._by_road(u, self._rider(u), 0.0):
+            for way, value in p._by_road(u, self._rider(u)):
                 key = (way.depart.timestamp(), id(way))
                 ways[key] = way
                 found[key][i] = value

@@ -1,5 +1,5 @@
 """The least an escort's duty with a party can cost, dated: the floor an escorted unit pays on
-an itinerary whose escort rows the master does not have yet.
+an itinerary whose party's escort rows the master does not have yet.
 
 For each escort, each round: the cheapest way from its base to a party's start arriving in
 time for the party's departure, and back from its home after its arrival, home within the

@@ -193,7 +193,7 @@ class FlowBound:
                 if self.riding[arc]:
                     self._linking(entries, u, pair, ("a", arc), rides)
                 lp.add(unit.persons * float(self.weights[arc]), entries)
-            for way, cost in p._by_road(u, self.rider, 0.0):
+            for way, cost in p._by_road(u, self.rider):
                 if cost >= -_KEPT:
                     continue
                 key = tuple(leg.key for leg in way.legs)

@@ -17,7 +17,7 @@ from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan
 from planner.scenario import Scenario
 from planner.solver.arrivals import arrival_bound
-from planner.solver.bound import lagrangian_bound
+from planner.solver.bound import EscortWay, lagrangian_bound
 from planner.solver.master import MONEY, Master
 from planner.solver.network import TimeExpanded
 from planner.solver.parties import PartyProgram, head_vehicles, party_program
@@ -37,6 +37,8 @@ STALL_ROUNDS = 8
 STALL_SHARE = 1e-4
 # Duties given at once to a party itinerary that has just got escorted cases.
 FIRST_DUTIES = 2
+# The escorts' own ways on with the master's parties offered a round, the most negative first.
+ESCORT_WAYS = 20
 # From this many escorts on, those first duties are sought among the escorts based where the
 # party starts or ends (every escort where none is): valuing every escort's ways for every new
 # itinerary was most of a national week's first round.  The next round prices every escort's
@@ -180,7 +182,7 @@ class ColumnGeneration:
         if self._beside is not None:
             return
         units, duties = self.priced()
-        self.bound = max(self.bound, lagrangian_bound(m, units, duties))
+        self.bound = max(self.bound, lagrangian_bound(m, units, duties, self.pricing))
         self.pricing.forget()
 
     def seat_bounds(self, target: float) -> Iterator[float]:
@@ -202,7 +204,7 @@ class ColumnGeneration:
             m.row_dual = np.zeros(len(m.row_keys))
             m.row_dual[rows] = -raised
             units, duties = self.priced()
-            bound = lagrangian_bound(m, units, duties)
+            bound = lagrangian_bound(m, units, duties, self.pricing)
             self.bound = max(self.bound, bound)
             yield bound
             riders = np.zeros(len(services))
@@ -377,7 +379,7 @@ class ColumnGeneration:
                 self.bound = max(self.bound, bound)
                 if lagrangian > centered:
                     centered, center = lagrangian, duals
-                before = {j for j in range(len(m.journeys)) if ("cap", j) in m.rows}
+                before = set(self._escorted())
                 added = sum(self._add(kind, price) for kind, price in found)
                 added += self._escort_new(before)
                 if added or alpha == 0.0:
@@ -448,9 +450,10 @@ class ColumnGeneration:
         there and also at the master's ``current`` duals."""
         m = self.master
         m.row_dual = duals
+        ways: list[EscortWay] = []
         try:
             units, duties = self.priced()
-            lagrangian = bound = lagrangian_bound(m, units, duties)
+            lagrangian = bound = lagrangian_bound(m, units, duties, self.pricing, ways)
             if parties:
                 began = time.perf_counter()
                 better = self.party_bound(units)
@@ -466,6 +469,10 @@ class ColumnGeneration:
         found: list[tuple[str, object]] = [("x", p) for p in units if p.itinerary is not None]
         found += [("x", replace(p, itinerary=it, others=())) for p in units for it, _ in p.others]
         found += [("y", p) for p in duties if p.option is not None]
+        # An escort's own way on with a party of the master's, where it is dearer to take the
+        # party's (its rows per party let it): the duty on it, so that the master has it.
+        ways.sort(key=lambda way: way.value)
+        found += [("w", way) for way in ways[:ESCORT_WAYS]]
         return lagrangian, bound, found
 
     def priced(self) -> tuple[list[UnitPrice], list[DutyPrice]]:
@@ -539,7 +546,8 @@ class ColumnGeneration:
         return found
 
     def _escorted(self) -> list[int]:
-        return [j for j in range(len(self.master.journeys)) if ("cap", j) in self.master.rows]
+        m = self.master
+        return [j for j, rows in enumerate(m.journeys) if ("cap", rows.party) in m.rows]
 
     def party_bound(self, units: list[UnitPrice]) -> float | None:
         """The bound over the party rows (``planner.solver.parties``) at the master's present
@@ -590,7 +598,7 @@ class ColumnGeneration:
         is a guess either way, and searching every escort's ways anew cost a quarter of the
         500-case week's rounds."""
         m, pricing = self.master, self.pricing
-        new = [j for j in range(len(m.journeys)) if ("cap", j) in m.rows and j not in before]
+        new = [j for j in self._escorted() if j not in before]
         if not new:
             return 0
         added = 0
@@ -611,10 +619,35 @@ class ColumnGeneration:
             if self.pricing.x_reduced(price.unit, j) < _ENTERING:
                 return int(m.add_x(price.unit, j) is not None)
             return 0
+        if kind == "w":
+            assert isinstance(price, EscortWay)
+            return self._escort_way(price)
         assert isinstance(price, DutyPrice) and price.option is not None
         cost, entries = m.y_entries(price.journey, price.option, make=False)
         if m.reduced_cost(cost, entries) < _ENTERING:
             return int(m.add_y(price.journey, price.option) is not None)
+        return 0
+
+    def _escort_way(self, way: EscortWay) -> int:
+        """The escort's duty on its own way on with the party (``EscortWay``), as a journey of
+        the party's with no cases on it, where it prices out at the master's duals."""
+        m, pricing = self.master, self.pricing
+        heads, _ = pricing._origin(way.origin)
+        head = heads[way.head]
+        if head.depart < pricing.start_ts:
+            # A party that left before the window (re-planning): its legs are booked.
+            return 0
+        money = pricing.escort_money(way.origin, way.home)
+        nodes = way.keys.escort_way(way.escort, money, way.home, head.service)
+        if nodes is None:
+            return 0
+        j = self._journey(Itinerary((*head.legs, *self.net.legs_of(list(nodes)))))
+        escort_id = self.scenario.escorts[way.escort].escort_id
+        for price in pricing.duties_priced([j]):
+            if price.escort_id == escort_id and price.option is not None:
+                cost, entries = m.y_entries(j, price.option, make=False)
+                if m.reduced_cost(cost, entries) < _ENTERING:
+                    return int(m.add_y(j, price.option) is not None)
         return 0
 
 

@@ -11,7 +11,9 @@ named by a key whose first word is the family (the contract's rule in brackets):
   ``eride``: a unit or an escort that rides one needs a whole vehicle;
 * ``cap``, ``escorted``, ``skill``: a party's escorts can take its escorted cases, there is an
   escort wherever an escorted unit travels, and one with each skill and sex its cases need
-  (rule 5);
+  (rule 5); a party is a way onto a first service and a home (``party_key``), so an escort
+  leaves with its cases but may go on from the first service by another way: a relaxation,
+  which lets pricing value every itinerary of a party the master has exactly;
 * ``busy``: an escort does one duty at a time (rule 6);
 * ``pool`` and ``line``: every cost item paid in full, no line over its ceiling (rule 7).
 
@@ -38,6 +40,7 @@ from scipy.sparse import csc_matrix
 
 from planner.journeys import EscortOption, Journey
 from planner.model import Unit, case_journey_cost, case_lines, case_unplanned_cost, duty_cost
+from planner.plan import Leg
 from planner.scenario import CostType, Scenario
 
 MONEY = 1000.0  # rupiah per LP unit of money
@@ -96,8 +99,34 @@ class JourneyRows:
     journey: Journey
     origin: str
     home: str
+    party: int = -1  # its party's index (``Master.parties``): whose escort rows it enters
     units: list[int] = field(default_factory=list)  # x columns on it
     duties: list[int] = field(default_factory=list)  # y columns on it
+
+
+@dataclass
+class PartyRows:
+    """The escort rows of a party: its way onto the first service and its home
+    (``party_key``).  Every itinerary of the party enters them."""
+
+    origin: str
+    home: str
+    units: list[int] = field(default_factory=list)  # x columns on its itineraries
+    duties: list[int] = field(default_factory=list)  # y columns on its itineraries
+
+
+def party_key(legs: tuple[Leg, ...], home: str) -> tuple[object, ...]:
+    """The party of an itinerary: its legs up to its first service (all of them by road
+    alone) and its home.  A plan's escorts travel with their cases on the same legs; rows per
+    party ask less, that they leave together by the same way onto the first service for the
+    same home, so the master relaxes the week further: an escort's way on from the first
+    service may differ from its cases' (docs/solver.md, "Escort rows per party")."""
+    way = []
+    for leg in legs:
+        way.append(leg.key)
+        if leg.is_service:
+            break
+    return (tuple(way), home)
 
 
 class Master:
@@ -113,6 +142,8 @@ class Master:
         self.columns: list[Column] = []
         self.journeys: list[JourneyRows] = []
         self.journey_index: dict[tuple[object, ...], int] = {}
+        self.parties: list[PartyRows] = []
+        self.party_index: dict[tuple[object, ...], int] = {}
         self.duty_index: dict[tuple[str, int, tuple[object, ...], tuple[object, ...]], int] = {}
         self.x_index: dict[tuple[int, int], int] = {}
         self.vehicle_column: dict[tuple[str, object], int] = {}
@@ -353,8 +384,31 @@ class Master:
         if found is None:
             legs = journey.itinerary.legs
             found = self.journey_index[key] = len(self.journeys)
-            self.journeys.append(JourneyRows(journey, legs[0].from_id, legs[-1].to_id))
+            rows = JourneyRows(journey, legs[0].from_id, legs[-1].to_id)
+            rows.party = self.party(legs, rows.home)
+            self.journeys.append(rows)
         return found
+
+    def party(self, legs: tuple[Leg, ...], home: str) -> int:
+        """The index of the party of an itinerary, made if new."""
+        key = party_key(legs, home)
+        found = self.party_index.get(key)
+        if found is None:
+            found = self.party_index[key] = len(self.parties)
+            self.parties.append(PartyRows(legs[0].from_id, home))
+        return found
+
+    def party_units(self, k: int) -> list[int]:
+        """The units with a column on an itinerary of party ``k``, each once."""
+        return list(dict.fromkeys(self.columns[x].unit for x in self.parties[k].units))
+
+    def party_of(self, legs: tuple[Leg, ...], home: str) -> int | None:
+        """The index of an itinerary's party where the master has it."""
+        return self.party_index.get(party_key(legs, home))
+
+    def party_at(self, way: tuple[object, ...], home: str) -> int | None:
+        """The index of the party leaving by ``way`` (its legs' keys to the first service)."""
+        return self.party_index.get((way, home))
 
     def x_entries(self, u: int, j: int, make: bool = True) -> tuple[float, dict[RowKey, float]]:
         """The cost and rows of unit ``u`` on journey ``j``, the rows made as needed; with
@@ -391,18 +445,19 @@ class Master:
                     lines = self.lines(case.case_id, cost_type)
                     put(self._pool(cost_type, lines) if make else ("pool", cost_type, lines), amount / MONEY)
         if unit.escorted:
+            k, party = rows.party, self.parties[rows.party]
             if make:
-                self.row(("cap", j), 0.0, _INF, [(d, self._capacity(d)) for d in rows.duties])
-            put(("cap", j), -float(unit.escorted))
-            key: RowKey = ("escorted", u, j)
+                self.row(("cap", k), 0.0, _INF, [(d, self._capacity(d)) for d in party.duties])
+            put(("cap", k), -float(unit.escorted))
+            key: RowKey = ("escorted", u, k)
             if make:
-                self.row(key, -_INF, 0.0, [(d, -float(unit.upper)) for d in rows.duties])
+                self.row(key, -_INF, 0.0, [(d, -float(unit.upper)) for d in party.duties])
             put(key, 1.0)
             for need in NEEDS:
                 if unit.needs(need):
-                    key = ("skill", u, j, need)
+                    key = ("skill", u, k, need)
                     if make:
-                        able = [(d, -float(unit.upper)) for d in rows.duties if self._suits(d, need)]
+                        able = [(d, -float(unit.upper)) for d in party.duties if self._suits(d, need)]
                         self.row(key, -_INF, 0.0, able)
                     put(key, 1.0)
         return cost / MONEY, dict(entries)
@@ -417,6 +472,7 @@ class Master:
         for vehicle in dict.fromkeys(self.journeys[j].journey.vehicles):
             self._unit_riders[(u, vehicle)].append(index)
         self.journeys[j].units.append(index)
+        self.parties[self.journeys[j].party].units.append(index)
         return index
 
     def _journey_of(self, column: int) -> Journey:
@@ -468,16 +524,16 @@ class Master:
             put(key, 1.0)
         lines = self._party_lines[(rows.origin, rows.home, "escort")]
         put(self._pool("escort", lines) if make else ("pool", "escort", lines), option.cost_idr / MONEY)
-        put(("cap", j), float(escort.max_cases))
-        for x in rows.units:
-            u = self.columns[x].unit
+        k = rows.party
+        put(("cap", k), float(escort.max_cases))
+        for u in self.party_units(k):
             unit = self.units[u]
             if not unit.escorted:
                 continue
-            put(("escorted", u, j), -float(unit.upper))
+            put(("escorted", u, k), -float(unit.upper))
             for need in NEEDS:
                 if unit.needs(need) and suits(scenario, option.escort_id, need):
-                    put(("skill", u, j, need), -float(unit.upper))
+                    put(("skill", u, k, need), -float(unit.upper))
         start, end = option.start.timestamp(), option.end.timestamp()
         for moment in self.busy_moments[option.escort_id]:
             if start <= moment <= end:
@@ -491,12 +547,14 @@ class Master:
         if key in self.duty_index:
             return None
         rows = self.journeys[j]
+        party = self.parties[rows.party]
         # The capacity row exists once an escorted unit rides; a duty needs no rows of its own.
-        self.row(("cap", j), 0.0, _INF, [(d, self._capacity(d)) for d in rows.duties])
+        self.row(("cap", rows.party), 0.0, _INF, [(d, self._capacity(d)) for d in party.duties])
         cost, entries = self.y_entries(j, option)
         index = self._add(Column("y", cost, 1.0, entries, journey=j, option=option))
         self.duty_index[key] = index
         rows.duties.append(index)
+        party.duties.append(index)
         # Its start is a moment at which the escort is busy with at most one duty.
         moment = option.start.timestamp()
         if moment not in self.busy_moments[option.escort_id]:

@@ -561,13 +561,14 @@ class TimeExpanded:
         legs: list[Leg] = []
         for node in nodes:
             if node < count:
-                legs.append(_service_leg(self.services[node]))
+                legs.append(service_leg(self.services[node]))
             elif self.first_road_node <= node < self.first_road_node + len(self.road_ways):
                 legs += self.road_ways[node - self.first_road_node].legs
         return legs
 
 
-def _service_leg(service: Service) -> Leg:
+def service_leg(service: Service) -> Leg:
+    """A service's ride, as an itinerary has it."""
     return Leg(
         service.service_id, service.mode, service.from_id, service.to_id, service.depart, service.arrive
     )

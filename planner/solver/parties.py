@@ -239,7 +239,7 @@ class _Program:
         for x in m.unit_columns.get(u, []):
             column = m.columns[x]
             reduced = float(self.outside[x])
-            if reduced < 0 and ("cap", column.journey) in m.rows:
+            if reduced < 0 and ("cap", m.journeys[column.journey].party) in m.rows:
                 options.append((self._slot(column.journey), reduced))
         if found is not None:
             heads, ways = found
@@ -294,16 +294,16 @@ class _Program:
             if not math.isfinite(price.least):
                 continue
             escort = m.scenario.escort(price.escort_id)
-            base = price.least + escort.max_cases * m.dual(("cap", price.journey))
-            for x in m.journeys[price.journey].units:
-                unit = m.units[m.columns[x].unit]
+            k = m.journeys[price.journey].party
+            base = price.least + escort.max_cases * m.dual(("cap", k))
+            for u in m.party_units(k):
+                unit = m.units[u]
                 if not unit.escorted:
                     continue
-                u = m.columns[x].unit
-                base -= unit.upper * m.dual(("escorted", u, price.journey))
+                base -= unit.upper * m.dual(("escorted", u, k))
                 for need in NEEDS:
                     if unit.needs(need) and suits(m.scenario, price.escort_id, need):
-                        base -= unit.upper * m.dual(("skill", u, price.journey, need))
+                        base -= unit.upper * m.dual(("skill", u, k, need))
             key = (price.escort_id, price.journey)
             least[key] = min(base, least.get(key, math.inf))
         items = []

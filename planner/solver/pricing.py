@@ -35,7 +35,15 @@ from planner.plan import Leg
 from planner.scenario import CostType, Escort, Scenario
 from planner.solver.floor import EscortFloor, no_dearer
 from planner.solver.master import MONEY, NEEDS, Master, suits
-from planner.solver.network import Head, RoadWay, Sweep, TimeExpanded, VehicleKey, shortest_paths
+from planner.solver.network import (
+    Head,
+    RoadWay,
+    Sweep,
+    TimeExpanded,
+    VehicleKey,
+    service_leg,
+    shortest_paths,
+)
 
 _FAR = 1e18  # an arc that may not be taken
 # Itineraries with other first departures offered at once to an escorted unit.
@@ -49,7 +57,6 @@ Need = str | tuple[str, ...] | None
 
 # An escorted unit's reduced cost on each head of its start, and on each way by road alone.
 EscortedValues = tuple[np.ndarray, list[tuple[RoadWay, float]]]
-_Offer = tuple[float, Itinerary, tuple[int, tuple[int, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +68,6 @@ class _Share:
     hi: float
     share: float
     need: Need
-
-
-@dataclass(slots=True)
-class _Fresh:
-    """A unit's best itinerary the master does not have, among those of one ``_Share``."""
-
-    best: float  # thousands, a step; 0 when none beats waiting
-    itinerary: Itinerary | None
-    path: tuple[int, tuple[int, ...]] | None
-    others: list[_Offer]  # more first departures that price out, besides the best one
-    first: _Offer | None = None  # the best first departure, where it prices out
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +114,7 @@ class Pricing:
         self._vehicle_arcs = dict(vehicle_arcs)
         self._service_arc = net.arc_service >= 0
         # An escorted unit pays its ``escort_share`` of the least duty a party can have
-        # (``planner.solver.floor``) on every itinerary whose escort rows are not made yet.
+        # (``party_floor``) on every itinerary of a party whose escort rows are not made yet.
         self.most_cases = max((e.max_cases for e in scenario.escorts), default=1)
         # Steps, not units: a count of identical cases moves a step at a time, and a duty
         # earns a unit's row's multiplier once per step (``upper`` times).
@@ -172,6 +168,9 @@ class Pricing:
         self._arc_seconds[~np.isfinite(self._arc_seconds)] = 0.0
         assert (self._arc_seconds >= -1e-6).all(), "arcs go forward in time"
         self._heads: dict[str, tuple[list[Head], dict[str, np.ndarray]]] = {}
+        self._head_ways: dict[str, list[tuple[object, ...]]] = {}
+        # Each start and home's ways' parties, as of a count of the master's parties.
+        self._head_parties: dict[tuple[str, str], tuple[int, np.ndarray]] = {}
         # Multipliers of vehicles without rows in the master set by a bound whose own program
         # has their rows (``ColumnGeneration.empty_party_program``); read at the next refresh.
         self.whole: dict[tuple[str, object], float] = {}
@@ -233,6 +232,8 @@ class Pricing:
         self._afters: dict[tuple[int, bytes], tuple[RoadPath, _After]] = {}
         self._onward_ways: dict[tuple[str, bytes], _WaysBack] = {}
         self._priced_vehicles: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+        self._party_floors: dict[tuple[Need, str, str], np.ndarray] = {}
+        self._homes_floor: dict[tuple[str | None, str], np.ndarray] = {}
 
     def _vehicle_multiplier(self, key: tuple[str, object]) -> float:
         """A vehicle row's multiplier, as the cost of one rider: its dual where the master has
@@ -438,65 +439,184 @@ class Pricing:
         mode = first.mode if first is not None else self.net.services[head.service].mode
         return head.depart - self.scenario.settings.connection(mode).total_seconds()
 
-    def _heads_floor(self, need: Need, place: str) -> np.ndarray:
-        arrays = self.floor.heads(place)
-        return cast(np.ndarray, sum(arrays[n] for n in _parts(need)))
-
     def _sinks_floor(self, need: Need, place: str) -> tuple[np.ndarray, np.ndarray]:
         """The way-back floor on the arcs into ``place``'s sink: those arcs, and its value on
         each (0 on every other arc)."""
         into, floors = self.floor.sinks(place)
         return into, cast(np.ndarray, sum(floors[n] for n in _parts(need)))
 
-    def _rate(self, need: Need) -> float:
-        return sum(self.floor.rate(n) for n in _parts(need))
+    # -- units, with escort rows per party ------------------------------------------------------
 
     def units_priced(self, present: dict[tuple[str, str], list[int]]) -> list[UnitPrice]:
-        """Each unit's least reduced cost; ``present`` lists the master's journeys by (start,
-        home)."""
+        """Each unit's least reduced cost with the master's escort rows per party: every
+        itinerary of a party the master has pays that party's rows' duals, whichever way it
+        goes on from its first service, so its own way is searched without escorts (one search
+        per class of riders); elsewhere an escorted unit pays its share of the least duty any
+        able escort can have with a party leaving by that way (``party_floor``)."""
         net = self.net
-        classes: dict[tuple[float, float, float, Need], list[tuple[int, _Share]]] = defaultdict(list)
+        classes: dict[tuple[float, float], list[int]] = defaultdict(list)
         for u, unit in enumerate(self.units):
             if unit.ready >= self.scenario.settings.end_date:
                 continue
             fare = sum(self._pool("fare", c.case_id) for c in unit.per_step) / unit.persons
             meal = sum(self._pool("meal", c.case_id) for c in unit.per_step) / unit.persons
-            for part in self._shares(u):
-                classes[(fare, meal, part.share / unit.persons, part.need)].append((u, part))
-        found: dict[int, list[_Fresh]] = defaultdict(list)
-        for (fare, meal, share, need), members in classes.items():
-            # Each escort of the share rides along: its fares and duals, its days.
-            escorts = share * len(_parts(need))
-            rider = _Rider(
-                1 + fare + escorts,
-                1 + escorts,
-                self.meal * (1 + meal) / MONEY,
-                share * self._rate(need),
-                need,
-            )
+            classes[(fare, meal)].append(u)
+        found: list[UnitPrice] = []
+        for (fare, meal), members in classes.items():
+            rider = _Rider(1 + fare, 1.0, self.meal * (1 + meal) / MONEY, 0.0, None)
             weights = self._weights(rider)
-            homes = sorted({self.units[u].home for u, _ in members})
-            if share:
-                for home in homes:
-                    into, floor = self._sinks_floor(need, home)
-                    weights[into] += share * floor
-            sinks = [net.sink[h] for h in homes]
-            dist, pred = shortest_paths(self._graph(weights, reverse=True), sinks)
+            homes = sorted({self.units[u].home for u in members})
+            dist, pred = shortest_paths(self._graph(weights, reverse=True), [net.sink[h] for h in homes])
+            dist, pred = np.atleast_2d(dist), np.atleast_2d(pred)
             row = {h: k for k, h in enumerate(homes)}
-            for u, part in members:
+            for u in members:
                 self.tick()
-                at = row[self.units[u].home]
-                if u not in self.ride:
-                    found[u].append(self._fresh(u, part, rider, weights, dist[at], pred[at], present))
-                    continue
-                # The unit's own vehicle rows change its arc costs: a search of its own.
-                mine = weights.copy()
-                persons = self.units[u].persons
-                for vehicle, value in self.ride[u].items():
-                    mine[self._vehicle_arcs.get(vehicle, [])] += value / persons
-                own, back = shortest_paths(self._graph(mine, reverse=True), net.sink[self.units[u].home])
-                found[u].append(self._fresh(u, part, rider, mine, own, back, present))
-        return [self._unit(u, parts, present) for u, parts in found.items()]
+                unit = self.units[u]
+                on, back = dist[row[unit.home]], pred[row[unit.home]]
+                if u in self.ride:
+                    # The unit's own vehicle rows change its arc costs: a search of its own.
+                    mine = weights.copy()
+                    for vehicle, value in self.ride[u].items():
+                        mine[self._vehicle_arcs.get(vehicle, [])] += value / unit.persons
+                    on, back = shortest_paths(self._graph(mine, reverse=True), net.sink[unit.home])
+                found.append(self._keyed(u, rider, on, back, present))
+        return found
+
+    def _keyed(
+        self,
+        u: int,
+        rider: _Rider,
+        dist: np.ndarray,
+        pred: np.ndarray,
+        present: dict[tuple[str, str], list[int]],
+    ) -> UnitPrice:
+        unit, m = self.units[u], self.master
+        heads, a = self._origin(unit.origin)
+        offers: list[tuple[float, Itinerary, tuple[int, tuple[int, ...]] | None]] = []
+        if len(heads):
+            value = self._on_heads(u, rider, dist[a["service"]])
+            if unit.escorted:
+                value = value + self._escort_terms(u, a)
+            # Escorted units' columns often price out and are then not taken, their escorts
+            # dearer than the floor: offer several first departures at once.
+            for k in np.argsort(value)[: ALTERNATIVES if unit.escorted else 1].tolist():
+                if value[k] < -1e-3:
+                    nodes = self._tree_path(heads[k].service, unit.home, pred)
+                    legs = (*heads[k].legs, *self.net.legs_of(list(nodes)))
+                    offers.append((float(value[k]), Itinerary(legs), (k, nodes)))
+        for road, by_road in self._by_road(u, rider):
+            if unit.escorted:
+                by_road += self._road_term(u, road)
+            if by_road < -1e-3:
+                offers.append((by_road, Itinerary(road.legs), None))
+        offers.sort(key=lambda offer: offer[0])
+        least = min(0.0, offers[0][0]) if offers else 0.0
+        own: int | None = None
+        joining: list[tuple[float, int]] = []  # master journeys the unit has no column on
+        for j in present.get((unit.origin, unit.home), []):
+            if m.journeys[j].journey.depart >= unit.earliest:
+                on_own = self.x_reduced(u, j, with_unit=False)
+                if on_own < least - 1e-9:
+                    least, own = on_own, j
+                if on_own < -1e-3 and (u, j) not in m.x_index:
+                    joining.append((on_own, j))
+        itinerary: Itinerary | None = None
+        path: tuple[int, tuple[int, ...]] | None = None
+        offered: int | None = None
+        more: list[tuple[Itinerary, tuple[int, tuple[int, ...]] | None]] = []
+        others = offers if unit.escorted else []
+        if own is None and offers:
+            _, itinerary, path = offers[0]
+            more += [(it, p) for _, it, p in others[1:ALTERNATIVES]]
+        elif own is not None and (u, own) not in m.x_index:
+            itinerary = m.journeys[own].journey.itinerary
+            path = self.paths.get(own)
+            offered = own
+            more += [(it, p) for _, it, p in others[: ALTERNATIVES - 1]]
+        for _, j in sorted(joining)[:ALTERNATIVES]:
+            if j != offered:
+                more.append((m.journeys[j].journey.itinerary, self.paths.get(j)))
+        return UnitPrice(u, least, itinerary, path, tuple(more))
+
+    def head_parties(self, origin: str, home: str) -> np.ndarray:
+        """The master's party of each way onto a first service from ``origin`` to ``home``
+        (``Master.parties``), -1 where it has none."""
+        m = self.master
+        found = self._head_parties.get((origin, home))
+        if found is None or found[0] != len(m.parties):
+            heads, _ = self._origin(origin)
+            ways = self._head_ways.get(origin)
+            if ways is None:
+                ways = self._head_ways[origin] = [
+                    tuple(leg.key for leg in (*head.legs, service_leg(self.net.services[head.service])))
+                    for head in heads
+                ]
+            at = [m.party_at(way, home) for way in ways]
+            found = (len(m.parties), np.array([-1 if k is None else k for k in at], dtype=np.int64))
+            self._head_parties[(origin, home)] = found
+        return found[1]
+
+    def party_term(self, u: int, k: int) -> float:
+        """What unit ``u`` (a step) pays on any itinerary of the master's party ``k`` in the
+        duals of its escort rows (those not made count 0)."""
+        m, unit = self.master, self.units[u]
+        value = unit.escorted * m.dual(("cap", k)) - m.dual(("escorted", u, k))
+        return value - sum(m.dual(("skill", u, k, need)) for need in NEEDS if unit.needs(need))
+
+    def _escort_terms(self, u: int, a: dict[str, np.ndarray]) -> np.ndarray:
+        """An escorted unit's escort rows on each way onto a first service from its start:
+        its party's duals where the master has the party, else its share (by the moment it
+        leaves, ``_shares``) of the party's floor."""
+        unit, m = self.units[u], self.master
+        parties = self.head_parties(unit.origin, unit.home)
+        made = np.array([k >= 0 and ("cap", int(k)) in m.rows for k in parties.tolist()], dtype=bool)
+        terms = np.zeros(len(parties))
+        for i in np.flatnonzero(made).tolist():
+            terms[i] = self.party_term(u, int(parties[i]))
+        for part in self._shares(u):
+            if not part.share:
+                continue
+            at = ~made & (a["depart"] >= part.lo) & (a["depart"] < part.hi)
+            if at.any():
+                terms[at] += part.share * self.party_floor(part.need, unit.origin, unit.home)[at]
+        return terms
+
+    def party_floor(self, need: Need, origin: str, home: str) -> np.ndarray:
+        """On each way onto a first service from ``origin``, the least any escort able to meet
+        ``need`` pays for a duty with a party leaving by it for ``home``, on any way on from
+        its first service: the floor's way out, the way on at one rider's fares and duals and
+        the least rate, and the floor's way back (for needs apart, the sum of each one's)."""
+        key = (need, origin, home)
+        found = self._party_floors.get(key)
+        if found is None:
+            found = np.zeros(len(self._origin(origin)[0]))
+            for n in _parts(need):
+                on = self._homes_floor.get((n, home))
+                if on is None:
+                    on = self._homes_floor[(n, home)] = self.party_floors(n, [home])[0]
+                found = found + self.floor.heads(origin)[n] + self.head_party(n, origin, on)
+            self._party_floors[key] = found
+        return found
+
+    def _road_term(self, u: int, way: RoadWay) -> float:
+        """An escorted unit's escort rows on a way by road alone: its party's duals, or its
+        share of the floor (the escort on the same way: its fare, vehicles and days)."""
+        unit = self.units[u]
+        k = self.master.party_of(way.legs, unit.home)
+        if k is not None and ("cap", k) in self.master.rows:
+            return self.party_term(u, k)
+        depart, arrive = way.depart.timestamp(), way.arrive.timestamp()
+        share, need = self._share_moment(u, depart)
+        if not share:
+            return 0.0
+        along = way.fare_idr / MONEY + self._vehicles(way.vehicles)
+        return share * sum(
+            self.floor.out_at(n, unit.origin, depart, depart)
+            + self.floor.back_at(n, unit.home, arrive)
+            + along
+            + self.floor.rate(n) * (arrive - depart)
+            for n in _parts(need)
+        )
 
     def _shares(self, u: int) -> list[_Share]:
         """The unit's share of the least duty (``escort_share``) by the moment its itinerary
@@ -521,117 +641,6 @@ class Pricing:
             parts.append(_Share(lo, hi, share, need))
             lo = hi
         return parts
-
-    def _fresh(
-        self,
-        u: int,
-        part: _Share,
-        rider: _Rider,
-        weights: np.ndarray,
-        dist: np.ndarray,
-        pred: np.ndarray,
-        present: dict[tuple[str, str], list[int]],
-    ) -> _Fresh:
-        """The unit's best itineraries the master does not have among those leaving within
-        ``part``'s moments, at its share."""
-        unit = self.units[u]
-        share = part.share
-        heads, a = self._origin(unit.origin)
-        # An escorted unit's cost on a master journey has the journey's own escort rows, which
-        # the search does not see: it looks for the best journey not in the master, and the
-        # master's own are priced one by one (``_unit``).  (Without escorted cases there are
-        # no such rows, and the search prices master journeys exactly.)
-        avoid: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-        if unit.escorted:
-            for j in present.get((unit.origin, unit.home), []):
-                if j in self.paths:
-                    first, nodes = self.paths[j]
-                    avoid[first].append(nodes)
-        deviations: dict[int, tuple[float, tuple[int, ...]]] = {}
-        found = _Fresh(0.0, None, None, [])
-        if len(heads):
-            on = dist[a["service"]].copy()
-            for k, paths in avoid.items():
-                deviations[k] = self._deviate(paths, 0, weights, dist, pred, self.net.sink[unit.home])
-                on[k] = deviations[k][0]
-            value = self._on_heads(u, rider, on)
-            if share:
-                value = value + share * self._heads_floor(rider.need, unit.origin)
-            value = np.where((a["depart"] >= part.lo) & (a["depart"] < part.hi), value, np.inf)
-
-            def way(k: int) -> tuple[Itinerary, tuple[int, tuple[int, ...]]]:
-                nodes = (
-                    deviations[k][1]
-                    if k in deviations
-                    else self._tree_path(heads[k].service, unit.home, pred)
-                )
-                return Itinerary((*heads[k].legs, *self.net.legs_of(list(nodes)))), (k, nodes)
-
-            if np.isfinite(value).any():
-                k = int(np.argmin(value))
-                if value[k] < found.best:
-                    found.best = float(value[k])
-                    found.itinerary, found.path = way(k)
-                if unit.escorted:
-                    # Escorted units' columns often price out and are then not taken, their
-                    # escorts dearer than the floor: offer several first departures at once.
-                    order = np.argsort(value)[:ALTERNATIVES]
-                    found.others = [
-                        (float(value[i]), *way(int(i))) for i in order if i != k and value[i] < -1e-3
-                    ]
-                    if value[k] < -1e-3:
-                        assert found.itinerary is not None and found.path is not None
-                        found.first = (float(value[k]), found.itinerary, found.path)
-        for road, by_road in self._by_road(u, rider, share):
-            if part.lo <= road.depart.timestamp() < part.hi and by_road < found.best:
-                found.best, found.itinerary, found.path = by_road, Itinerary(road.legs), None
-        return found
-
-    def _unit(self, u: int, parts: list[_Fresh], present: dict[tuple[str, str], list[int]]) -> UnitPrice:
-        """The unit's price from its best itineraries the master does not have (a part per
-        share, ``_fresh``) and the master's own journeys, with their escort rows' duals."""
-        unit, m = self.units[u], self.master
-        best, pick = 0.0, None
-        for part in parts:
-            if part.itinerary is not None and part.best < best:
-                best, pick = part.best, part
-        least = best
-        mine = present.get((unit.origin, unit.home), [])
-        own: int | None = None
-        joining: list[tuple[float, int]] = []  # master journeys the unit has no column on
-        for j in mine:
-            if m.journeys[j].journey.depart >= unit.earliest:
-                on_own = self.x_reduced(u, j, with_unit=False)
-                if on_own < least:
-                    least, own = on_own, j
-                if on_own < -1e-3 and (u, j) not in m.x_index:
-                    joining.append((on_own, j))
-        itinerary = None
-        path: tuple[int, tuple[int, ...]] | None = None
-        offered: int | None = None  # the master journey offered as the itinerary
-        if pick is not None and best < least + 1e-9:
-            itinerary, path = pick.itinerary, pick.path
-        elif own is not None and (u, own) not in m.x_index:
-            # A master journey the unit has no column on yet prices out best: offer it.
-            itinerary = m.journeys[own].journey.itinerary
-            path = self.paths.get(own)
-            offered = own
-        more: list[tuple[Itinerary, tuple[int, tuple[int, ...]] | None]] = []
-        if itinerary is not None:
-            # The other first departures that price out: each part's besides its best, and
-            # the best of the parts not picked.
-            others = [o for part in parts for o in part.others]
-            if len(parts) > 1:
-                others += [part.first for part in parts if part is not pick and part.first is not None]
-            others.sort(key=lambda o: o[0])
-            more += [(it, p) for _, it, p in others[: ALTERNATIVES - 1]]
-        # A master journey whose party already has its escorts is often what the unit can
-        # really take, while a new one cheaper at the floor waits for escorts who are busy:
-        # offer the best of those it could join as well.
-        for _, j in sorted(joining)[:ALTERNATIVES]:
-            if j != offered:
-                more.append((m.journeys[j].journey.itinerary, self.paths.get(j)))
-        return UnitPrice(u, least, itinerary, path, tuple(more))
 
     def _terms(self, u: int, rider: _Rider) -> tuple[float, float]:
         """What a unit's step pays per day it waits from the window's start, and the part of
@@ -699,9 +708,9 @@ class Pricing:
         ok &= (a["anchor"] < self.end_ts) & (on < _REACHED)
         return np.where(ok, value, np.inf)
 
-    def _by_road(self, u: int, rider: _Rider, share: float) -> list[tuple[RoadWay, float]]:
-        """The unit's reduced cost (a step, its unit row left out) on each way by road alone,
-        at 07:00 on a day of the window, with ``share`` of the escort floors."""
+    def _by_road(self, u: int, rider: _Rider) -> list[tuple[RoadWay, float]]:
+        """The unit's reduced cost (a step, its unit row left out, no escort paid) on each way
+        by road alone, at 07:00 on a day of the window."""
         unit, net = self.units[u], self.net
         per_day, constant = self._terms(u, rider)
         earliest = unit.earliest.timestamp()
@@ -720,14 +729,6 @@ class Pricing:
                     + self._riding(u, rider, way.vehicles)
                     + rider.time * seconds
                 )
-                if share:
-                    # The same ways by road for every unit of a start and home: floors kept.
-                    depart, arrive = way.depart.timestamp(), way.arrive.timestamp()
-                    value += share * sum(
-                        self.floor.out_at(n, unit.origin, depart, depart)
-                        + self.floor.back_at(n, unit.home, arrive)
-                        for n in _parts(rider.need)
-                    )
                 value += unit.persons * rider.sink * days + per_day * net.day(unit.origin, way.depart)
                 value += constant - unit.persons * rider.sink
                 found.append((way, float(value)))
@@ -748,14 +749,27 @@ class Pricing:
         if not with_unit:
             entries.pop(("unit", u), None)
         cost += self.units[u].persons * self.absent_vehicles(journey.vehicles)
-        if ("cap", j) not in m.rows and self.units[u].escorted:
+        if ("cap", m.journeys[j].party) not in m.rows and self.units[u].escorted:
             moment = journey.depart.timestamp()
-            cost += self._least_duty(journey, self.escort_need(u, moment)) * self.escort_share(u, moment)
+            need = self.escort_need(u, moment)
+            rows, path = m.journeys[j], self.paths.get(j)
+            if path is not None:
+                least = float(self.party_floor(need, rows.origin, rows.home)[path[0]])
+            elif journey.service_ids:
+                # A way onto its first service the network does not have: the way out's floor
+                # alone is at most the least duty on any way on.
+                least = sum(
+                    self.floor.out_at(n, rows.origin, moment, journey.ready_by.timestamp())
+                    for n in _parts(need)
+                )
+            else:
+                least = self._least_duty(journey, need)
+            cost += least * self.escort_share(u, moment)
         return m.reduced_cost(cost, entries)
 
     def escort_share(self, u: int, moment: float) -> float:
-        """The part of the least duty a party itinerary can have (``_least_duty``) that unit
-        ``u`` pays on an itinerary leaving at ``moment`` whose escort rows the master does not
+        """The part of the least duty a party can have (``party_floor``) that unit ``u`` pays
+        on an itinerary leaving at ``moment`` whose party's escort rows the master does not
         have yet (``_share_at``)."""
         return self._share_moment(u, moment)[0]
 
@@ -778,8 +792,9 @@ class Pricing:
 
     def _share_at(self, key: tuple[str, str], at: int) -> dict[int, tuple[float, Need]]:
         """Each escorted unit's share and need on an itinerary from ``key``'s start to its home
-        whose escort rows the master does not have yet, leaving by the ``at``-th moment one of
-        them may first leave (the units not ready by then have no column, so no rows, there).
+        whose party's escort rows the master does not have yet, leaving by the ``at``-th moment
+        one of them may first leave (the units not ready by then have no column, so no rows,
+        there).
 
         Those rows' multipliers are one of two sets, for every unit alike (an itinerary's party
         row and its units' own rows must not both carry one).  Either each unit's own rows
@@ -852,35 +867,6 @@ class Pricing:
         back = self.floor.back_at(need, legs[-1].to_id, arrive)
         return float(out + along + self.floor.rate(need) * (arrive - depart) + back)
 
-    def _deviate(
-        self,
-        paths: list[tuple[int, ...]],
-        depth: int,
-        weights: np.ndarray,
-        dist: np.ndarray,
-        pred: np.ndarray,
-        sink: int,
-    ) -> tuple[float, tuple[int, ...]]:
-        """The least cost from the node all ``paths`` share at ``depth`` to ``sink`` over the
-        paths that are none of ``paths`` (each ends at the sink), and that path."""
-        node = paths[0][depth]
-        if node == sink:
-            return (np.inf, ()) if any(len(p) == depth + 1 for p in paths) else (0.0, (node,))
-        following: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-        for p in paths:
-            if len(p) > depth + 1:
-                following[p[depth + 1]].append(p)
-        best: tuple[float, tuple[int, ...]] = (np.inf, ())
-        for a in self._out_order[self._out_start[node] : self._out_start[node + 1]]:
-            head = int(self.net.arc_head[a])
-            if head in following:
-                rest, nodes = self._deviate(following[head], depth + 1, weights, dist, pred, sink)
-                if rest + weights[a] < best[0]:
-                    best = (rest + weights[a], (node, *nodes))
-            elif dist[head] < _REACHED and dist[head] + weights[a] < best[0]:
-                best = (float(dist[head] + weights[a]), (node, *self._tree_path(head, None, pred, sink)))
-        return best
-
     def _tree_path(
         self, node: int, home: str | None, pred: np.ndarray, sink: int | None = None
     ) -> tuple[int, ...]:
@@ -924,7 +910,7 @@ class Pricing:
                         mine[self._vehicle_arcs.get(vehicle, [])] += value / unit.persons
                     on, _ = shortest_paths(self._graph(mine, reverse=True), net.sink[unit.home])
                 _, a = self._origin(unit.origin)
-                found[u] = (self._on_heads(u, rider, on[a["service"]]), self._by_road(u, rider, 0.0))
+                found[u] = (self._on_heads(u, rider, on[a["service"]]), self._by_road(u, rider))
         return found
 
     def party_floors(self, need: str | None, homes: list[str]) -> np.ndarray:
@@ -1184,21 +1170,21 @@ class Pricing:
         vehicles = tuple(net.vehicle(k) for k in journey.vehicles)
         earned = 0.0
         skills: dict[str, float] = defaultdict(float)
-        for x in m.journeys[j].units:
-            u = m.columns[x].unit
+        k = m.journeys[j].party
+        for u in m.party_units(k):
             unit = self.units[u]
             if not unit.escorted:
                 continue
-            earned += unit.upper * m.dual(("escorted", u, j))
+            earned += unit.upper * m.dual(("escorted", u, k))
             for need in NEEDS:
                 if unit.needs(need):
-                    skills[need] += unit.upper * m.dual(("skill", u, j, need))
+                    skills[need] += unit.upper * m.dual(("skill", u, k, need))
         return _Party(
             fare=journey.fare_idr / MONEY,
             seats=sum(self.seat[net.service_index[s]] for s in journey.service_ids),
             vehicles=vehicles,
             riding=self._vehicles(vehicles),
-            cap=m.dual(("cap", j)),
+            cap=m.dual(("cap", k)),
             escorted=earned,
             skills=dict(skills),
         )
