@@ -389,6 +389,18 @@ def test_a_woman_escort_two_islands_away_comes_out_for_the_victims() -> None:
     assert first_departure(party.legs) - duty.start > timedelta(days=4)
 
 
+def test_the_woman_escort_s_week_is_proven_with_her_own_cars_in_the_bound() -> None:
+    # The bound prices her least duty with the party over every way on from its first service
+    # (escort rows per party), and a car she rides she needs whole (her own vehicle rows):
+    # without those the bound stopped Rp 600.000 under the best plan with nothing left to
+    # price, and the plan was not proven.
+    s = woman_escort_in_makassar()
+    plan, optimizer = solved(s)
+    assert optimizer.generation is not None and optimizer.generation.converged
+    assert optimizer.bound_idr == plan.objective.total_idr == exhaustive(s)
+    assert plan.status == "optimal"
+
+
 def victims_ready_days_apart() -> Scenario:
     """Two trafficking victims of the same shelter and home, one ready on 1 Dec, the other on
     4 Dec; ferries on 2 and 6 Dec, back on 4 and 8 Dec; one escort at the shelter.  Whoever
