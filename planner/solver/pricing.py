@@ -493,10 +493,12 @@ class Pricing:
         unit, m = self.units[u], self.master
         heads, a = self._origin(unit.origin)
         offers: list[tuple[float, Itinerary, tuple[int, tuple[int, ...]] | None]] = []
+        least = 0.0  # the bound's, over every itinerary: offered or not
         if len(heads):
             value = self._on_heads(u, rider, dist[a["service"]])
             if unit.escorted:
                 value = value + self._escort_terms(u, a)
+            least = min(least, float(value.min()))
             # Escorted units' columns often price out and are then not taken, their escorts
             # dearer than the floor: offer several first departures at once.
             for k in np.argsort(value)[: ALTERNATIVES if unit.escorted else 1].tolist():
@@ -507,10 +509,10 @@ class Pricing:
         for road, by_road in self._by_road(u, rider):
             if unit.escorted:
                 by_road += self._road_term(u, road)
+            least = min(least, by_road)
             if by_road < -1e-3:
                 offers.append((by_road, Itinerary(road.legs), None))
         offers.sort(key=lambda offer: offer[0])
-        least = min(0.0, offers[0][0]) if offers else 0.0
         own: int | None = None
         joining: list[tuple[float, int]] = []  # master journeys the unit has no column on
         for j in present.get((unit.origin, unit.home), []):
@@ -593,7 +595,10 @@ class Pricing:
             for n in _parts(need):
                 on = self._homes_floor.get((n, home))
                 if on is None:
-                    on = self._homes_floor[(n, home)] = self.party_floors(n, [home])[0]
+                    # Kept at the services' departures alone (the first nodes), where heads
+                    # lead: a whole row per need and home took 750 MiB on XL.
+                    on = self.party_floors(n, [home])[0][: len(self.net.services)].copy()
+                    self._homes_floor[(n, home)] = on
                 found = found + self.floor.heads(origin)[n] + self.head_party(n, origin, on)
             self._party_floors[key] = found
         return found
