@@ -87,7 +87,6 @@ def lagrangian_bound(
             total += float(reduced[c]) * column.upper
     found = _by_escort(m, duties, reduced)
     items: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
-    covered: set[int] = set()
     covered = _party_items(m, pricing, items, ways)
     for escort_id, least in found.items():
         for j, value in least.items():
