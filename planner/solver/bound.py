@@ -111,20 +111,17 @@ def _party_items(
     service (``arrivals._Keys.head_duties``) less what its escort rows give back.  The
     parties so priced: a duty with any other is priced on its own journey."""
     m = master
-    made: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for k, party in enumerate(m.parties):
-        if ("cap", k) in m.rows:
-            made[(party.origin, party.home)].append(k)
+    # The starts and homes of the parties with escort rows.
+    made = dict.fromkeys((p.origin, p.home) for k, p in enumerate(m.parties) if ("cap", k) in m.rows)
     keys: _Keys | None = None
     covered: set[int] = set()
     escorts = m.scenario.escorts
     # Each escort's own search per start and home, where they are few enough; else the floors
     # of the kinds of escort it belongs to (less, so as valid).
     searched = len(escorts) * len(made) <= PARTY_SEARCHES
-    for (origin, home), parties in made.items():
+    for origin, home in made:
         at = pricing.head_parties(origin, home)
-        wanted = set(parties)
-        heads = [h for h, k in enumerate(at.tolist()) if k in wanted]
+        heads = np.flatnonzero(at >= 0).tolist()
         if not heads:
             continue
         if searched:
@@ -136,16 +133,7 @@ def _party_items(
         for h in heads:
             k = int(at[h])
             covered.add(k)
-            cap = m.dual(("cap", k))
-            earned = 0.0
-            skills: dict[str, float] = defaultdict(float)
-            for u in m.party_units(k):
-                unit = m.units[u]
-                if unit.escorted:
-                    earned += unit.upper * m.dual(("escorted", u, k))
-                    for need in NEEDS:
-                        if unit.needs(need):
-                            skills[need] += unit.upper * m.dual(("skill", u, k, need))
+            cap, earned, skills = m.party_gives(k)
             for e, escort in enumerate(escorts):
                 gives = escort.max_cases * cap - earned
                 gives -= sum(v for need, v in skills.items() if suits(m.scenario, escort.escort_id, need))

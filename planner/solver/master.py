@@ -402,6 +402,21 @@ class Master:
         """The units with a column on an itinerary of party ``k``, each once."""
         return list(dict.fromkeys(self.columns[x].unit for x in self.parties[k].units))
 
+    def party_gives(self, k: int) -> tuple[float, float, dict[str, float]]:
+        """What party ``k``'s escort rows give a duty with it, at the last duals: its capacity
+        row's dual (per case the escort takes), the units' own rows' duals summed (each a
+        step, <= 0), and per need the skill rows' (<= 0; an escort earns those it meets)."""
+        earned = 0.0
+        skills: dict[str, float] = defaultdict(float)
+        for u in self.party_units(k):
+            unit = self.units[u]
+            if unit.escorted:
+                earned += unit.upper * self.dual(("escorted", u, k))
+                for need in NEEDS:
+                    if unit.needs(need):
+                        skills[need] += unit.upper * self.dual(("skill", u, k, need))
+        return self.dual(("cap", k)), earned, dict(skills)
+
     def party_of(self, legs: tuple[Leg, ...], home: str) -> int | None:
         """The index of an itinerary's party where the master has it."""
         return self.party_index.get(party_key(legs, home))

@@ -294,16 +294,9 @@ class _Program:
             if not math.isfinite(price.least):
                 continue
             escort = m.scenario.escort(price.escort_id)
-            k = m.journeys[price.journey].party
-            base = price.least + escort.max_cases * m.dual(("cap", k))
-            for u in m.party_units(k):
-                unit = m.units[u]
-                if not unit.escorted:
-                    continue
-                base -= unit.upper * m.dual(("escorted", u, k))
-                for need in NEEDS:
-                    if unit.needs(need) and suits(m.scenario, price.escort_id, need):
-                        base -= unit.upper * m.dual(("skill", u, k, need))
+            cap, earned, skills = m.party_gives(m.journeys[price.journey].party)
+            base = price.least + escort.max_cases * cap - earned
+            base -= sum(v for need, v in skills.items() if suits(m.scenario, price.escort_id, need))
             key = (price.escort_id, price.journey)
             least[key] = min(base, least.get(key, math.inf))
         items = []

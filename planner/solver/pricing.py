@@ -169,7 +169,7 @@ class Pricing:
         assert (self._arc_seconds >= -1e-6).all(), "arcs go forward in time"
         self._heads: dict[str, tuple[list[Head], dict[str, np.ndarray]]] = {}
         self._head_ways: dict[str, list[tuple[object, ...]]] = {}
-        # Each start and home's ways' parties, as of a count of the master's parties.
+        # Each start and home's ways' parties with rows, as of a count of the master's rows.
         self._head_parties: dict[tuple[str, str], tuple[int, np.ndarray]] = {}
         # Multipliers of vehicles without rows in the master set by a bound whose own program
         # has their rows (``ColumnGeneration.empty_party_program``); read at the next refresh.
@@ -541,11 +541,11 @@ class Pricing:
         return UnitPrice(u, least, itinerary, path, tuple(more))
 
     def head_parties(self, origin: str, home: str) -> np.ndarray:
-        """The master's party of each way onto a first service from ``origin`` to ``home``
-        (``Master.parties``), -1 where it has none."""
+        """The master's party with escort rows of each way onto a first service from
+        ``origin`` to ``home`` (``Master.parties``), -1 where it has none."""
         m = self.master
         found = self._head_parties.get((origin, home))
-        if found is None or found[0] != len(m.parties):
+        if found is None or found[0] != len(m.row_keys):
             heads, _ = self._origin(origin)
             ways = self._head_ways.get(origin)
             if ways is None:
@@ -554,7 +554,8 @@ class Pricing:
                     for head in heads
                 ]
             at = [m.party_at(way, home) for way in ways]
-            found = (len(m.parties), np.array([-1 if k is None else k for k in at], dtype=np.int64))
+            made = [-1 if k is None or ("cap", k) not in m.rows else k for k in at]
+            found = (len(m.row_keys), np.array(made, dtype=np.int64))
             self._head_parties[(origin, home)] = found
         return found[1]
 
@@ -569,9 +570,9 @@ class Pricing:
         """An escorted unit's escort rows on each way onto a first service from its start:
         its party's duals where the master has the party, else its share (by the moment it
         leaves, ``_shares``) of the party's floor."""
-        unit, m = self.units[u], self.master
+        unit = self.units[u]
         parties = self.head_parties(unit.origin, unit.home)
-        made = np.array([k >= 0 and ("cap", int(k)) in m.rows for k in parties.tolist()], dtype=bool)
+        made = parties >= 0
         terms = np.zeros(len(parties))
         for i in np.flatnonzero(made).tolist():
             terms[i] = self.party_term(u, int(parties[i]))
@@ -1173,25 +1174,15 @@ class Pricing:
         m, net = self.master, self.net
         journey = m.journeys[j].journey
         vehicles = tuple(net.vehicle(k) for k in journey.vehicles)
-        earned = 0.0
-        skills: dict[str, float] = defaultdict(float)
-        k = m.journeys[j].party
-        for u in m.party_units(k):
-            unit = self.units[u]
-            if not unit.escorted:
-                continue
-            earned += unit.upper * m.dual(("escorted", u, k))
-            for need in NEEDS:
-                if unit.needs(need):
-                    skills[need] += unit.upper * m.dual(("skill", u, k, need))
+        cap, earned, skills = m.party_gives(m.journeys[j].party)
         return _Party(
             fare=journey.fare_idr / MONEY,
             seats=sum(self.seat[net.service_index[s]] for s in journey.service_ids),
             vehicles=vehicles,
             riding=self._vehicles(vehicles),
-            cap=m.dual(("cap", k)),
+            cap=cap,
             escorted=earned,
-            skills=dict(skills),
+            skills=skills,
         )
 
     def _escort_rides(self, escort_id: str) -> dict[int, float]:
