@@ -197,6 +197,60 @@ def arrival_bound(
     return best * MONEY
 
 
+@dataclass(frozen=True)
+class PartyOffer:
+    """A key whose program is negative at the duals priced: escorted units and the escorts
+    their party needs, leaving together by a way onto a first service (``head``) or by a way
+    by road alone (``way``) for ``home``.  No single column prices out there when the master
+    has no party on that way: the units pay a share of a floor of the duty, the duty is not
+    priced without the party's rows."""
+
+    value: float
+    keys: _Keys
+    origin: str
+    home: str
+    head: int | None
+    way: RoadWay | None
+    escorts: tuple[int, ...]
+    units: tuple[int, ...]
+
+
+def party_offers(master: Master, pricing: Pricing, most: int) -> list[PartyOffer]:
+    """The ``most`` most negative keys at the master's present duals (``pricing`` refreshed at
+    them), each with the escorts and units its program takes: the first pass of
+    ``arrival_bound``, the escorted units' rows and the escorts' busy rows at the master's duals."""
+    m = master
+    end = m.scenario.settings.end_date
+    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    price = np.zeros(len(m.units))
+    for u, unit in enumerate(m.units):
+        if unit.escorted and unit.ready < end:
+            pairs[(unit.origin, unit.home)].append(u)
+            price[u] = min(m.dual(("unit", u)), 0.0)
+    keys = _Keys(m, pricing)
+    found: list[tuple[float, str, str, _Block, int]] = []
+    for (origin, home), members in pairs.items():
+        pricing.tick()
+        for block in (keys.heads(origin, home, members), keys.roads(origin, home, members)):
+            if not block:
+                continue
+            values = block.values - price[members][:, None]
+            low = keys._low(block, price, block.duties)
+            for k in np.flatnonzero(low < -1e-9).tolist():
+                value = keys._program(members, values[:, k], block.duties[:, k])
+                if value is not None and value < -1e-6:
+                    found.append((value, origin, home, block, k))
+    found.sort(key=lambda item: item[0])
+    offers = []
+    for value, origin, home, block, k in found[:most]:
+        values = block.values[:, k] - price[block.members]
+        escorts, units = keys.solution(block.members, values, block.duties[:, k])
+        if escorts and units:
+            head, way = (None, block.ways[k]) if block.ways else (k, None)
+            offers.append(PartyOffer(value, keys, origin, home, head, way, escorts, units))
+    return offers
+
+
 class _Late(Exception):
     """The keys' programs still going at the deadline."""
 
@@ -218,6 +272,7 @@ class _Block:
     # party leaves, or (a way by road alone) the moments it leaves and arrives.
     marks: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     fine: bool = False  # keys of a way onto a first service and an arrival, marked by both
+    ways: list[RoadWay] = field(default_factory=list)  # each key's way, for ways by road alone
 
     def __bool__(self) -> bool:
         return bool(self.values.size)
@@ -238,6 +293,7 @@ class _Keys:
         # The searches towards each home, by class of riders and by escort.
         self._homes: dict[tuple[object, ...], np.ndarray] = {}
         self._ways: dict[tuple[object, ...], np.ndarray] = {}  # an escort's search's tree
+        self._preds: dict[tuple[object, ...], np.ndarray] = {}  # a class of riders' tree home
         count = {need: sum(suits(scenario, e.escort_id, need) for e in self.escorts) for need in NEEDS}
         # Who may be charged a unit's gain: every escort, or those that meet its rarest need.
         self.pays = np.zeros((len(self.escorts), len(master.units)))
@@ -398,6 +454,20 @@ class _Keys:
         found[~np.isfinite(found)] = _REACHED
         return found
 
+    def unit_way(self, u: int, service: int) -> tuple[int, ...] | None:
+        """The nodes of the unit's least way on from ``service`` to its home, at its class's
+        arc costs (or its own, with its vehicle rows): the path ``heads`` priced it at."""
+        p, home = self.p, self.m.units[u].home
+        rider = self._rider(u)
+        own = self._own_weights(u, rider)
+        key = (home, rider if own is None else u)
+        pred = self._preds.get(key)
+        if pred is None:
+            weights = p._weights(rider) if own is None else own
+            dist, pred = shortest_paths(p._graph(weights, reverse=True), p.net.sink[home])
+            pred = self._preds[key] = np.where(np.isfinite(dist), pred, -1)
+        return p._tree_path(service, home, pred) if pred[service] >= 0 else None
+
     def _home(self, home: str, rider: _Rider | int, weights: Callable[[], np.ndarray]) -> np.ndarray:
         """The least cost from every node to ``home`` at ``weights`` (made only when not known):
         those of a class of riders, or of one unit's own vehicle rows (``rider`` the unit)."""
@@ -495,7 +565,8 @@ class _Keys:
             back = search.backs(home, arrive)
             duties[e] = out + along + back + search.rate
             begins[e], ends[e] = duty_spans(p, escort, origin, home, leaves, readies, reaches)
-        return _Block(members, values, duties, begins, ends, np.column_stack([leaves, reaches]))
+        marks = np.column_stack([leaves, reaches])
+        return _Block(members, values, duties, begins, ends, marks, ways=[ways[key] for key in order])
 
     def screened(self, block: _Block, price: np.ndarray) -> int:
         """How many of the block's keys the quick test leaves to a program of their own."""
@@ -542,6 +613,26 @@ class _Keys:
         lp = Program()
         self._key(lp, 0, escorts, units)
         return lp.solve()
+
+    def solution(
+        self, members: list[int], values: np.ndarray, duties: np.ndarray
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The escorts and units one key's program takes (``_program``): its columns above 0."""
+        escorts = [(e, float(duties[e])) for e in range(len(self.escorts)) if np.isfinite(duties[e])]
+        units = [(u, float(values[i])) for i, u in enumerate(members) if values[i] < 0]
+        if not escorts or not units:
+            return (), ()
+        lp = Program()
+        taken, columns = self._key(lp, 0, escorts, units)
+        solver = lp.highs()
+        solver.run()
+        if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return (), ()
+        x = solver.getSolution().col_value
+        return (
+            tuple(e for e, c in taken.items() if x[c] > 1e-6),
+            tuple(u for u, c in columns.items() if x[c] > 1e-6),
+        )
 
     def _key(
         self, lp: Program, key: object, escorts: list[tuple[int, float]], units: list[tuple[int, float]]
