@@ -74,7 +74,8 @@ def arrival_bound(
     done, and a search per arrival.  ``parts``, if given, gets the bound's parts in rupiah,
     or where it gave up before its programs, ``needs``: the seconds it judged it needed."""
     m = master
-    escorted = {u for u, unit in enumerate(m.units) if unit.escorted}
+    pairs, price = _escorted_pairs(m)
+    escorted = {u for members in pairs.values() for u in members}
     total = m.constant
     for index, key in enumerate(m.row_keys):
         if key[0] in _PARTY or key[0] == "unit":
@@ -93,11 +94,6 @@ def arrival_bound(
         if column.kind in ("n", "f") and reduced[c] < 0:
             total += float(reduced[c]) * column.upper
     shares["loose"] = total - sum(shares.values())
-    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for u in sorted(escorted):
-        unit = m.units[u]
-        if unit.ready < m.scenario.settings.end_date:
-            pairs[(unit.origin, unit.home)].append(u)
     keys = _Keys(m, pricing)
     blocks: list[_Block] = []
     began = time.perf_counter()
@@ -124,7 +120,6 @@ def arrival_bound(
     # far, each unit's row kept across them and the escorts' time rows beside them
     # (``_Keys.coupled``).  Every point gives a bound.
     upper = np.array([float(unit.upper) for unit in m.units])
-    price = np.array([min(m.dual(("unit", u)), 0.0) if u in escorted else 0.0 for u in range(len(m.units))])
     mask = np.array([u in escorted for u in range(len(m.units))])
     # Each key left negative by the quick test is a program of its own, a few milliseconds.
     programs = sum(keys.screened(block, price) for block in blocks)
@@ -201,9 +196,9 @@ def arrival_bound(
 class PartyOffer:
     """A key whose program is negative at the duals priced: escorted units and the escorts
     their party needs, leaving together by a way onto a first service (``head``) or by a way
-    by road alone (``way``) for ``home``.  No single column prices out there when the master
-    has no party on that way: the units pay a share of a floor of the duty, the duty is not
-    priced without the party's rows."""
+    by road alone (``way``) for ``home``.  Pricing a column at a time misses it where the
+    master has no party on that way: the units pay a share of a floor of the duty, and the
+    duty is priced only once the party has rows."""
 
     value: float
     keys: _Keys
@@ -220,13 +215,7 @@ def party_offers(master: Master, pricing: Pricing, most: int) -> list[PartyOffer
     them), each with the escorts and units its program takes: the first pass of
     ``arrival_bound``, the escorted units' rows and the escorts' busy rows at the master's duals."""
     m = master
-    end = m.scenario.settings.end_date
-    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
-    price = np.zeros(len(m.units))
-    for u, unit in enumerate(m.units):
-        if unit.escorted and unit.ready < end:
-            pairs[(unit.origin, unit.home)].append(u)
-            price[u] = min(m.dual(("unit", u)), 0.0)
+    pairs, price = _escorted_pairs(m)
     keys = _Keys(m, pricing)
     found: list[tuple[float, str, str, _Block, int]] = []
     for (origin, home), members in pairs.items():
@@ -249,6 +238,18 @@ def party_offers(master: Master, pricing: Pricing, most: int) -> list[PartyOffer
             head, way = (None, block.ways[k]) if block.ways else (k, None)
             offers.append(PartyOffer(value, keys, origin, home, head, way, escorts, units))
     return offers
+
+
+def _escorted_pairs(m: Master) -> tuple[dict[tuple[str, str], list[int]], np.ndarray]:
+    """The escorted units ready in the window by start and home, and their rows' multipliers
+    to begin with: the master's duals (at most 0), 0 for every other unit."""
+    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    price = np.zeros(len(m.units))
+    for u, unit in enumerate(m.units):
+        if unit.escorted and unit.ready < m.scenario.settings.end_date:
+            pairs[(unit.origin, unit.home)].append(u)
+            price[u] = min(m.dual(("unit", u)), 0.0)
+    return pairs, price
 
 
 class _Late(Exception):
