@@ -12,14 +12,22 @@ from planner.solver.generation import ColumnGeneration
 from planner.solver.master import NEEDS, party_key, suits
 
 
-def test_the_parties_offered_after_two_rounds_lower_the_master() -> None:
+def after_two_rounds() -> ColumnGeneration:
+    """The 40-case busy week, seed 1, after two rounds without offers, its master solved and
+    priced at its own duals."""
     s = busy_week(40, 1).scenario()
     generation = ColumnGeneration(s, TransportNetwork(s))
     generation.offers = False
     generation.run(max_rounds=2, smoothing=0.0)
-    m = generation.master
-    before = m.solve()
+    generation.master.solve()
     generation.pricing.refresh()
+    return generation
+
+
+def test_the_parties_offered_after_two_rounds_lower_the_master() -> None:
+    generation = after_two_rounds()
+    m, s = generation.master, generation.scenario
+    before = m.solve()
     offers = party_offers(m, generation.pricing, 40)
     assert offers
     for offer in offers:
@@ -45,13 +53,8 @@ def test_the_parties_offered_after_two_rounds_lower_the_master() -> None:
 
 
 def test_a_party_key_is_its_way_onto_the_first_service_and_its_home() -> None:
-    s = busy_week(40, 1).scenario()
-    generation = ColumnGeneration(s, TransportNetwork(s))
-    generation.offers = False
-    generation.run(max_rounds=2, smoothing=0.0)
+    generation = after_two_rounds()
     m = generation.master
-    m.solve()
-    generation.pricing.refresh()
     for offer in party_offers(m, generation.pricing, 10):
         if offer.head is None:
             continue
