@@ -210,13 +210,14 @@ class PartyOffer:
     units: tuple[int, ...]
 
 
-def party_offers(master: Master, pricing: Pricing, most: int) -> list[PartyOffer]:
+def party_offers(master: Master, pricing: Pricing, most: int, keys: _Keys | None = None) -> list[PartyOffer]:
     """The ``most`` most negative keys at the master's present duals (``pricing`` refreshed at
     them), each with the escorts and units its program takes: the first pass of
-    ``arrival_bound``, the escorted units' rows and the escorts' busy rows at the master's duals."""
+    ``arrival_bound``, the escorted units' rows and the escorts' busy rows at the master's duals.
+    ``keys``, if given, holds searches made at the same duals."""
     m = master
     pairs, price = _escorted_pairs(m)
-    keys = _Keys(m, pricing)
+    keys = keys if keys is not None else _Keys(m, pricing)
     found: list[tuple[float, str, str, _Block, int]] = []
     for (origin, home), members in pairs.items():
         pricing.tick()

@@ -65,10 +65,12 @@ def lagrangian_bound(
     duties: Sequence[DutyPrice],
     pricing: Pricing,
     ways: list[EscortWay] | None = None,
+    keys: _Keys | None = None,
 ) -> float:
     """The bound, in rupiah, at the master's last duals, ``pricing`` refreshed at them: it
     prices each escort's least duty with each of the master's parties over every way on from
-    the party's first service (those that are negative go to ``ways``)."""
+    the party's first service (those that are negative go to ``ways``), by the escorts'
+    searches of ``keys`` where given (made at the same duals), else of its own."""
     m = master
     total = m.constant
     for index, key in enumerate(m.row_keys):
@@ -87,7 +89,7 @@ def lagrangian_bound(
             total += float(reduced[c]) * column.upper
     found = _by_escort(m, duties, reduced)
     items: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
-    covered = _party_items(m, pricing, items, ways)
+    covered = _party_items(m, pricing, items, ways, keys)
     for escort_id, least in found.items():
         for j, value in least.items():
             rows = m.journeys[j]
@@ -104,6 +106,7 @@ def _party_items(
     pricing: Pricing,
     items: dict[str, list[tuple[float, float, float]]],
     ways: list[EscortWay] | None = None,
+    keys: _Keys | None = None,
 ) -> set[int]:
     """Each escort's least duty with each of the master's parties that leave by a way onto a
     first service of the network, where negative, as (start, end, value) in ``items``: the
@@ -113,7 +116,6 @@ def _party_items(
     m = master
     # The starts and homes of the parties with escort rows.
     made = dict.fromkeys((p.origin, p.home) for k, p in enumerate(m.parties) if ("cap", k) in m.rows)
-    keys: _Keys | None = None
     covered: set[int] = set()
     escorts = m.scenario.escorts
     # Each escort's own search per start and home, where they are few enough; else the floors

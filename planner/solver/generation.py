@@ -16,7 +16,7 @@ from planner.model import Unit, planning_units
 from planner.network import Itinerary, TransportNetwork
 from planner.plan import Leg, Plan
 from planner.scenario import Scenario
-from planner.solver.arrivals import PartyOffer, arrival_bound, party_offers
+from planner.solver.arrivals import PartyOffer, _Keys, arrival_bound, party_offers
 from planner.solver.bound import EscortWay, lagrangian_bound
 from planner.solver.master import MONEY, Master
 from planner.solver.network import TimeExpanded
@@ -371,8 +371,11 @@ class ColumnGeneration:
                 center = current
             center = np.concatenate([center, np.zeros(len(current) - len(center))])
             # Wentges smoothing: price at a point between the duals of the best bound so far
-            # and the master's; where nothing prices out there, at the master's own.
-            alpha = smoothing
+            # and the master's; where nothing prices out there, at the master's own.  A round
+            # that offers parties priced as a whole prices at the master's own duals, so that
+            # the offers share its searches (docs/solver.md, "Parties priced as a whole").
+            offering = self.offers and self._party_size <= ARRIVALS_SIZE and self._settling()
+            alpha = 0.0 if offering else smoothing
             while True:
                 duals = alpha * center + (1 - alpha) * current
                 lagrangian, bound, found = self._price(
@@ -381,6 +384,7 @@ class ColumnGeneration:
                     fits,
                     (arrivals and fits) or keyed,
                     self._arrivals_by if keyed else self._hard,
+                    offering,
                 )
                 if keyed:
                     self._keyed_tried, keyed = True, False
@@ -458,17 +462,23 @@ class ColumnGeneration:
         parties: bool = True,
         arrivals: bool = False,
         arrivals_by: float | None = None,
+        offering: bool = False,
     ) -> tuple[float, float, list[tuple[str, object]]]:
         """The Lagrangian bound at ``duals``, the bound there (with ``parties``, the better of
         it and the bound over the party rows; with ``arrivals``, of the bound over parties by
         the way they leave too, given up at ``arrivals_by``) and the columns that price out
-        there and also at the master's ``current`` duals."""
+        there and also at the master's ``current`` duals; with ``offering`` (``duals`` the
+        master's own), the parties priced as a whole there too."""
         m = self.master
         m.row_dual = duals
         ways: list[EscortWay] = []
+        keys: _Keys | None = None
         try:
             units, duties = self.priced()
-            lagrangian = bound = lagrangian_bound(m, units, duties, self.pricing, ways)
+            if offering:
+                # The escorts' searches to each home, shared by the bound and the offers.
+                keys = _Keys(m, self.pricing)
+            lagrangian = bound = lagrangian_bound(m, units, duties, self.pricing, ways, keys)
             if parties:
                 began = time.perf_counter()
                 better = self.party_bound(units)
@@ -488,13 +498,11 @@ class ColumnGeneration:
         # party's (its rows per party let it): the duty on it, so that the master has it.
         ways.sort(key=lambda way: way.value)
         found += [("w", way) for way in ways[:ESCORT_WAYS]]
-        if self.offers and self._party_size <= ARRIVALS_SIZE and self._settling():
+        if keys is not None:
             # At the master's own duals: the columns are added whatever their reduced costs,
             # and at the smoothed duals they did less (80-case week, seed 1: gap 3.3% against
             # 2.3% at 30 s, one run each).
-            m.row_dual = current
-            self.pricing.refresh()
-            found += [("p", offer) for offer in party_offers(m, self.pricing, PARTY_OFFERS)]
+            found += [("p", offer) for offer in party_offers(m, self.pricing, PARTY_OFFERS, keys)]
         return lagrangian, bound, found
 
     def priced(self) -> tuple[list[UnitPrice], list[DutyPrice]]:
