@@ -28,6 +28,10 @@ negative, which keeps those units' rows and, per escort, a row per moment that i
 with those keys must cover (what every such duty covers is known: from the latest its way
 out can leave to the earliest its way back can arrive).  At the master's own duals a unit
 the master leaves waiting is counted once in every key where it saves (docs/solver.md).
+
+The same keys priced at the master's own duals are also a source of columns
+(``party_offers``): a negative key is a party, its escorts and its units together, that
+pricing a column at a time does not find.
 """
 
 from __future__ import annotations
