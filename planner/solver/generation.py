@@ -670,13 +670,8 @@ class ColumnGeneration:
         added = 0
         if offer.way is not None:
             j = self._journey(Itinerary(offer.way.legs))
-            for u in offer.units:
-                added += int((u, j) not in m.x_index and m.add_x(u, j) is not None)
-            ids = {self.scenario.escorts[e].escort_id for e in offer.escorts}
-            for price in pricing.duties_priced([j], first=len(self.scenario.escorts)):
-                if price.escort_id in ids and price.option is not None:
-                    added += int(m.add_y(j, price.option) is not None)
-            return added
+            added += sum(m.add_x(u, j) is not None for u in offer.units)
+            return added + self._duties_on(j, {self.scenario.escorts[e].escort_id for e in offer.escorts})
         assert offer.head is not None
         heads, _ = pricing._origin(offer.origin)
         head = heads[offer.head]
@@ -686,7 +681,7 @@ class ColumnGeneration:
             nodes = offer.keys.unit_way(u, head.service)
             if nodes is not None:
                 j = self._journey(Itinerary((*head.legs, *self.net.legs_of(list(nodes)))))
-                added += int((u, j) not in m.x_index and m.add_x(u, j) is not None)
+                added += int(m.add_x(u, j) is not None)
         for e in offer.escorts:
             way = EscortWay(offer.value, offer.keys, e, offer.origin, offer.home, offer.head)
             added += self._escort_way(way, check=False)
@@ -696,7 +691,7 @@ class ColumnGeneration:
         """The escort's duty on its own way on with the party (``EscortWay``), as a journey of
         the party's with no cases on it, where it prices out at the master's duals (with
         ``check``)."""
-        m, pricing = self.master, self.pricing
+        pricing = self.pricing
         heads, _ = pricing._origin(way.origin)
         head = heads[way.head]
         if head.depart < pricing.start_ts:
@@ -707,13 +702,19 @@ class ColumnGeneration:
         if nodes is None:
             return 0
         j = self._journey(Itinerary((*head.legs, *self.net.legs_of(list(nodes)))))
-        escort_id = self.scenario.escorts[way.escort].escort_id
-        for price in pricing.duties_priced([j], first=0 if check else len(self.scenario.escorts)):
-            if price.escort_id == escort_id and price.option is not None:
+        return self._duties_on(j, {self.scenario.escorts[way.escort].escort_id}, check)
+
+    def _duties_on(self, j: int, escort_ids: set[str], check: bool = False) -> int:
+        """The least duty of each of ``escort_ids`` with the party on journey ``j``, added
+        where it prices out at the master's duals (with ``check``), else whatever it costs."""
+        m = self.master
+        added = 0
+        for price in self.pricing.duties_priced([j], first=0 if check else len(self.scenario.escorts)):
+            if price.escort_id in escort_ids and price.option is not None:
                 cost, entries = m.y_entries(j, price.option, make=False)
                 if not check or m.reduced_cost(cost, entries) < _ENTERING:
-                    return int(m.add_y(j, price.option) is not None)
-        return 0
+                    added += int(m.add_y(j, price.option) is not None)
+        return added
 
 
 class _Late(Exception):
